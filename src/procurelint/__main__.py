@@ -1,0 +1,5 @@
+"""`python -m procurelint`."""
+
+from procurelint.cli import main
+
+main()

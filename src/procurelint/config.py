@@ -1,0 +1,229 @@
+"""Finding and resolving the policy: defaults, tiers, data classes, catalogs, packs, waivers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from procurelint import facts
+from procurelint.catalog import CatalogIndex, builtin_catalog_path, load_catalog_file
+from procurelint.errors import ConfigError, Location
+from procurelint.loading import load_one
+from procurelint.model.policy import DataClass, Policy, Tier
+from procurelint.model.waivers import Waivers
+from procurelint.packs import (
+    BUILTIN_PACKS,
+    CompiledRule,
+    LoadedPack,
+    available_builtin_packs,
+    builtin_pack,
+    compile_rule,
+    load_pack,
+)
+from procurelint.resources import builtin_dir, cached
+from procurelint.yamlio import Document
+
+CONFIG_NAME = "procurelint.yaml"
+
+
+@dataclass(slots=True)
+class Config:
+    """Everything a run needs besides the manifests, resolved and cross-checked."""
+
+    policy: Policy
+    policy_file: str | None
+    root: Path
+    tiers: list[Tier]
+    tier_rank: dict[str, int]
+    data_classes: dict[str, DataClass]
+    regimes: frozenset[str]
+    adequate: frozenset[str]
+    catalog: CatalogIndex
+    packs: list[LoadedPack]
+    rules: list[CompiledRule]
+    disabled_packs: list[str]
+    waivers: Waivers | None = None
+    waivers_file: str | None = None
+    waivers_doc: Document | None = None
+    rule_index: dict[str, CompiledRule] = field(default_factory=dict)
+    policy_doc: Document | None = None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `procurelint.yaml` in `start` or its parents."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _defaults() -> Policy:
+    def build() -> Policy:
+        policy, _ = load_one(builtin_dir() / "defaults.yaml", Policy, "<builtin>/defaults.yaml")
+        return policy
+
+    return cached("defaults", build)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_config(config_file: Path | None, cwd: Path, *, search: bool = True) -> Config:
+    """Load the policy at `config_file`, or the nearest one, or the built-in defaults.
+
+    With `search` off, only `cwd/procurelint.yaml` is considered (test cases are self-contained).
+    """
+    if config_file is not None:
+        path: Path | None = config_file
+    elif search:
+        path = find_config(cwd)
+    else:
+        path = cwd / CONFIG_NAME if (cwd / CONFIG_NAME).is_file() else None
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError("config file not found", Location(str(config_file)))
+    defaults = _defaults()
+    if path is None:
+        policy, doc, root, shown = defaults, None, cwd.resolve(), None
+    else:
+        root = path.resolve().parent
+        shown = _display(path, root)
+        policy, doc = load_one(path, Policy, shown)
+    return resolve(policy, doc, shown, root, defaults)
+
+
+def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
+            defaults: Policy | None = None) -> Config:
+    """Apply the override semantics of formats.md section 6 and cross-check references."""
+    defaults = defaults or _defaults()
+    spec = policy.spec
+
+    def where(*path: str | int) -> Location | None:
+        return doc.location(path) if doc is not None else None
+
+    tiers = list(spec.tiers if spec.tiers is not None else (defaults.spec.tiers or []))
+    tier_rank: dict[str, int] = {}
+    for i, tier in enumerate(tiers):
+        if tier.name in tier_rank:
+            raise ConfigError(f"tier {tier.name!r} is defined twice", where("spec", "tiers", i))
+        tier_rank[tier.name] = i
+
+    classes = dict(defaults.spec.data_classes)
+    classes.update(spec.data_classes)
+    for name, data_class in classes.items():
+        if data_class.tier not in tier_rank:
+            raise ConfigError(
+                f"data class {name!r} uses tier {data_class.tier!r}, which is not defined; "
+                f"tiers: {', '.join(tier_rank)}",
+                where("spec", "dataClasses", name, "tier") or where("spec", "tiers"),
+            )
+    for tier_name in spec.budgets.max_price_per_million:
+        if tier_name not in tier_rank:
+            raise ConfigError(
+                f"budgets.maxPricePerMillion names unknown tier {tier_name!r}; "
+                f"tiers: {', '.join(tier_rank)}",
+                where("spec", "budgets", "maxPricePerMillion", tier_name),
+            )
+    regimes = frozenset(r for c in classes.values() for r in c.regimes)
+
+    catalog = CatalogIndex()
+    builtin, source = cached(
+        "catalog", lambda: load_catalog_file(builtin_catalog_path(), "<builtin>/catalog.yaml")
+    )
+    catalog.add(builtin, source)
+    for i, rel in enumerate(spec.catalogs):
+        file = root / rel
+        if not file.is_file():
+            raise ConfigError(f"catalog file {rel!r} not found", where("spec", "catalogs", i))
+        extra, extra_source = load_catalog_file(file, _display(file, root))
+        catalog.add(extra, extra_source)
+    catalog.finish()
+
+    pack_names = list(spec.packs) if spec.packs is not None else available_builtin_packs()
+    if "core" not in pack_names:
+        pack_names.insert(0, "core")  # the documents themselves are always checked
+    packs: list[LoadedPack] = []
+    for i, name in enumerate(pack_names):
+        try:
+            packs.append(builtin_pack(name))
+        except ConfigError as exc:
+            raise ConfigError(exc.message, where("spec", "packs", i)) from None
+    for i, rel in enumerate(spec.rule_packs):
+        file = root / rel
+        if not file.is_file():
+            raise ConfigError(f"rule pack file {rel!r} not found", where("spec", "rulePacks", i))
+        packs.append(load_pack(file, _display(file, root)))
+    disabled = [n for n in BUILTIN_PACKS if n not in pack_names]
+
+    rules = _compile(policy, packs, doc, shown)
+
+    waivers = waivers_doc = None
+    waivers_file = None
+    if spec.waivers is not None:
+        file = root / spec.waivers
+        if not file.is_file():
+            raise ConfigError(f"waivers file {spec.waivers!r} not found", where("spec", "waivers"))
+        waivers_file = _display(file, root)
+        waivers, waivers_doc = load_one(file, Waivers, waivers_file)
+
+    adequate = spec.adequate_jurisdictions
+    config = Config(
+        policy=policy, policy_file=shown, root=root, tiers=tiers, tier_rank=tier_rank,
+        data_classes=classes, regimes=regimes,
+        adequate=frozenset(facts.expand(list(adequate)) if adequate is not None else facts.DEFAULT_ADEQUATE),
+        catalog=catalog, packs=packs, rules=rules, disabled_packs=disabled,
+        waivers=waivers, waivers_file=waivers_file, waivers_doc=waivers_doc,
+    )
+    config.rule_index = {r.id: r for r in rules}
+    config.policy_doc = doc
+    return config
+
+
+def _compile(policy: Policy, packs: list[LoadedPack], doc: Document | None,
+             shown: str | None) -> list[CompiledRule]:
+    spec = policy.spec
+    seen: dict[str, str] = {}
+    compiled: list[CompiledRule] = []
+    custom = LoadedPack(
+        pack=_custom_pack(policy), file=shown or "<policy>", sha256="", doc=doc, builtin=False
+    )
+    sources = [(p, p.pack.spec.rules, ("spec", "rules")) for p in packs]
+    sources.append((custom, spec.rules, ("spec", "rules")))
+    for pack, rules, _ in sources:
+        for i, rule in enumerate(rules):
+            if rule.id in seen:
+                raise ConfigError(
+                    f"rule id {rule.id} is defined twice ({seen[rule.id]} and {pack.file})",
+                    pack.doc.location(("spec", "rules", i, "id")) if pack.doc else None,
+                )
+            seen[rule.id] = pack.file
+            if rule.id in spec.disable:
+                continue
+            override = spec.overrides.get(rule.id)
+            severity = override.severity if override else rule.severity
+            compiled.append(compile_rule(rule, pack, i, severity))
+    known = set(seen)
+    for key in ("overrides", "disable"):
+        names = spec.overrides if key == "overrides" else spec.disable
+        for name in names:
+            if name not in known:
+                raise ConfigError(
+                    f"{key} names unknown rule {name!r}",
+                    doc.location(("spec", key)) if doc else None,
+                )
+    return compiled
+
+
+def _custom_pack(policy: Policy):  # type: ignore[no-untyped-def]
+    from procurelint.model.rulepack import PackMetadata, RulePack, RulePackSpec
+
+    return RulePack(
+        api_version="procurelint/v1", kind="RulePack",
+        metadata=PackMetadata(name="custom", version=policy.metadata.version or "0", title="Policy rules"),
+        spec=RulePackSpec(rules=[]),
+    )

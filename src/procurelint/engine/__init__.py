@@ -1,0 +1,1 @@
+"""The engine: documents in, findings out. Pure: no file or terminal I/O."""

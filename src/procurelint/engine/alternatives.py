@@ -1,0 +1,110 @@
+"""The cheapest compliant alternative for a step (COST006 and `procurelint cost`).
+
+A candidate is any catalog offer of equal or higher capability than the step's model. It is
+compliant when no error-severity step rule fires for the step's data on it. Candidates are
+tried cheapest first, and verdicts are cached by the step's compliance-relevant facts, so
+steps that hold the same data under the same regimes share one search.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from procurelint.config import Config
+from procurelint.engine.cel import CelEvalError, new_context
+from procurelint.engine.context import ContextFactory
+from procurelint.engine.costs import monthly_cost
+from procurelint.engine.units import StepInfo, Unit
+from procurelint.model.catalog import CAPABILITY_RANK
+from procurelint.packs import CompiledRule
+
+SAVING_THRESHOLD = 30.0
+
+
+class AlternativeFinder:
+    """Finds, per step, the cheapest offer that passes every error-severity step rule."""
+
+    def __init__(self, config: Config, factory: ContextFactory, rules: list[CompiledRule]) -> None:
+        self.config = config
+        self.factory = factory
+        self.rules = [
+            r for r in rules if r.severity == "error" and r.pack != "cost" and r.violation is not None
+        ]
+        self._verdicts: dict[tuple[Any, ...], bool] = {}
+        catalog = config.catalog
+        self._offers = [
+            (endpoint_id, model_id, price, CAPABILITY_RANK[catalog.models[model_id].capability])
+            for endpoint_id, model_id, price in catalog.offers()
+        ]
+
+    def _key(self, info: StepInfo) -> tuple[Any, ...]:
+        workflow = info.workflow
+        subjects = workflow.data_subjects or info.source.manifest.spec.data_subjects
+        return (tuple(info.classes), tuple(info.regimes), info.source.manifest.spec.environment,
+                workflow.records_per_year, tuple(subjects))
+
+    def compliant(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
+        """Whether the step's data could go to this offer without an error finding."""
+        key = self._key(info) + (endpoint_id, model_id)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._evaluate(info, endpoint_id, model_id)
+            self._verdicts[key] = verdict
+        return verdict
+
+    def _evaluate(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
+        catalog = self.config.catalog
+        provider = catalog.endpoints[endpoint_id].provider
+        if catalog.providers[provider].kind == "aggregator":
+            return False  # its upstream is chosen at request time: never a firm alternative
+        unit = Unit(info, model_id, endpoint_id, "primary", None, info.node + ("endpoint",),
+                    info.node + ("model",))
+        unit.monthly_usd = monthly_cost(info.tokens, catalog.offer(endpoint_id, model_id))
+        data = self.factory.unit(info, unit, 0.0, 0.0)
+        data["alternative"] = None
+        if info.categories:
+            # The step's own volume now reaches this provider as well.
+            existing, _ = self.factory.bulk.get(provider, (0, False))
+            own = info.workflow.records_per_year
+            records = None if existing is None or own is None else existing + own
+            data["bulk"] = _bulk(records, data["bulk"]["threshold"])
+        context = new_context(data)
+        for rule in self.rules:
+            if "alternative" in rule.when.variables:
+                continue
+            try:
+                if rule.when.run(context) is True and rule.violation.run(context) is not False:  # type: ignore[union-attr]
+                    return False
+            except CelEvalError:
+                return False
+        return True
+
+    def find(self, info: StepInfo, unit: Unit, data: dict[str, Any]) -> dict[str, Any] | None:
+        """The cheapest compliant offer cheaper than the unit's own cost, or None."""
+        current = unit.monthly_usd
+        if current <= 0 or not info.step.tokens_per_call:
+            return None
+        rank = CAPABILITY_RANK[self.config.catalog.models[unit.model_id].capability]
+        priced = sorted(
+            (monthly_cost(info.tokens, price), endpoint_id, model_id)
+            for endpoint_id, model_id, price, capability in self._offers
+            if capability >= rank
+        )
+        for cost, endpoint_id, model_id in priced:
+            if cost >= current:
+                return None
+            if (endpoint_id, model_id) == (unit.endpoint_id, unit.model_id):
+                continue
+            if self.compliant(info, endpoint_id, model_id):
+                saving = current - cost
+                return {
+                    "model": model_id, "endpoint": endpoint_id, "monthlyUsd": cost,
+                    "savingUsd": saving, "savingPercent": saving * 100.0 / current,
+                }
+        return None
+
+
+def _bulk(records: int | None, threshold: int | None) -> dict[str, Any]:
+    exceeded = threshold is not None and (records is None or records > threshold)
+    return {"records": records, "threshold": threshold, "exceeded": exceeded,
+            "undeclared": records is None}

@@ -1,0 +1,316 @@
+"""Evaluating the compiled rules over every unit, workflow, manifest, team and the org."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from procurelint.config import Config
+from procurelint.engine.alternatives import AlternativeFinder
+from procurelint.engine.cel import CelEvalError, new_context
+from procurelint.engine.context import ContextFactory
+from procurelint.engine.units import ManifestInput, StepInfo, Unit, Walk, walk
+from procurelint.errors import Location
+from procurelint.findings import Finding
+from procurelint.packs import CompiledRule
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    """Fill `{dotted.path}` placeholders from the context; nothing is executed."""
+
+    def value(match: re.Match[str]) -> str:
+        node: Any = context
+        for part in match.group(1).split("."):
+            if not isinstance(node, dict) or part not in node:
+                return match.group(0)
+            node = node[part]
+        if node is None:
+            return "unknown"
+        if isinstance(node, bool):
+            return "true" if node else "false"
+        if isinstance(node, float):
+            return f"{node:,.2f}"
+        if isinstance(node, list):
+            return ", ".join(str(v) for v in node) or "none"
+        return str(node)
+
+    return _PLACEHOLDER.sub(value, template)
+
+
+@dataclass(slots=True)
+class Spend:
+    """Projected monthly spend by step, workflow, manifest, team and organisation."""
+
+    manifests: dict[str, float] = field(default_factory=dict)
+    workflows: dict[tuple[str, str], float] = field(default_factory=dict)
+    teams: dict[str, float] = field(default_factory=dict)
+    org: float = 0.0
+
+
+@dataclass(slots=True)
+class Evaluation:
+    findings: list[Finding]
+    walk: Walk
+    spend: Spend
+    factory: ContextFactory
+    alternatives: AlternativeFinder
+
+
+class Evaluator:
+    """One run of the rules over a set of manifests."""
+
+    def __init__(self, config: Config, today: dt.date) -> None:
+        self.config = config
+        self.today = today
+        self.findings: list[Finding] = []
+        self.factory = ContextFactory(config, today)
+        rules = config.rules
+        self.by_scope: dict[str, list[CompiledRule]] = defaultdict(list)
+        for rule in rules:
+            if rule.violation is None:
+                continue  # detected by the engine itself (core structural rules)
+            for scope in rule.scopes:
+                self.by_scope[scope].append(rule)
+
+    # -- findings -----------------------------------------------------------------------
+    def add(self, rule_id: str, path: str, location: Location, message: str,
+            severity: str | None = None) -> None:
+        rule = self.config.rule_index.get(rule_id)
+        if rule is None:
+            return  # disabled by the policy
+        self.findings.append(Finding(
+            rule=rule_id, severity=severity or rule.severity, message=message,
+            file=location.file, line=location.line, column=location.column, path=path,
+            citations=tuple(rule.rule.citations), remediation=rule.rule.remediation,
+        ))
+
+    def _judge(self, rule: CompiledRule, context: Any, data: dict[str, Any], path: str,
+               location: Location) -> None:
+        try:
+            applies = rule.when.run(context)
+            if applies is not True and applies is not False:
+                raise CelEvalError(f"`when` gave {applies!r}, not a bool")
+            if not applies:
+                return
+            assert rule.violation is not None
+            broken = rule.violation.run(context)
+            if broken is not True and broken is not False:
+                raise CelEvalError(f"`violation` gave {broken!r}, not a bool")
+        except CelEvalError as exc:
+            self.add(rule.id, path, location,
+                     f"rule {rule.id} could not be evaluated for {path or 'this run'}: {exc}; "
+                     "it is reported as a violation until the rule is fixed", severity="error")
+            return
+        if broken:
+            self.add(rule.id, path, location, render(rule.rule.message, data))
+
+    # -- the run ------------------------------------------------------------------------
+    def run(self, manifests: list[ManifestInput]) -> Evaluation:
+        walked = walk(self.config, manifests, self.add)
+        spend = self._spend(walked)
+        self._bulk(walked)
+        alternatives = AlternativeFinder(self.config, self.factory, self.by_scope["step"])
+        selected_units = [u for u in walked.units if u.info.source.selected]
+        for unit in selected_units:
+            self._step_unit(unit, spend, alternatives)
+        for source, workflow, wi in walked.workflows:
+            if source.selected and self.by_scope["workflow"]:
+                self._workflow(source, workflow, wi, spend, walked)
+        for source in manifests:
+            if source.selected:
+                self._manifest(source, spend)
+        self._teams(manifests, spend)
+        self._org(manifests, spend)
+        self._catalog_age()
+        return Evaluation(self.findings, walked, spend, self.factory, alternatives)
+
+    def _spend(self, walked: Walk) -> Spend:
+        spend = Spend()
+        for info in walked.steps:
+            manifest = info.source.manifest
+            name = manifest.metadata.name
+            spend.manifests[name] = spend.manifests.get(name, 0.0) + info.monthly_usd
+            key = (name, info.workflow.name)
+            spend.workflows[key] = spend.workflows.get(key, 0.0) + info.monthly_usd
+        for source, workflow, _ in walked.workflows:
+            spend.manifests.setdefault(source.manifest.metadata.name, 0.0)
+        seen: set[int] = set()
+        for source, _, _ in walked.workflows:
+            if id(source) in seen:
+                continue
+            seen.add(id(source))
+            team = source.manifest.metadata.team
+            spend.teams[team] = spend.teams.get(team, 0.0) + spend.manifests[source.manifest.metadata.name]
+        spend.org = sum(spend.teams.values())
+        return spend
+
+    def _bulk(self, walked: Walk) -> None:
+        """Sum recordsPerYear per provider over the workflows with personal data reaching it."""
+        contributions: dict[str, dict[tuple[int, int], int | None]] = defaultdict(dict)
+        catalog = self.config.catalog
+        for unit in walked.units:
+            info = unit.info
+            if not info.categories:
+                continue
+            provider = catalog.endpoints[unit.endpoint_id].provider
+            contributions[provider][(id(info.source), info.wi)] = info.workflow.records_per_year
+        for provider, records in contributions.items():
+            values = list(records.values())
+            total = None if any(v is None for v in values) else sum(v for v in values if v is not None)
+            self.factory.bulk[provider] = (total, total is None)
+
+    def _location(self, rule: CompiledRule, unit: Unit) -> Location:
+        info = unit.info
+        at = rule.at
+        if at == "endpoint":
+            return info.source.location(*unit.endpoint_node)
+        if at == "model":
+            return info.source.location(*unit.model_node)
+        if at == "dataClasses" and info.step.data_classes is None:
+            return info.source.location("spec", "workflows", info.wi, "dataClasses")
+        if at in ("workflow", "recordsPerYear", "runsPerMonth"):
+            node = ("spec", "workflows", info.wi)
+            return info.source.location(*node, at if at != "workflow" else "name")
+        if at == "step":
+            return info.location("name")
+        if at in ("manifest",):
+            return info.source.location("metadata", "name")
+        return info.location(at)
+
+    def _step_unit(self, unit: Unit, spend: Spend, alternatives: AlternativeFinder) -> None:
+        rules = self.by_scope["step"]
+        if not rules:
+            return
+        info = unit.info
+        name = info.source.manifest.metadata.name
+        data = self.factory.unit(info, unit, spend.workflows[(name, info.workflow.name)],
+                                 spend.manifests[name])
+        data["alternative"] = None
+        context = new_context(data)
+        needs_alternative = True
+        for rule in rules:
+            if "alternative" in rule.when.variables or (
+                rule.violation is not None and "alternative" in rule.violation.variables
+            ):
+                if needs_alternative:
+                    needs_alternative = False
+                    if unit.via == "primary":
+                        found = alternatives.find(info, unit, data)
+                        if found is not None:
+                            data["alternative"] = found
+                            context.add_variable("alternative", found)
+            self._judge(rule, context, data, info.path, self._location(rule, unit))
+
+    def _workflow(self, source: ManifestInput, workflow: Any, wi: int, spend: Spend,
+                  walked: Walk) -> None:
+        info = next(s for s in walked.steps if s.source is source and s.wi == wi)
+        name = source.manifest.metadata.name
+        data = {
+            "workflow": self.factory.workflow(info, spend.workflows.get((name, workflow.name), 0.0)),
+            "manifest": self.factory.manifest(source.manifest, spend.manifests[name]),
+            "policy": self.factory.policy(), "today": self.today.isoformat(),
+        }
+        context = new_context(data)
+        for rule in self.by_scope["workflow"]:
+            at = rule.at if rule.at != "workflow" else "name"
+            location = source.location("spec", "workflows", wi, at)
+            self._judge(rule, context, data, f"{name}/{workflow.name}", location)
+
+    def _spend_context(self, subject: str, monthly: float, budget: float | None) -> dict[str, Any]:
+        percent = self.config.policy.spec.budgets.warn_at_percent
+        return {
+            "subject": subject, "monthlyUsd": monthly, "budgetUsd": budget,
+            "warnAtPercent": percent,
+            "warnUsd": None if budget is None else budget * percent / 100.0,
+        }
+
+    def _manifest(self, source: ManifestInput, spend: Spend) -> None:
+        rules = self.by_scope["manifest"]
+        if not rules:
+            return
+        manifest = source.manifest
+        name = manifest.metadata.name
+        ctx = self.factory.manifest(manifest, spend.manifests.get(name, 0.0))
+        data = {
+            "manifest": ctx, "policy": self.factory.policy(), "today": self.today.isoformat(),
+            "spend": self._spend_context(f"manifest {name}", ctx["monthlyUsd"], ctx["budgetUsd"]),
+        }
+        context = new_context(data)
+        for rule in rules:
+            if rule.at == "budget" and manifest.spec.budget is not None:
+                location = source.location("spec", "budget", "monthlyUsd")
+            else:
+                location = source.location("metadata", "name")
+            self._judge(rule, context, data, name, location)
+
+    def _teams(self, manifests: list[ManifestInput], spend: Spend) -> None:
+        rules = self.by_scope["team"]
+        if not rules:
+            return
+        budgets = self.config.policy.spec.budgets
+        first: dict[str, ManifestInput] = {}
+        members: dict[str, list[str]] = defaultdict(list)
+        for source in sorted(manifests, key=lambda s: (s.doc.file, s.base)):
+            team = source.manifest.metadata.team
+            first.setdefault(team, source)
+            members[team].append(source.manifest.metadata.name)
+        for team in sorted(members):
+            budget = budgets.teams.get(team)
+            monthly = spend.teams.get(team, 0.0)
+            data = {
+                "team": {"name": team, "monthlyUsd": monthly,
+                         "budgetUsd": None if budget is None else float(budget),
+                         "manifests": sorted(members[team])},
+                "spend": self._spend_context(f"team {team}", monthly,
+                                             None if budget is None else float(budget)),
+                "policy": self.factory.policy(), "today": self.today.isoformat(),
+            }
+            data["team"]["warnUsd"] = data["spend"]["warnUsd"]
+            if budget is not None and self.config.policy_doc is not None:
+                location = self.config.policy_doc.location(("spec", "budgets", "teams", team))
+            else:
+                location = first[team].location("metadata", "team")
+            context = new_context(data)
+            for rule in rules:
+                self._judge(rule, context, data, f"team:{team}", location)
+
+    def _org(self, manifests: list[ManifestInput], spend: Spend) -> None:
+        rules = self.by_scope["org"]
+        if not rules or not manifests:
+            return
+        budget = self.config.policy.spec.budgets.org_monthly_usd
+        names = sorted(s.manifest.metadata.name for s in manifests)
+        data = {
+            "org": {"monthlyUsd": spend.org, "budgetUsd": None if budget is None else float(budget),
+                    "manifests": names},
+            "spend": self._spend_context("org", spend.org, None if budget is None else float(budget)),
+            "policy": self.factory.policy(), "today": self.today.isoformat(),
+        }
+        data["org"]["warnUsd"] = data["spend"]["warnUsd"]
+        if budget is not None and self.config.policy_doc is not None:
+            location = self.config.policy_doc.location(("spec", "budgets", "orgMonthlyUsd"))
+        else:
+            first = min(manifests, key=lambda s: (s.doc.file, s.base))
+            location = first.location("metadata", "name")
+        context = new_context(data)
+        for rule in rules:
+            self._judge(rule, context, data, "org", location)
+
+    def _catalog_age(self) -> None:
+        limit = self.config.policy.spec.max_catalog_age_days
+        for source in self.config.catalog.sources:
+            age = (self.today - source.as_of).days
+            if age > limit:
+                self.add("CAT001", "", Location(source.file, source.as_of_line, 1),
+                         f"catalog {source.name} is {age} days old (asOf {source.as_of.isoformat()}), "
+                         f"older than maxCatalogAgeDays {limit}; re-import prices and re-check facts")
+
+
+def evaluate(config: Config, manifests: list[ManifestInput], today: dt.date) -> Evaluation:
+    """Run every enabled rule; findings are unsorted."""
+    return Evaluator(config, today).run(manifests)

@@ -1,0 +1,222 @@
+"""Walking manifests into steps and evaluation units, with the structural checks of `core`.
+
+A unit is one step with one endpoint it can reach: the primary endpoint, each fallback, and
+each provider pinned behind an aggregator. Every unit is judged as if it were the primary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from procurelint.config import Config
+from procurelint.engine.costs import MonthlyTokens, monthly_cost, monthly_tokens
+from procurelint.errors import Location
+from procurelint.model.manifest import AgentManifest, Step, Workflow
+from procurelint.yamlio import Document, Path
+
+Report = Callable[[str, str, Location, str], None]
+"""report(rule_id, path, location, message): records a structural finding."""
+
+
+@dataclass(slots=True)
+class ManifestInput:
+    """A validated manifest and the YAML document it came from."""
+
+    doc: Document
+    manifest: AgentManifest
+    base: Path
+    selected: bool = True
+
+    def location(self, *path: str | int, key: bool = False) -> Location:
+        return self.doc.location(self.base + tuple(path), key=key)
+
+
+@dataclass(slots=True)
+class StepInfo:
+    """A step with its data resolved: classes, tiers, regimes, tokens."""
+
+    source: ManifestInput
+    workflow: Workflow
+    step: Step
+    wi: int
+    si: int
+    path: str
+    classes: list[str]
+    tier: str
+    tiers: list[str]
+    regimes: list[str]
+    categories: list[str]
+    dropped: list[str]
+    dropped_regimes: list[str]
+    tokens: MonthlyTokens
+    node: Path
+    monthly_usd: float = 0.0
+
+    def location(self, *path: str | int, key: bool = False) -> Location:
+        return self.source.location(*self.node, *path, key=key)
+
+
+@dataclass(slots=True)
+class Unit:
+    """One (step, reachable endpoint) pair."""
+
+    info: StepInfo
+    model_id: str
+    endpoint_id: str
+    via: str  # primary | fallback | routing
+    aggregator_id: str | None
+    endpoint_node: Path
+    model_node: Path
+    monthly_usd: float = 0.0
+
+
+@dataclass(slots=True)
+class Walk:
+    steps: list[StepInfo] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    workflows: list[tuple[ManifestInput, Workflow, int]] = field(default_factory=list)
+
+
+def _step_node(wi: int, si: int) -> Path:
+    return ("spec", "workflows", wi, "steps", si)
+
+
+def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk:
+    """Resolve every step and its units; report MAN003-MAN009 as they are found."""
+    out = Walk()
+    catalog = config.catalog
+    classes = config.data_classes
+    least = config.tiers[0].name
+    seen_manifests: dict[str, ManifestInput] = {}
+    for source in manifests:
+        manifest = source.manifest
+        name = manifest.metadata.name
+        if name in seen_manifests:
+            first = seen_manifests[name].location("metadata", "name")
+            report("MAN007", name, source.location("metadata", "name"),
+                   f"manifest name {name!r} is already used at {first}")
+        else:
+            seen_manifests[name] = source
+        for ri, regime in enumerate(manifest.spec.regimes):
+            if regime not in config.regimes:
+                report("MAN002", name, source.location("spec", "regimes", ri),
+                       f"unknown regime {regime!r}; known regimes: {', '.join(sorted(config.regimes))}")
+        seen_workflows: set[str] = set()
+        for wi, workflow in enumerate(manifest.spec.workflows):
+            wpath = f"{name}/{workflow.name}"
+            if workflow.name in seen_workflows:
+                report("MAN007", wpath, source.location("spec", "workflows", wi, "name"),
+                       f"workflow name {workflow.name!r} is used twice in manifest {name}")
+            seen_workflows.add(workflow.name)
+            out.workflows.append((source, workflow, wi))
+            for ci, cls in enumerate(workflow.data_classes):
+                if cls not in classes:
+                    report("MAN006", wpath, source.location("spec", "workflows", wi, "dataClasses", ci),
+                           _unknown_class(cls, classes))
+            seen_steps: set[str] = set()
+            for si, step in enumerate(workflow.steps):
+                spath = f"{wpath}/{step.name}"
+                node = _step_node(wi, si)
+                if step.name in seen_steps:
+                    report("MAN007", spath, source.location(*node, "name"),
+                           f"step name {step.name!r} is used twice in workflow {wpath}")
+                seen_steps.add(step.name)
+                info = _resolve_step(config, source, workflow, step, wi, si, spath, least, report)
+                out.steps.append(info)
+                _units(config, info, report, out.units)
+                info.monthly_usd = next(
+                    (u.monthly_usd for u in out.units if u.info is info and u.via == "primary"), 0.0
+                )
+    return out
+
+
+def _unknown_class(cls: str, classes: dict[str, object]) -> str:
+    import difflib
+
+    hint = difflib.get_close_matches(cls, list(classes), n=1)
+    tip = f"; did you mean {hint[0]!r}?" if hint else ""
+    return f"data class {cls!r} is not defined (built-in or in the policy){tip}"
+
+
+def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, step: Step,
+                  wi: int, si: int, spath: str, least: str, report: Report) -> StepInfo:
+    classes = config.data_classes
+    node = _step_node(wi, si)
+    own = step.data_classes
+    resolved = list(own) if own is not None else list(workflow.data_classes)
+    if own is not None:
+        for ci, cls in enumerate(own):
+            if cls not in classes:
+                report("MAN006", spath, source.location(*node, "dataClasses", ci),
+                       _unknown_class(cls, classes))
+    known = [c for c in resolved if c in classes]
+    rank = config.tier_rank
+    tier_names = sorted({classes[c].tier for c in known}, key=rank.__getitem__)
+    if not tier_names or len(known) < len(resolved):
+        # An unknown class is already an error; judge the step as the most sensitive tier.
+        tier_names = sorted(set(tier_names) | {config.tiers[-1].name}, key=rank.__getitem__)
+    regimes = sorted({r for c in known for r in classes[c].regimes} | set(source.manifest.spec.regimes))
+    categories = sorted({cat for c in known for cat in classes[c].categories})
+    dropped: list[str] = []
+    if own is not None:
+        for cls in workflow.data_classes:
+            if cls in classes and cls not in own and _sensitive(config, cls, least):
+                dropped.append(cls)
+    dropped_regimes = sorted({r for c in dropped for r in classes[c].regimes})
+    tokens = monthly_tokens(workflow.runs_per_month, step.calls_per_run, step.tokens_per_call)
+    return StepInfo(
+        source=source, workflow=workflow, step=step, wi=wi, si=si, path=spath,
+        classes=resolved, tier=tier_names[-1], tiers=tier_names, regimes=regimes,
+        categories=categories, dropped=dropped, dropped_regimes=dropped_regimes,
+        tokens=tokens, node=node,
+    )
+
+
+def _sensitive(config: Config, cls: str, least: str) -> bool:
+    data_class = config.data_classes[cls]
+    return data_class.tier != least or bool(data_class.regimes) or bool(data_class.categories)
+
+
+def _units(config: Config, info: StepInfo, report: Report, out: list[Unit]) -> None:
+    catalog = config.catalog
+    step = info.step
+    primary_endpoint = catalog.endpoints.get(step.endpoint)
+    aggregator = None
+    if primary_endpoint is not None:
+        provider = catalog.providers.get(primary_endpoint.provider)
+        if provider is not None and provider.kind == "aggregator":
+            aggregator = primary_endpoint.id
+    if step.routing is not None and primary_endpoint is not None and aggregator is None:
+        report("MAN009", info.path, info.location("routing", key=True),
+               f"step {info.path} declares routing, but {step.endpoint} is not an aggregator")
+    candidates: list[tuple[str, str, str, str | None, Path, Path]] = [
+        (step.model, step.endpoint, "primary", None, ("endpoint",), ("model",))
+    ]
+    for fi, fallback in enumerate(step.fallbacks):
+        candidates.append((fallback.model, fallback.endpoint, "fallback", None,
+                           ("fallbacks", fi, "endpoint"), ("fallbacks", fi, "model")))
+    if step.routing is not None and aggregator is not None:
+        for pi, pin in enumerate(step.routing.providers):
+            candidates.append((step.model, pin, "routing", aggregator,
+                               ("routing", "providers", pi), ("model",)))
+    for model_id, endpoint_id, via, agg, endpoint_node, model_node in candidates:
+        model_ok = model_id in catalog.models
+        endpoint_ok = endpoint_id in catalog.endpoints
+        if not model_ok and (via != "routing"):
+            report("MAN003", info.path, info.location(*model_node),
+                   f"step {info.path} names model {model_id!r}, which is not in the catalog")
+        if not endpoint_ok:
+            report("MAN004", info.path, info.location(*endpoint_node),
+                   f"step {info.path} names endpoint {endpoint_id!r}, which is not in the catalog")
+        if not (model_ok and endpoint_ok):
+            continue
+        price = catalog.offer(endpoint_id, model_id)
+        if price is None:
+            report("MAN005", info.path, info.location(*endpoint_node),
+                   f"endpoint {endpoint_id} does not offer model {model_id} (step {info.path})")
+        unit = Unit(info, model_id, endpoint_id, via, agg if via == "routing" else
+                    (aggregator if via == "primary" else None),
+                    info.node + endpoint_node, info.node + model_node)
+        unit.monthly_usd = monthly_cost(info.tokens, price)
+        out.append(unit)

@@ -1,0 +1,77 @@
+"""Findings and the result of a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+FAIL_ON_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
+
+
+@dataclass(slots=True)
+class Finding:
+    """One rule violation (or unreadable input) at a position in a file."""
+
+    rule: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    path: str
+    citations: tuple[str, ...] = ()
+    remediation: str = ""
+    waived: bool = False
+    waiver: dict[str, Any] | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        return (self.file, self.line, self.column, self.rule, self.path, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule, "severity": self.severity, "message": self.message,
+            "file": self.file, "line": self.line, "column": self.column, "path": self.path,
+            "citations": list(self.citations), "remediation": self.remediation,
+            "waived": self.waived, "waiver": self.waiver,
+        }
+
+
+@dataclass(slots=True)
+class Summary:
+    files: int = 0
+    ignored: int = 0
+    manifests: int = 0
+    workflows: int = 0
+    steps: int = 0
+    monthly_usd: float = 0.0
+
+
+@dataclass(slots=True)
+class Result:
+    """Everything a reporter needs: findings, counts, and what the run was judged against."""
+
+    findings: list[Finding]
+    summary: Summary
+    fail_on: str
+    policy_name: str
+    policy_version: str | None
+    packs: dict[str, str]
+    disabled_packs: list[str]
+    catalog_as_of: str | None
+    costs: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity and not f.waived)
+
+    @property
+    def waived(self) -> int:
+        return sum(1 for f in self.findings if f.waived)
+
+    @property
+    def failed(self) -> bool:
+        threshold = FAIL_ON_RANK[self.fail_on]
+        return any(
+            SEVERITY_RANK[f.severity] >= threshold for f in self.findings if not f.waived
+        )

@@ -1,0 +1,165 @@
+"""The `check` use case: read files, validate manifests, evaluate rules, build the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from procurelint import __version__
+from procurelint.config import Config
+from procurelint.discovery import Candidate, discover
+from procurelint.documents import is_ours, validate
+from procurelint.engine.costs import cents
+from procurelint.engine.evaluate import Evaluation, evaluate
+from procurelint.engine.units import ManifestInput
+from procurelint.errors import ConfigError, YamlError
+from procurelint.findings import Finding, Result, Summary
+from procurelint.model.manifest import AgentManifest
+from procurelint.yamlio import DEFAULT_LIMITS, Limits, load_file
+
+
+@dataclass(slots=True)
+class Options:
+    paths: list[Path] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).date())
+    limits: Limits = DEFAULT_LIMITS
+
+
+@dataclass(slots=True)
+class Loaded:
+    manifests: list[ManifestInput]
+    findings: list[Finding]
+    files: int
+    ignored: int
+
+
+def _core_finding(config: Config, rule_id: str, message: str, file: str, line: int, column: int,
+                  path: str) -> Finding:
+    rule = config.rule_index.get(rule_id)
+    return Finding(
+        rule=rule_id, severity=rule.severity if rule else "error", message=message,
+        file=file, line=line, column=column, path=path,
+        citations=tuple(rule.rule.citations) if rule else (),
+        remediation=rule.rule.remediation if rule else "",
+    )
+
+
+def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
+                   selected: bool = True) -> Loaded:
+    """Parse and validate files; problems become MAN001/MAN002 findings, never exceptions."""
+    manifests: list[ManifestInput] = []
+    findings: list[Finding] = []
+    ignored = 0
+    for candidate in candidates:
+        try:
+            docs = load_file(str(candidate.path), candidate.display, limits)
+        except YamlError as exc:
+            loc = exc.location
+            findings.append(_core_finding(
+                config, "MAN001", exc.message, candidate.display,
+                loc.line if loc else 1, loc.column if loc else 1, "",
+            ))
+            continue
+        ours = 0
+        for index, doc in enumerate(docs):
+            if not is_ours(doc.data):
+                continue
+            ours += 1
+            if doc.data.get("kind") not in (None, "AgentManifest"):
+                continue  # a policy, catalog, pack or waivers file: read where referenced
+            model, problems = validate(doc, doc.data)
+            for problem in problems:
+                findings.append(_core_finding(
+                    config, "MAN002", problem.message, problem.location.file,
+                    problem.location.line, problem.location.column, problem.path,
+                ))
+            if isinstance(model, AgentManifest):
+                manifests.append(ManifestInput(doc, model, (), selected))
+        if not ours:
+            ignored += 1
+    return Loaded(manifests, findings, len(candidates), ignored)
+
+
+def _wanted(rule: str, select: list[str], ignore: list[str]) -> bool:
+    def hit(patterns: list[str]) -> bool:
+        return any(rule == p or (p.isalpha() and rule.startswith(p)) for p in patterns)
+
+    if select and not hit(select):
+        return False
+    return not hit(ignore)
+
+
+def needs_whole_repo(config: Config) -> bool:
+    """Team and org rules judge every manifest under the root, not only the files given."""
+    budgets = config.policy.spec.budgets
+    has_rules = any(s in ("team", "org") for r in config.rules for s in r.scopes)
+    return has_rules and (bool(budgets.teams) or budgets.org_monthly_usd is not None)
+
+
+def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
+    """Lint the given paths (or the whole root) under the configuration."""
+    spec = config.policy.spec
+    candidates = discover(config.root, options.paths, spec.include, spec.exclude)
+    loaded = load_manifests(config, candidates, options.limits)
+    manifests = list(loaded.manifests)
+    if not manifests and not loaded.findings:
+        where = ", ".join(str(p) for p in options.paths) or str(config.root)
+        raise ConfigError(
+            f"no AgentManifest documents found in {where} ({loaded.files} YAML files read, "
+            f"{loaded.ignored} not procurelint documents); nothing was checked. Check the PATH "
+            "arguments and the policy's include/exclude globs"
+        )
+    if options.paths and needs_whole_repo(config):
+        chosen = {c.display for c in candidates}
+        rest = [c for c in discover(config.root, [], spec.include, spec.exclude)
+                if c.display not in chosen]
+        others = load_manifests(config, rest, options.limits, selected=False)
+        manifests.extend(others.manifests)
+    evaluation = evaluate(config, manifests, options.today)
+    findings = [
+        f for f in loaded.findings + evaluation.findings
+        if _wanted(f.rule, options.select, options.ignore)
+    ]
+    findings = _dedupe(sorted(findings, key=Finding.sort_key))
+    selected = [m for m in manifests if m.selected]
+    summary = Summary(
+        files=loaded.files, ignored=loaded.ignored, manifests=len(selected),
+        workflows=sum(len(m.manifest.spec.workflows) for m in selected),
+        steps=sum(len(w.steps) for m in selected for w in m.manifest.spec.workflows),
+        monthly_usd=cents(sum(evaluation.spend.manifests.get(m.manifest.metadata.name, 0.0)
+                              for m in _unique_names(selected))),
+    )
+    result = Result(
+        findings=findings, summary=summary, fail_on=options.fail_on or spec.fail_on,
+        policy_name=config.policy.metadata.name, policy_version=config.policy.metadata.version,
+        packs={p.pack.metadata.name: p.pack.metadata.version for p in config.packs},
+        disabled_packs=config.disabled_packs,
+        catalog_as_of=config.catalog.as_of.isoformat() if config.catalog.as_of else None,
+    )
+    return result, evaluation
+
+
+def _unique_names(manifests: list[ManifestInput]) -> list[ManifestInput]:
+    seen: set[str] = set()
+    out = []
+    for m in manifests:
+        if m.manifest.metadata.name not in seen:
+            seen.add(m.manifest.metadata.name)
+            out.append(m)
+    return out
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    out: list[Finding] = []
+    for f in findings:
+        if out and out[-1].sort_key() == f.sort_key():
+            continue
+        out.append(f)
+    return out
+
+
+TOOL = {"name": "procurelint", "version": __version__}

@@ -1,0 +1,96 @@
+"""Rule packs: loading the built-in and custom packs, and compiling their rules once per run."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from procurelint.engine.cel import CelCompileError, Program
+from procurelint.errors import ConfigError, Location
+from procurelint.loading import load_one
+from procurelint.model.rulepack import Rule, RulePack
+from procurelint.resources import builtin_dir, cached
+from procurelint.yamlio import Document
+
+BUILTIN_PACKS: tuple[str, ...] = ("core", "hipaa", "banking", "federal", "jurisdiction", "cost")
+
+# Where a rule's finding points when it does not say, by its first scope.
+DEFAULT_AT = {"step": "endpoint", "workflow": "workflow", "manifest": "manifest",
+              "team": "manifest", "org": "manifest"}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPack:
+    """A rule pack with where it came from (for evidence and error positions)."""
+
+    pack: RulePack
+    file: str
+    sha256: str
+    doc: Document | None
+    builtin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule ready to run: severity after policy overrides, expressions compiled."""
+
+    rule: Rule
+    pack: str
+    severity: str
+    scopes: tuple[str, ...]
+    at: str
+    when: Program
+    violation: Program | None
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+def load_pack(path: Path, display: str, builtin: bool = False) -> LoadedPack:
+    pack, doc = load_one(path, RulePack, display)
+    return LoadedPack(pack, display, hashlib.sha256(path.read_bytes()).hexdigest(), doc, builtin)
+
+
+def builtin_pack(name: str) -> LoadedPack:
+    """A built-in pack by name; an unknown name lists the valid ones."""
+    path = builtin_dir() / f"{name}.yaml"
+    if name not in BUILTIN_PACKS or not path.is_file():
+        available = [n for n in BUILTIN_PACKS if (builtin_dir() / f"{n}.yaml").is_file()]
+        raise ConfigError(f"unknown rule pack {name!r}; built-in packs: {', '.join(available)}")
+    return cached(f"pack-{name}", lambda: load_pack(path, f"<builtin>/{name}.yaml", builtin=True))
+
+
+def available_builtin_packs() -> list[str]:
+    return [n for n in BUILTIN_PACKS if (builtin_dir() / f"{n}.yaml").is_file()]
+
+
+def _rule_location(pack: LoadedPack, index: int, key: str) -> Location:
+    if pack.doc is None:
+        return Location(pack.file)
+    return pack.doc.location(("spec", "rules", index, key))
+
+
+def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> CompiledRule:
+    """Compile a rule's expressions; a syntax error is a config error naming rule and file."""
+    scopes = (rule.scope,) if isinstance(rule.scope, str) else tuple(dict.fromkeys(rule.scope))
+    programs: dict[str, Program | None] = {}
+    for key in ("when", "violation"):
+        source = getattr(rule, key)
+        if source is None:
+            programs[key] = None
+            continue
+        try:
+            programs[key] = Program(source)
+        except CelCompileError as exc:
+            raise ConfigError(
+                f"rule {rule.id}: `{key}` is not a valid CEL expression: {exc}",
+                _rule_location(pack, index, key),
+            ) from None
+    when = programs["when"]
+    assert when is not None
+    return CompiledRule(
+        rule, pack.pack.metadata.name, severity, scopes,
+        rule.at or DEFAULT_AT[scopes[0]], when, programs["violation"],
+    )

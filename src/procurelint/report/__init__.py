@@ -1,0 +1,26 @@
+"""Output formats: one module per format behind a name -> renderer registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+
+from procurelint.errors import ConfigError
+from procurelint.findings import Result
+
+Renderer = Callable[[Result], str]
+
+# Modules are imported only when their format is asked for, to keep start-up short.
+FORMATS: dict[str, str] = {
+    "text": "procurelint.report.text",
+    "json": "procurelint.report.json_report",
+}
+
+
+def renderer(name: str) -> Renderer:
+    """The renderer of a format; an unknown name lists the valid ones."""
+    module = FORMATS.get(name)
+    if module is None:
+        raise ConfigError(f"unknown format {name!r}; formats: {', '.join(FORMATS)}")
+    render: Renderer = import_module(module).render
+    return render

@@ -1,0 +1,34 @@
+"""Machine-readable results: exactly formats.md section 8."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from procurelint import __version__
+from procurelint.findings import Result
+
+
+def document(result: Result) -> dict[str, Any]:
+    s = result.summary
+    policy: dict[str, Any] = {
+        "name": result.policy_name, "version": result.policy_version, "packs": result.packs,
+    }
+    if result.disabled_packs:
+        policy["disabledPacks"] = result.disabled_packs
+    return {
+        "tool": {"name": "procurelint", "version": __version__},
+        "policy": policy,
+        "catalog": {"asOf": result.catalog_as_of},
+        "findings": [f.to_json() for f in result.findings],
+        "summary": {
+            "files": s.files, "manifests": s.manifests, "workflows": s.workflows,
+            "steps": s.steps, "errors": result.count("error"),
+            "warnings": result.count("warning"), "infos": result.count("info"),
+            "waived": result.waived, "monthlyUsd": s.monthly_usd, "failed": result.failed,
+        },
+    }
+
+
+def render(result: Result) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,28 @@
+"""Human-readable output: `file:line:col: RULE [severity] message`, then a summary line."""
+
+from __future__ import annotations
+
+from procurelint.findings import Result
+
+
+def render(result: Result) -> str:
+    lines = []
+    for f in result.findings:
+        where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
+        waived = f" (waived by {f.waiver['id']})" if f.waived and f.waiver else ""
+        lines.append(f"{where}: {f.rule} [{f.severity}] {f.message}{waived}")
+    s = result.summary
+    counts = (
+        f"{result.count('error')} errors, {result.count('warning')} warnings, "
+        f"{result.count('info')} infos"
+    )
+    if result.waived:
+        counts += f", {result.waived} waived"
+    verdict = "failed" if result.failed else "passed"
+    lines.append(
+        f"{verdict}: {counts} in {s.manifests} manifests ({s.workflows} workflows, {s.steps} steps; "
+        f"{s.files} files read, {s.ignored} not ours); projected spend ${s.monthly_usd:,.2f}/month"
+    )
+    if result.disabled_packs:
+        lines.append(f"packs disabled by the policy: {', '.join(result.disabled_packs)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,79 @@
+"""Where the built-in data (policies/) lives, and a cache of it in validated form.
+
+Parsing and validating the built-in catalog and packs on every start would cost more than
+checking a small repository, so their validated form is cached under the user's cache folder,
+keyed by the SHA-256 of the files and the tool's version. The cache is best-effort: when it
+cannot be read or written, the files are loaded as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from procurelint import __version__
+
+T = TypeVar("T")
+
+_PACKAGED = Path(__file__).resolve().parent / "policies"
+_CHECKOUT = Path(__file__).resolve().parents[2] / "policies"
+
+
+def builtin_dir() -> Path:
+    """The folder of built-in rule packs, catalog and defaults."""
+    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+
+
+def cache_dir() -> Path | None:
+    """PROCURELINT_CACHE_DIR, else $XDG_CACHE_HOME/procurelint, else ~/.cache/procurelint."""
+    explicit = os.environ.get("PROCURELINT_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit) if explicit else None  # empty: caching off
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "procurelint"
+
+
+@lru_cache(maxsize=1)
+def builtin_digest() -> str:
+    """One digest over every built-in file, so that any edit invalidates the cache."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(builtin_dir().glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+_memory: dict[str, Any] = {}
+
+
+def cached(name: str, build: Callable[[], T]) -> T:
+    """`build()`'s value for the built-in data, from memory, the disk cache, or built anew."""
+    key = f"{name}-{builtin_digest()[:24]}"
+    if key in _memory:
+        return _memory[key]  # type: ignore[no-any-return]
+    folder = cache_dir()
+    file = folder / f"{key}.pickle" if folder is not None else None
+    if file is not None and file.is_file():
+        try:
+            with open(file, "rb") as handle:
+                value = pickle.load(handle)
+            _memory[key] = value
+            return value  # type: ignore[no-any-return]
+        except Exception:  # noqa: BLE001 - a damaged cache entry is rebuilt, never fatal
+            pass
+    value = build()
+    _memory[key] = value
+    if file is not None:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=file.parent, delete=False) as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, file)
+        except OSError:
+            pass
+    return value

@@ -1,0 +1,260 @@
+"""The only module that parses YAML.
+
+Documents are composed with libyaml (PyYAML's C parser) into nodes that carry their line and
+column, then built into plain Python values by this module, so that:
+
+- scalars mean what YAML 1.2 says (``NO`` and ``on`` stay strings, ``1.10`` stays a float
+  only where a float was written, dates stay strings);
+- a duplicate key is an error at the second occurrence;
+- aliases are expanded under a node budget (a billion-laughs document stops early), and
+  depth, scalar length and file size are bounded;
+- every node's position is kept in a side table keyed by its path, for findings.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from procurelint.errors import Location, YamlError
+
+try:  # libyaml is part of every PyYAML wheel; the pure loader is a slow fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep a hostile file from exhausting time or memory."""
+
+    max_file_bytes: int = 2 * 1024 * 1024
+    max_depth: int = 64
+    max_nodes: int = 200_000
+    max_scalar_length: int = 64 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document: its value and where each node of it came from."""
+
+    file: str
+    data: Any
+    positions: dict[Path, Position] = field(default_factory=dict)
+    key_positions: dict[Path, Position] = field(default_factory=dict)
+
+    def location(self, path: Path, *, key: bool = False) -> Location:
+        """The location of the node at `path`, or of its nearest enclosing node."""
+        table = self.key_positions if key else self.positions
+        probe = tuple(path)
+        while probe:
+            pos = table.get(probe) or self.positions.get(probe)
+            if pos is not None:
+                return Location(self.file, pos[0], pos[1])
+            probe = probe[:-1]
+        pos = self.positions.get((), (1, 1))
+        return Location(self.file, pos[0], pos[1])
+
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+# Tags the 1.1 resolver gives plain scalars implicitly; such a scalar is re-resolved by 1.2.
+_IMPLICIT = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:value",
+    _STR,
+}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
+
+
+def resolve_plain(text: str) -> Any:
+    """Give a plain (unquoted) scalar its YAML 1.2 core-schema value."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(text):
+            return int(text)
+        if _OCT.match(text):
+            return int(text[2:], 8)
+        if _HEX.match(text):
+            return int(text[2:], 16)
+        if _FLOAT.match(text):
+            return float(text)
+        if _INF.match(text):
+            return -math.inf if text[0] == "-" else math.inf
+        if _NAN.match(text):
+            return math.nan
+    return text
+
+
+class _Builder:
+    """Turns a composed node graph into Python values, positions and limit checks."""
+
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.nodes = 0
+        self.positions: dict[Path, Position] = {}
+        self.key_positions: dict[Path, Position] = {}
+
+    def fail(self, message: str, node: yaml.Node) -> YamlError:
+        mark = node.start_mark
+        return YamlError(message, Location(self.file, mark.line + 1, mark.column + 1))
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise self.fail(
+                f"document has more than {self.limits.max_nodes} nodes after alias expansion "
+                "(limit max_nodes); split it or remove aliases",
+                node,
+            )
+        if len(path) > self.limits.max_depth:
+            raise self.fail(
+                f"document is nested deeper than {self.limits.max_depth} levels (limit max_depth)",
+                node,
+            )
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise self.fail(f"unsupported tag {node.tag!r}", node)
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise self.fail(f"unsupported tag {node.tag!r}", node)
+            return self.mapping(node, path)
+        raise self.fail("unsupported YAML node", node)  # pragma: no cover - no other node kinds
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        value: str = node.value
+        if len(value) > self.limits.max_scalar_length:
+            raise self.fail(
+                f"scalar is longer than {self.limits.max_scalar_length} characters "
+                "(limit max_scalar_length)",
+                node,
+            )
+        if not node.style and node.tag in _IMPLICIT:  # plain: None (Python) or '' (libyaml)
+            return resolve_plain(value)
+        if node.tag == _STR or node.tag in _IMPLICIT:
+            return value
+        raise self.fail(f"unsupported tag {node.tag!r}; only plain YAML values are allowed", node)
+
+    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail("mapping keys must be plain strings", key_node)
+            key = key_node.value if key_node.style else resolve_plain(key_node.value)
+            if not isinstance(key, str):
+                # `on:` or `1:` as a key: keep what the user typed, as YAML 1.2 would not
+                # turn it into a bool, and ints are never valid keys in our documents.
+                key = key_node.value
+            if key in result:
+                raise self.fail(f"duplicate key {key!r}", key_node)
+            mark = key_node.start_mark
+            self.key_positions[path + (key,)] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlError(
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            Location(file, line, column),
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def read_text(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a file as UTF-8 text within the size limit."""
+    try:
+        size = os.path.getsize(path)
+        if size > limits.max_file_bytes:
+            raise YamlError(
+                f"file is {size} bytes, more than the limit of {limits.max_file_bytes} "
+                "(limit max_file_bytes)",
+                Location(display, 1, 1),
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror}", Location(display)) from None
+    return _decode(raw, display)
+
+
+def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Document]:
+    """Parse every document of a YAML stream, or raise YamlError at the problem's position."""
+    loader = _Loader(text)
+    documents: list[Document] = []
+    total = 0
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            builder = _Builder(file, Limits(
+                limits.max_file_bytes, limits.max_depth, limits.max_nodes - total,
+                limits.max_scalar_length,
+            ))
+            data = builder.build(node, ())
+            total += builder.nodes
+            documents.append(Document(file, data, builder.positions, builder.key_positions))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlError(problem, Location(file, line, column)) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", Location(file, 1, 1)) from None
+    except RecursionError:
+        raise YamlError("document is nested too deeply", Location(file, 1, 1)) from None
+    finally:
+        loader.dispose()
+    return documents
+
+
+def load_file(path: str, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Document]:
+    """Read and parse a YAML file; `display` is the name used in messages."""
+    name = display or path
+    return parse(read_text(path, name, limits), name, limits)

@@ -1,0 +1,128 @@
+"""The YAML layer: 1.2 scalar meaning, positions, duplicate keys and limits."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from procurelint.errors import YamlError
+from procurelint.yamlio import Limits, load_file, parse, resolve_plain
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("NO", "NO"), ("no", "no"), ("on", "on"), ("yes", "yes"), ("Off", "Off"),
+        ("true", True), ("False", False), ("~", None), ("null", None), ("", None),
+        ("12", 12), ("-3", -3), ("0o17", 15), ("0x1F", 31), ("1.5", 1.5), ("1e3", 1000.0),
+        ("1.10", 1.1), ("1.2.3", "1.2.3"), ("2026-01-01", "2026-01-01"), ("12:30", "12:30"),
+        ("010", 10), ("+1", 1), (".5", 0.5),
+    ],
+)
+def test_plain_scalars_follow_yaml_1_2(text: str, value: object) -> None:
+    assert resolve_plain(text) == value
+    assert type(resolve_plain(text)) is type(value)
+
+
+def test_special_floats() -> None:
+    assert resolve_plain(".inf") == math.inf
+    assert resolve_plain("-.Inf") == -math.inf
+    assert math.isnan(resolve_plain(".nan"))
+
+
+def test_country_code_no_stays_a_string_in_a_document() -> None:
+    doc = parse("dataSubjects: [NO, SE]\nversion: 2026.11\nq: 'NO'\n", "f.yaml")[0]
+    assert doc.data == {"dataSubjects": ["NO", "SE"], "version": 2026.11, "q": "NO"}
+
+
+def test_positions_are_one_based_for_keys_and_values() -> None:
+    doc = parse("a:\n  b: [x, y]\n", "f.yaml")[0]
+    assert doc.positions[("a", "b", 1)] == (2, 10)
+    assert doc.key_positions[("a", "b")] == (2, 3)
+    loc = doc.location(("a", "missing", 3))
+    assert (loc.line, loc.column) == (2, 3)
+
+
+def test_duplicate_key_is_refused_at_the_second_key() -> None:
+    with pytest.raises(YamlError) as err:
+        parse("a: 1\nb:\n  c: 1\n  c: 2\n", "f.yaml")
+    assert "duplicate key 'c'" in err.value.message
+    assert (err.value.location.line, err.value.location.column) == (4, 3)
+
+
+def test_syntax_error_has_a_position() -> None:
+    with pytest.raises(YamlError) as err:
+        parse("a: [1, 2\nb: 3\n", "f.yaml")
+    assert err.value.location.line >= 1 and err.value.location.file == "f.yaml"
+
+
+def _bomb(levels: int = 9) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_stops_at_the_node_budget() -> None:
+    with pytest.raises(YamlError) as err:
+        parse(_bomb(), "bomb.yaml", Limits(max_nodes=10_000))
+    assert "max_nodes" in err.value.message
+
+
+def test_small_aliases_expand() -> None:
+    doc = parse("base: &b {x: 1}\nother: *b\n", "f.yaml")[0]
+    assert doc.data["other"] == {"x": 1}
+
+
+def test_depth_limit() -> None:
+    text = "a: " + "[" * 80 + "]" * 80 + "\n"
+    with pytest.raises(YamlError) as err:
+        parse(text, "deep.yaml")
+    assert "max_depth" in err.value.message
+
+
+def test_very_deep_document_is_refused_by_the_parser_without_crashing() -> None:
+    with pytest.raises(YamlError):
+        parse("[" * 20_000 + "]" * 20_000, "deeper.yaml")
+
+
+def test_scalar_length_limit() -> None:
+    with pytest.raises(YamlError) as err:
+        parse("a: " + "x" * 100 + "\n", "f.yaml", Limits(max_scalar_length=50))
+    assert "max_scalar_length" in err.value.message
+
+
+def test_python_tags_are_refused() -> None:
+    with pytest.raises(YamlError) as err:
+        parse("a: !!python/object:os.system echo\n", "f.yaml")
+    assert "unsupported tag" in err.value.message
+
+
+def test_file_size_limit(tmp_path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 2000 + "\n")
+    with pytest.raises(YamlError) as err:
+        load_file(str(path), "big.yaml", Limits(max_file_bytes=1000))
+    assert "max_file_bytes" in err.value.message
+
+
+def test_non_utf8_bytes_have_a_position(tmp_path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"a: 1\nb: caf\xe9\n")
+    with pytest.raises(YamlError) as err:
+        load_file(str(path), "latin1.yaml")
+    assert "UTF-8" in err.value.message
+    assert (err.value.location.line, err.value.location.column) == (2, 7)
+
+
+def test_empty_stream_has_no_documents() -> None:
+    assert parse("", "empty.yaml") == []
+    assert parse("# only a comment\n", "c.yaml") == []
+
+
+def test_multiple_documents() -> None:
+    docs = parse("a: 1\n---\nb: 2\n", "f.yaml")
+    assert [d.data for d in docs] == [{"a": 1}, {"b": 2}]
+    assert docs[1].positions[("b",)] == (3, 4)
