@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -183,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point; never lets a traceback reach the user for bad input."""
+    # A run allocates many small, acyclic objects (YAML nodes, dicts of positions); with the
+    # default thresholds the collector rescans them thousands of times for nothing.
+    gc.set_threshold(100_000, 50, 1000)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)

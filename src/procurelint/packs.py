@@ -47,6 +47,13 @@ class CompiledRule:
     def id(self) -> str:
         return self.rule.id
 
+    @property
+    def uses_alternative(self) -> bool:
+        """Whether the rule reads `alternative`, which is costly to compute."""
+        return "alternative" in self.when.variables or (
+            self.violation is not None and "alternative" in self.violation.variables
+        )
+
 
 def load_pack(path: Path, display: str, builtin: bool = False) -> LoadedPack:
     pack, doc = load_one(path, RulePack, display)

@@ -24,9 +24,27 @@ import yaml
 from procurelint.errors import Location, YamlError
 
 try:  # libyaml is part of every PyYAML wheel; the pure loader is a slow fallback.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A composer that skips YAML 1.1 tag resolution: this module resolves plain scalars itself.
+
+    The resolver runs only for nodes without an explicit tag, so explicit tags still arrive
+    as written and are refused below.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -67,9 +85,6 @@ class Document:
         return Location(self.file, pos[0], pos[1])
 
 
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
 # Tags the 1.1 resolver gives plain scalars implicitly; such a scalar is re-resolved by 1.2.
 _IMPLICIT = {
     "tag:yaml.org,2002:null",
@@ -124,6 +139,9 @@ class _Builder:
         self.file = file
         self.limits = limits
         self.nodes = 0
+        self.max_nodes = limits.max_nodes
+        self.max_depth = limits.max_depth
+        self.max_scalar = limits.max_scalar_length
         self.positions: dict[Path, Position] = {}
         self.key_positions: dict[Path, Position] = {}
 
@@ -133,26 +151,28 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.nodes += 1
-        if self.nodes > self.limits.max_nodes:
+        if self.nodes > self.max_nodes:
             raise self.fail(
                 f"document has more than {self.limits.max_nodes} nodes after alias expansion "
                 "(limit max_nodes); split it or remove aliases",
                 node,
             )
-        if len(path) > self.limits.max_depth:
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        kind = node.__class__
+        if kind is _ScalarNode:
+            return self.scalar(node)
+        if len(path) >= self.max_depth:
             raise self.fail(
                 f"document is nested deeper than {self.limits.max_depth} levels (limit max_depth)",
                 node,
             )
-        mark = node.start_mark
-        self.positions[path] = (mark.line + 1, mark.column + 1)
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
+        if kind is _SequenceNode:
             if node.tag != _SEQ:
                 raise self.fail(f"unsupported tag {node.tag!r}", node)
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
+            build = self.build
+            return [build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if kind is _MappingNode:
             if node.tag != _MAP:
                 raise self.fail(f"unsupported tag {node.tag!r}", node)
             return self.mapping(node, path)
@@ -160,33 +180,35 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         value: str = node.value
-        if len(value) > self.limits.max_scalar_length:
+        if len(value) > self.max_scalar:
             raise self.fail(
                 f"scalar is longer than {self.limits.max_scalar_length} characters "
                 "(limit max_scalar_length)",
                 node,
             )
-        if not node.style and node.tag in _IMPLICIT:  # plain: None (Python) or '' (libyaml)
-            return resolve_plain(value)
-        if node.tag == _STR or node.tag in _IMPLICIT:
+        tag = node.tag
+        if not node.style and tag in _IMPLICIT:  # plain: None (Python) or '' (libyaml)
+            return resolve_plain(value) if value else None
+        if tag == _STR or tag in _IMPLICIT:
             return value
-        raise self.fail(f"unsupported tag {node.tag!r}; only plain YAML values are allowed", node)
+        raise self.fail(f"unsupported tag {tag!r}; only plain YAML values are allowed", node)
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        key_positions = self.key_positions
+        build = self.build
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not _ScalarNode:
                 raise self.fail("mapping keys must be plain strings", key_node)
-            key = key_node.value if key_node.style else resolve_plain(key_node.value)
-            if not isinstance(key, str):
-                # `on:` or `1:` as a key: keep what the user typed, as YAML 1.2 would not
-                # turn it into a bool, and ints are never valid keys in our documents.
-                key = key_node.value
+            # Keys stay as written: YAML 1.2 would not turn `on:` into a bool, and no key of
+            # ours is a number.
+            key: str = key_node.value
             if key in result:
                 raise self.fail(f"duplicate key {key!r}", key_node)
             mark = key_node.start_mark
-            self.key_positions[path + (key,)] = (mark.line + 1, mark.column + 1)
-            result[key] = self.build(value_node, path + (key,))
+            child = path + (key,)
+            key_positions[child] = (mark.line + 1, mark.column + 1)
+            result[key] = build(value_node, child)
         return result
 
 

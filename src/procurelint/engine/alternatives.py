@@ -8,10 +8,11 @@ steps that hold the same data under the same regimes share one search.
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 from procurelint.config import Config
-from procurelint.engine.cel import CelEvalError, new_context
+from procurelint.engine.cel import CelEvalError, ContextPool
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
 from procurelint.engine.units import StepInfo, Unit
@@ -24,18 +25,26 @@ SAVING_THRESHOLD = 30.0
 class AlternativeFinder:
     """Finds, per step, the cheapest offer that passes every error-severity step rule."""
 
-    def __init__(self, config: Config, factory: ContextFactory, rules: list[CompiledRule]) -> None:
+    def __init__(self, config: Config, factory: ContextFactory, rules: list[CompiledRule],
+                 pool: ContextPool | None = None) -> None:
         self.config = config
         self.factory = factory
+        self.pool = pool or ContextPool()
         self.rules = [
             r for r in rules if r.severity == "error" and r.pack != "cost" and r.violation is not None
         ]
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         catalog = config.catalog
-        self._offers = [
-            (endpoint_id, model_id, price, CAPABILITY_RANK[catalog.models[model_id].capability])
+        # Per capability rank, the offers of that rank or above, as plain price tuples.
+        offers = [
+            (price.input, price.cached_input if price.cached_input is not None else price.input,
+             price.output, endpoint_id, model_id,
+             CAPABILITY_RANK[catalog.models[model_id].capability])
             for endpoint_id, model_id, price in catalog.offers()
         ]
+        self._by_rank = {
+            rank: [o[:5] for o in offers if o[5] >= rank] for rank in set(CAPABILITY_RANK.values())
+        }
 
     def _key(self, info: StepInfo) -> tuple[Any, ...]:
         workflow = info.workflow
@@ -68,7 +77,7 @@ class AlternativeFinder:
             own = info.workflow.records_per_year
             records = None if existing is None or own is None else existing + own
             data["bulk"] = _bulk(records, data["bulk"]["threshold"])
-        context = new_context(data)
+        context = self.pool.context(("alternative", endpoint_id, model_id, info.tier), data)
         for rule in self.rules:
             if "alternative" in rule.when.variables:
                 continue
@@ -85,12 +94,16 @@ class AlternativeFinder:
         if current <= 0 or not info.step.tokens_per_call:
             return None
         rank = CAPABILITY_RANK[self.config.catalog.models[unit.model_id].capability]
-        priced = sorted(
-            (monthly_cost(info.tokens, price), endpoint_id, model_id)
-            for endpoint_id, model_id, price, capability in self._offers
-            if capability >= rank
-        )
-        for cost, endpoint_id, model_id in priced:
+        tokens = info.tokens
+        ti, tc, to = tokens.input, tokens.cached_input, tokens.output
+        # A heap, not a sort: the cheapest compliant offer is usually among the first few.
+        priced = [
+            ((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
+            for pi, pc, po, endpoint_id, model_id in self._by_rank[rank]
+        ]
+        heapq.heapify(priced)
+        while priced:
+            cost, endpoint_id, model_id = heapq.heappop(priced)
             if cost >= current:
                 return None
             if (endpoint_id, model_id) == (unit.endpoint_id, unit.model_id):

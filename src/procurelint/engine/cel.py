@@ -68,3 +68,27 @@ class Program:
 def new_context(variables: dict[str, Any]) -> Any:
     """A reusable CEL context; only data, no functions: rules cannot reach files or network."""
     return _extension().Context(variables)
+
+
+class ContextPool:
+    """CEL contexts reused across evaluation units.
+
+    Converting Python values into CEL values is most of the cost of an evaluation, so units
+    that share catalog entries share a context, and a variable is converted again only when
+    the unit's value for it is a different object. Shared values are never mutated.
+    """
+
+    def __init__(self) -> None:
+        self._pool: dict[Any, tuple[Any, dict[str, Any]]] = {}
+
+    def context(self, key: Any, variables: dict[str, Any]) -> Any:
+        entry = self._pool.get(key)
+        if entry is None:
+            self._pool[key] = (new_context(variables), dict(variables))
+            return self._pool[key][0]
+        context, current = entry
+        for name, value in variables.items():
+            if current.get(name) is not value:
+                context.add_variable(name, value)
+                current[name] = value
+        return context

@@ -32,9 +32,23 @@ class ContextFactory:
     _endpoints: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     _providers: dict[str, dict[str, Any]] = field(default_factory=dict)
     _tiers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _tier_lists: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
     _policy: dict[str, Any] | None = None
+    _today_text: str | None = None
+    _workflows: dict[tuple[int, int, float], dict[str, Any]] = field(default_factory=dict)
+    _manifests: dict[tuple[int, float], dict[str, Any]] = field(default_factory=dict)
+    _routes: dict[tuple[int, str | None], dict[str, Any]] = field(default_factory=dict)
+    _bulks: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict)
+    _transfers: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
 
     # -- shared parts -------------------------------------------------------------------
+    @property
+    def today_text(self) -> str:
+        """One string object for the run's date, so contexts that share it are identical."""
+        if self._today_text is None:
+            self._today_text = self.today.isoformat()
+        return self._today_text
+
     def policy(self) -> dict[str, Any]:
         if self._policy is None:
             p = self.config.policy
@@ -139,8 +153,22 @@ class ContextFactory:
             self._tiers[name] = found
         return found
 
+    def tier_list(self, names: list[str]) -> list[dict[str, Any]]:
+        key = tuple(names)
+        found = self._tier_lists.get(key)
+        if found is None:
+            found = self._tier_lists[key] = [self.tier(t) for t in names]
+        return found
+
     # -- per-scope contexts -------------------------------------------------------------
     def manifest(self, source_manifest: Any, monthly_usd: float) -> dict[str, Any]:
+        key = (id(source_manifest), monthly_usd)
+        found = self._manifests.get(key)
+        if found is None:
+            found = self._manifests[key] = self._manifest(source_manifest, monthly_usd)
+        return found
+
+    def _manifest(self, source_manifest: Any, monthly_usd: float) -> dict[str, Any]:
         m = source_manifest
         return {
             "name": m.metadata.name, "team": m.metadata.team, "owner": m.metadata.owner,
@@ -151,6 +179,13 @@ class ContextFactory:
         }
 
     def workflow(self, info: StepInfo, monthly_usd: float) -> dict[str, Any]:
+        key = (id(info.source), info.wi, monthly_usd)
+        found = self._workflows.get(key)
+        if found is None:
+            found = self._workflows[key] = self._workflow(info, monthly_usd)
+        return found
+
+    def _workflow(self, info: StepInfo, monthly_usd: float) -> dict[str, Any]:
         w = info.workflow
         subjects = w.data_subjects if w.data_subjects is not None else info.source.manifest.spec.data_subjects
         return {
@@ -183,6 +218,13 @@ class ContextFactory:
         }
 
     def route(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
+        key = (id(info.step.routing), unit.aggregator_id)
+        found = self._routes.get(key)
+        if found is None:
+            found = self._routes[key] = self._route(info, unit)
+        return found
+
+    def _route(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
         routing = info.step.routing
         aggregator = unit.aggregator_id
         return {
@@ -197,6 +239,14 @@ class ContextFactory:
 
     def transfer(self, workflow: dict[str, Any], step: dict[str, Any],
                  endpoint: dict[str, Any], provider: dict[str, Any]) -> dict[str, Any]:
+        key = (workflow["euSubjects"] and step["personal"], endpoint["id"], provider["id"])
+        found = self._transfers.get(key)
+        if found is None:
+            found = self._transfers[key] = self._transfer(workflow, step, endpoint, provider)
+        return found
+
+    def _transfer(self, workflow: dict[str, Any], step: dict[str, Any],
+                  endpoint: dict[str, Any], provider: dict[str, Any]) -> dict[str, Any]:
         places = [endpoint["country"], provider["jurisdiction"], provider["parentJurisdiction"]]
         unlawful: list[str] = []
         if workflow["euSubjects"] and step["personal"]:
@@ -212,6 +262,13 @@ class ContextFactory:
                 "unlawful": sorted(set(unlawful))}
 
     def bulk_for(self, info: StepInfo, provider_id: str) -> dict[str, Any]:
+        key = (provider_id, tuple(info.categories))
+        found = self._bulks.get(key)
+        if found is None:
+            found = self._bulks[key] = self._bulk_for(info, provider_id)
+        return found
+
+    def _bulk_for(self, info: StepInfo, provider_id: str) -> dict[str, Any]:
         records, _ = self.bulk.get(provider_id, (None, True))
         thresholds = [facts.BULK_THRESHOLDS[c] for c in info.categories if c in facts.BULK_THRESHOLDS]
         threshold = min(thresholds) if thresholds else None
@@ -234,8 +291,8 @@ class ContextFactory:
             "manifest": self.manifest(info.source.manifest, manifest_usd),
             "model": self.model(model), "endpoint": endpoint_ctx, "provider": provider_ctx,
             "route": self.route(info, unit), "tier": self.tier(info.tier),
-            "tiers": [self.tier(t) for t in info.tiers],
+            "tiers": self.tier_list(info.tiers),
             "bulk": self.bulk_for(info, provider.id),
             "transfer": self.transfer(workflow, step, endpoint_ctx, provider_ctx),
-            "policy": self.policy(), "today": self.today.isoformat(),
+            "policy": self.policy(), "today": self.today_text,
         }

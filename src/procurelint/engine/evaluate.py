@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from procurelint.config import Config
 from procurelint.engine.alternatives import AlternativeFinder
-from procurelint.engine.cel import CelEvalError, new_context
+from procurelint.engine.cel import CelEvalError, ContextPool, new_context
 from procurelint.engine.context import ContextFactory
+from procurelint.engine.projection import Projector
 from procurelint.engine.units import ManifestInput, StepInfo, Unit, Walk, walk
 from procurelint.errors import Location
 from procurelint.findings import Finding
@@ -26,6 +28,8 @@ def render(template: str, context: dict[str, Any]) -> str:
     def value(match: re.Match[str]) -> str:
         node: Any = context
         for part in match.group(1).split("."):
+            if node is None:
+                return "unknown"
             if not isinstance(node, dict) or part not in node:
                 return match.group(0)
             node = node[part]
@@ -69,6 +73,12 @@ class Evaluator:
         self.today = today
         self.findings: list[Finding] = []
         self.factory = ContextFactory(config, today)
+        self.pool = ContextPool()
+        self._verdicts: dict[tuple[int, ...], tuple[tuple[Any, ...], list[bool | str]]] = {}
+        self.projector = Projector(
+            source for r in config.rules if "step" in r.scopes
+            for source in (r.rule.when, r.rule.violation or "")
+        )
         rules = config.rules
         self.by_scope: dict[str, list[CompiledRule]] = defaultdict(list)
         for rule in rules:
@@ -90,7 +100,7 @@ class Evaluator:
         ))
 
     def _judge(self, rule: CompiledRule, context: Any, data: dict[str, Any], path: str,
-               location: Location) -> None:
+               location: Location | Callable[[], Location]) -> None:
         try:
             applies = rule.when.run(context)
             if applies is not True and applies is not False:
@@ -102,19 +112,20 @@ class Evaluator:
             if broken is not True and broken is not False:
                 raise CelEvalError(f"`violation` gave {broken!r}, not a bool")
         except CelEvalError as exc:
-            self.add(rule.id, path, location,
+            self.add(rule.id, path, location() if callable(location) else location,
                      f"rule {rule.id} could not be evaluated for {path or 'this run'}: {exc}; "
                      "it is reported as a violation until the rule is fixed", severity="error")
             return
         if broken:
-            self.add(rule.id, path, location, render(rule.rule.message, data))
+            where = location() if callable(location) else location
+            self.add(rule.id, path, where, render(rule.rule.message, data))
 
     # -- the run ------------------------------------------------------------------------
     def run(self, manifests: list[ManifestInput]) -> Evaluation:
         walked = walk(self.config, manifests, self.add)
         spend = self._spend(walked)
         self._bulk(walked)
-        alternatives = AlternativeFinder(self.config, self.factory, self.by_scope["step"])
+        alternatives = AlternativeFinder(self.config, self.factory, self.by_scope["step"], self.pool)
         selected_units = [u for u in walked.units if u.info.source.selected]
         for unit in selected_units:
             self._step_unit(unit, spend, alternatives)
@@ -182,6 +193,31 @@ class Evaluator:
             return info.source.location("metadata", "name")
         return info.location(at)
 
+    def _outcome(self, rule: CompiledRule, context: Any) -> bool | str:
+        """True (violated), False, or the text of an evaluation error."""
+        try:
+            applies = rule.when.run(context)
+            if applies is not True and applies is not False:
+                raise CelEvalError(f"`when` gave {applies!r}, not a bool")
+            if not applies:
+                return False
+            assert rule.violation is not None
+            broken = rule.violation.run(context)
+            if broken is not True and broken is not False:
+                raise CelEvalError(f"`violation` gave {broken!r}, not a bool")
+            return bool(broken)
+        except CelEvalError as exc:
+            return str(exc)
+
+    def _report(self, rule: CompiledRule, outcome: bool | str, data: dict[str, Any], path: str,
+                location: Callable[[], Location]) -> None:
+        if outcome is True:
+            self.add(rule.id, path, location(), render(rule.rule.message, data))
+        elif outcome is not False:
+            self.add(rule.id, path, location(),
+                     f"rule {rule.id} could not be evaluated for {path or 'this run'}: {outcome}; "
+                     "it is reported as a violation until the rule is fixed", severity="error")
+
     def _step_unit(self, unit: Unit, spend: Spend, alternatives: AlternativeFinder) -> None:
         rules = self.by_scope["step"]
         if not rules:
@@ -191,20 +227,36 @@ class Evaluator:
         data = self.factory.unit(info, unit, spend.workflows[(name, info.workflow.name)],
                                  spend.manifests[name])
         data["alternative"] = None
-        context = new_context(data)
-        needs_alternative = True
+        seen = dict(data)
+        for var in ("step", "workflow", "manifest"):
+            seen[var] = self.projector.project(var, data[var])
+        key = (unit.endpoint_id, unit.model_id, data["tier"]["name"], len(data["tiers"]))
+        plain = [r for r in rules if not r.uses_alternative]
+        outcomes: list[bool | str] | None = None
+        if self.projector.exact:
+            identity = tuple(id(v) for v in seen.values())
+            cached = self._verdicts.get(identity)
+            if cached is not None and all(a is b for a, b in zip(cached[0], seen.values())):
+                outcomes = cached[1]
+        if outcomes is None:
+            context = self.pool.context(key, seen)
+            outcomes = [self._outcome(rule, context) for rule in plain]
+            if self.projector.exact:
+                self._verdicts[tuple(id(v) for v in seen.values())] = (tuple(seen.values()), outcomes)
+        for rule, outcome in zip(plain, outcomes):
+            if outcome is not False:
+                self._report(rule, outcome, data, info.path,
+                             lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
         for rule in rules:
-            if "alternative" in rule.when.variables or (
-                rule.violation is not None and "alternative" in rule.violation.variables
-            ):
-                if needs_alternative:
-                    needs_alternative = False
-                    if unit.via == "primary":
-                        found = alternatives.find(info, unit, data)
-                        if found is not None:
-                            data["alternative"] = found
-                            context.add_variable("alternative", found)
-            self._judge(rule, context, data, info.path, self._location(rule, unit))
+            if not rule.uses_alternative:
+                continue
+            if unit.via == "primary" and data["alternative"] is None:
+                found = alternatives.find(info, unit, data)
+                if found is not None:
+                    data["alternative"] = seen["alternative"] = found
+            context = self.pool.context(key, seen)
+            self._report(rule, self._outcome(rule, context), data, info.path,
+                         lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
 
     def _workflow(self, source: ManifestInput, workflow: Any, wi: int, spend: Spend,
                   walked: Walk) -> None:

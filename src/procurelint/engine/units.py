@@ -125,9 +125,6 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
                 info = _resolve_step(config, source, workflow, step, wi, si, spath, least, report)
                 out.steps.append(info)
                 _units(config, info, report, out.units)
-                info.monthly_usd = next(
-                    (u.monthly_usd for u in out.units if u.info is info and u.via == "primary"), 0.0
-                )
     return out
 
 
@@ -219,4 +216,6 @@ def _units(config: Config, info: StepInfo, report: Report, out: list[Unit]) -> N
                     (aggregator if via == "primary" else None),
                     info.node + endpoint_node, info.node + model_node)
         unit.monthly_usd = monthly_cost(info.tokens, price)
+        if via == "primary":
+            info.monthly_usd = unit.monthly_usd
         out.append(unit)

@@ -1,0 +1,64 @@
+"""Evaluating each distinct compliance context once.
+
+Rule expressions read a few fields of each variable (`step.regimes`, `endpoint.hipaaBaa`).
+The CEL context of a unit holds only the fields some rule reads, interned by value, so that
+thousands of steps that send the same data to the same endpoint share one context object and
+one set of verdicts. Messages are rendered from the full Python values, so names, paths and
+costs still appear in findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_REFERENCE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(\s*\.\s*([A-Za-z_]\w*))?")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+# Variables whose fields are projected; others (catalog entries, tiers) are shared objects.
+PROJECTED = ("step", "workflow", "manifest")
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple((k, _freeze(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class Projector:
+    """Which fields of `step`, `workflow` and `manifest` the rules read, and interning."""
+
+    def __init__(self, sources: Iterable[str]) -> None:
+        self.fields: dict[str, set[str] | None] = {name: set() for name in PROJECTED}
+        for source in sources:
+            text = _STRING.sub("''", source)
+            for match in _REFERENCE.finditer(text):
+                name, field = match.group(1), match.group(3)
+                if name not in self.fields:
+                    continue
+                wanted = self.fields[name]
+                if field is None:
+                    self.fields[name] = None  # the whole value is used: no projection
+                elif wanted is not None:
+                    wanted.add(field)
+        self._interned: dict[Any, dict[str, Any]] = {}
+
+    def project(self, name: str, full: dict[str, Any]) -> dict[str, Any]:
+        """The value the CEL context sees: the read fields only, one object per content."""
+        fields = self.fields.get(name)
+        if fields is None:
+            return full
+        items = tuple((f, _freeze(full[f])) for f in sorted(fields) if f in full)
+        key = (name, items)
+        found = self._interned.get(key)
+        if found is None:
+            found = self._interned[key] = {f: full[f] for f in sorted(fields) if f in full}
+        return found
+
+    @property
+    def exact(self) -> bool:
+        """True when every projected variable is interned, so equal contexts are one object."""
+        return all(v is not None for v in self.fields.values())
