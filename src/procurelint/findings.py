@@ -25,6 +25,8 @@ class Finding:
     remediation: str = ""
     waived: bool = False
     waiver: dict[str, Any] | None = None
+    """The covering waiver as {id, reason, approvedBy, ticket, expires}, or an inline
+    suppression as {id: "inline", reason, ...}; `waived` says whether it still applies."""
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (self.file, self.line, self.column, self.rule, self.path, self.message)
@@ -36,6 +38,21 @@ class Finding:
             "citations": list(self.citations), "remediation": self.remediation,
             "waived": self.waived, "waiver": self.waiver,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """What reporters need to know about a rule (SARIF rules, JUnit cases, report sections)."""
+
+    id: str
+    title: str
+    severity: str
+    pack: str
+    regime: str | None
+    rationale: str
+    citations: tuple[str, ...]
+    remediation: str
+    caveats: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -60,7 +77,8 @@ class Result:
     packs: dict[str, str]
     disabled_packs: list[str]
     catalog_as_of: str | None
-    costs: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, RuleMeta] = field(default_factory=dict)
+    """Every enabled rule, by id (including rules that produced no finding)."""
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity and not f.waived)

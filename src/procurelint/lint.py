@@ -14,7 +14,7 @@ from procurelint.engine.costs import cents
 from procurelint.engine.evaluate import Evaluation, evaluate
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import ConfigError, YamlError
-from procurelint.findings import Finding, Result, Summary
+from procurelint.findings import Finding, Result, RuleMeta, Summary
 from procurelint.model.manifest import AgentManifest
 from procurelint.yamlio import DEFAULT_LIMITS, Limits, load_file
 
@@ -139,8 +139,23 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
         packs={p.pack.metadata.name: p.pack.metadata.version for p in config.packs},
         disabled_packs=config.disabled_packs,
         catalog_as_of=config.catalog.as_of.isoformat() if config.catalog.as_of else None,
+        rules=rule_metadata(config),
     )
     return result, evaluation
+
+
+def rule_metadata(config: Config) -> dict[str, RuleMeta]:
+    """The enabled rules as reporters see them."""
+    regimes = {p.pack.metadata.name: p.pack.metadata.regime for p in config.packs}
+    return {
+        r.id: RuleMeta(
+            id=r.id, title=r.rule.title, severity=r.severity, pack=r.pack,
+            regime=regimes.get(r.pack), rationale=" ".join(r.rule.rationale.split()),
+            citations=tuple(r.rule.citations), remediation=" ".join(r.rule.remediation.split()),
+            caveats=tuple(r.rule.caveats),
+        )
+        for r in config.rules
+    }
 
 
 def _unique_names(manifests: list[ManifestInput]) -> list[ManifestInput]:

@@ -1,0 +1,65 @@
+"""Helpers shared by the commands: dates, config search, id lists, output."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from procurelint.errors import ConfigError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def today(date: str | None) -> dt.date:
+    """The date the run judges against: --date, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    if date is not None:
+        try:
+            return dt.date.fromisoformat(date)
+        except ValueError:
+            raise ConfigError(f"--date {date!r} is not a date (YYYY-MM-DD)") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(f"SOURCE_DATE_EPOCH {epoch!r} is not a number of seconds") from None
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def search_start(paths: Sequence[Path]) -> Path:
+    """Where the search for procurelint.yaml starts: the first PATH's folder, else the cwd."""
+    if paths:
+        first = paths[0]
+        return first if first.is_dir() else first.parent
+    return Path.cwd()
+
+
+def ids(values: Sequence[str] | None) -> list[str]:
+    """Rule ids from repeated and comma-separated options."""
+    return [v.strip().upper() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def write(text: str, output: Path | None) -> None:
+    """Write to a file, or to standard output when no file is given."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", "-c", type=Path, metavar="FILE",
+                        help="policy file; replaces the search for procurelint.yaml")
+
+
+def add_date(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date", metavar="YYYY-MM-DD",
+                        help="judge as of this date (default: SOURCE_DATE_EPOCH, else today)")
