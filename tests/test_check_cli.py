@@ -102,7 +102,7 @@ def test_select_and_ignore(cli) -> None:
 
 def test_unknown_format_is_a_usage_error(cli) -> None:
     run = check(cli, "examples/", "--format", "xml")
-    assert run.code == 2 and "invalid choice" in run.stderr
+    assert run.code == 2 and "unknown format 'xml'" in run.stderr
 
 
 def test_missing_path_is_a_usage_error(cli, tmp_path: Path) -> None:

@@ -79,6 +79,12 @@ class Result:
     catalog_as_of: str | None
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     """Every enabled rule, by id (including rules that produced no finding)."""
+    base_monthly_usd: float | None = None
+    """In pull-request mode (`--diff BASE`): the projected spend at BASE."""
+    policy_changes: list[str] = field(default_factory=list)
+    """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
+    stale_baseline: list[dict[str, str]] = field(default_factory=list)
+    """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity and not f.waived)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,13 @@ def register(commands: Any) -> None:
                         help="files or folders (default: the policy's root)")
     add_config(parser)
     add_date(parser)
-    parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text")
-    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report here")
+    parser.add_argument(
+        "--format", "-f", action="append", metavar="FORMAT[=FILE]",
+        help=f"output format ({', '.join(sorted(FORMATS))}); repeat to write several, each "
+             "to its own FILE, e.g. -f text -f sarif=results.sarif (default: text, or github "
+             "when GITHUB_ACTIONS=true)")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="write the format given without =FILE here instead of stdout")
     parser.add_argument("--fail-on", choices=FAIL_ON, help="override the policy's failOn")
     parser.add_argument("--select", action="append", metavar="IDS",
                         help="only these rule ids or id prefixes (comma-separated)")
@@ -35,10 +41,30 @@ def run(args: argparse.Namespace) -> int:
     from procurelint.lint import Options, run_check
     from procurelint.report import renderer
 
-    render = renderer(args.format)
+    outputs = [(renderer(name), file) for name, file in parse_formats(args.format, args.output)]
     config = load_config(args.config, search_start(args.paths))
     options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
                       fail_on=args.fail_on, today=today(args.date))
     result, _ = run_check(config, options)
-    write(render(result), args.output)
+    for render, file in outputs:
+        write(render(result), file)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
+
+
+def parse_formats(values: list[str] | None, output: Path | None) -> list[tuple[str, Path | None]]:
+    """`-f NAME[=FILE]` options as (format, file); one format at most goes to stdout."""
+    from procurelint.errors import ConfigError
+    from procurelint.report import FORMATS
+
+    if not values:
+        values = ["github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS
+                  else "text"]
+    chosen: list[tuple[str, Path | None]] = []
+    for value in values:
+        name, _, file = value.partition("=")
+        if name not in FORMATS:
+            raise ConfigError(f"unknown format {name!r}; formats: {', '.join(sorted(FORMATS))}")
+        chosen.append((name, Path(file) if file else output))
+    if sum(1 for _, file in chosen if file is None) > 1:
+        raise ConfigError("only one format can go to standard output; give the others =FILE")
+    return chosen
