@@ -9,7 +9,8 @@ A case is a folder that is a small repository: an optional `procurelint.yaml`, m
     findings:                  # exactly these findings of those rules ([] = none may fire)
       - {rule: HIPAA001, file: claims.yaml, line: 14, path: claims/triage/extract}
 
-`file`, `line` and `path` are each optional in an expected finding; what is given must match.
+`file`, `line`, `path`, `column`, `severity` and `waived` are each optional in an expected
+finding; what is given must match. Waived findings count: expect them with `waived: true`.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _expectation(case: Path) -> dict[str, Any]:
 
 
 def _matches(expected: dict[str, Any], actual: Finding) -> bool:
-    for key in ("rule", "file", "line", "path", "column", "severity"):
+    for key in ("rule", "file", "line", "path", "column", "severity", "waived"):
         if key in expected and expected[key] != getattr(actual, key):
             return False
     return True

@@ -21,6 +21,7 @@ from procurelint.packs import (
     load_pack,
 )
 from procurelint.resources import builtin_dir, cached
+from procurelint.waivers import check_rules as check_waiver_rules
 from procurelint.yamlio import Document
 
 CONFIG_NAME = "procurelint.yaml"
@@ -170,6 +171,12 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
             raise ConfigError(f"waivers file {spec.waivers!r} not found", where("spec", "waivers"))
         waivers_file = _display(file, root)
         waivers, waivers_doc = load_one(file, Waivers, waivers_file)
+        known = {r.id for p in packs for r in p.pack.spec.rules} | {r.id for r in spec.rules}
+        check_waiver_rules(waivers, known, waivers_doc, waivers_file)
+    for i, name in enumerate(spec.inline_suppressions):
+        if name not in {p.pack.metadata.name for p in packs} | set(BUILTIN_PACKS) | {"custom"}:
+            raise ConfigError(f"inlineSuppressions names unknown pack {name!r}",
+                              where("spec", "inlineSuppressions", i))
 
     adequate = spec.adequate_jurisdictions
     config = Config(

@@ -13,10 +13,14 @@ from procurelint.documents import is_ours, validate
 from procurelint.engine.costs import cents
 from procurelint.engine.evaluate import Evaluation, evaluate
 from procurelint.engine.units import ManifestInput
-from procurelint.errors import ConfigError, YamlError
+from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.findings import Finding, Result, RuleMeta, Summary
 from procurelint.model.manifest import AgentManifest
-from procurelint.yamlio import DEFAULT_LIMITS, Limits, load_file
+from procurelint.model.waivers import Waiver
+from procurelint.suppressions import MARKER, Suppression, scan
+from procurelint.suppressions import apply as apply_suppressions
+from procurelint.waivers import apply_waivers
+from procurelint.yamlio import DEFAULT_LIMITS, Limits, parse, read_text
 
 
 @dataclass(slots=True)
@@ -35,6 +39,7 @@ class Loaded:
     findings: list[Finding]
     files: int
     ignored: int
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 def _core_finding(config: Config, rule_id: str, message: str, file: str, line: int, column: int,
@@ -54,9 +59,13 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
     manifests: list[ManifestInput] = []
     findings: list[Finding] = []
     ignored = 0
+    suppressions: list[Suppression] = []
     for candidate in candidates:
         try:
-            docs = load_file(str(candidate.path), candidate.display, limits)
+            text = read_text(str(candidate.path), candidate.display, limits)
+            if MARKER in text:
+                suppressions.extend(scan(text, candidate.display))
+            docs = parse(text, candidate.display, limits)
         except YamlError as exc:
             loc = exc.location
             findings.append(_core_finding(
@@ -81,7 +90,7 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                 manifests.append(ManifestInput(doc, model, (), selected))
         if not ours:
             ignored += 1
-    return Loaded(manifests, findings, len(candidates), ignored)
+    return Loaded(manifests, findings, len(candidates), ignored, suppressions)
 
 
 def _wanted(rule: str, select: list[str], ignore: list[str]) -> bool:
@@ -120,10 +129,9 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
         others = load_manifests(config, rest, options.limits, selected=False)
         manifests.extend(others.manifests)
     evaluation = evaluate(config, manifests, options.today)
-    findings = [
-        f for f in loaded.findings + evaluation.findings
-        if _wanted(f.rule, options.select, options.ignore)
-    ]
+    findings = loaded.findings + evaluation.findings
+    _exceptions(config, options, loaded, manifests, findings)
+    findings = [f for f in findings if _wanted(f.rule, options.select, options.ignore)]
     findings = _dedupe(sorted(findings, key=Finding.sort_key))
     selected = [m for m in manifests if m.selected]
     summary = Summary(
@@ -142,6 +150,32 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
         rules=rule_metadata(config),
     )
     return result, evaluation
+
+
+def _exceptions(config: Config, options: Options, loaded: Loaded,
+                manifests: list[ManifestInput], findings: list[Finding]) -> None:
+    """Apply inline suppressions, then waivers; their own findings join `findings`."""
+    extra: list[Finding] = []
+
+    def report(rule_id: str, path: str, location: Location, message: str) -> None:
+        extra.append(_core_finding(config, rule_id, message, location.file, location.line,
+                                   location.column, path))
+
+    packs = {r.id: r.pack for r in config.rules}
+    apply_suppressions(findings, loaded.suppressions, frozenset(config.policy.spec.inline_suppressions),
+                       packs.get, report)
+    if config.waivers is not None:
+        selected = {m.manifest.metadata.name for m in manifests if m.selected}
+
+        def judged(waiver: Waiver) -> bool:
+            if waiver.rule not in packs or not _wanted(waiver.rule, options.select, options.ignore):
+                return False
+            head = waiver.target.split("/")[0]
+            return head.startswith("team:") or head == "org" or head in selected
+
+        apply_waivers(findings, config.waivers, config.waivers_doc,
+                      config.waivers_file or "waivers.yaml", options.today, judged, report)
+    findings.extend(extra)
 
 
 def rule_metadata(config: Config) -> dict[str, RuleMeta]:

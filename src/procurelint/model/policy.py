@@ -91,6 +91,7 @@ class PolicySpec(Strict):
     waivers: str | None = None
     rule_packs: list[str] = []
     rules: list[Rule] = []
+    inline_suppressions: list[Identifier] = ["cost"]
     overrides: dict[Identifier, Override] = {}
     disable: list[Identifier] = []
 

@@ -9,7 +9,11 @@ def render(result: Result) -> str:
     lines = []
     for f in result.findings:
         where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
-        waived = f" (waived by {f.waiver['id']})" if f.waived and f.waiver else ""
+        waived = ""
+        if f.waiver and f.waived:
+            waived = f" (waived by {f.waiver['id']}: {f.waiver['reason']})"
+        elif f.waiver:
+            waived = f" (waiver {f.waiver['id']} expired {f.waiver['expires']})"
         lines.append(f"{where}: {f.rule} [{f.severity}] {f.message}{waived}")
     s = result.summary
     counts = (
