@@ -48,6 +48,7 @@ class Config:
     waivers_doc: Document | None = None
     rule_index: dict[str, CompiledRule] = field(default_factory=dict)
     policy_doc: Document | None = None
+    policy_changes: list[str] = field(default_factory=list)
 
 
 def find_config(start: Path) -> Path | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,17 @@ def register(commands: Any) -> None:
                         help="only these rule ids or id prefixes (comma-separated)")
     parser.add_argument("--ignore", action="append", metavar="IDS",
                         help="skip these rule ids or id prefixes (comma-separated)")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="report only findings not in this baseline (see `procurelint baseline`)")
+    parser.add_argument("--diff", metavar="BASE",
+                        help="pull-request mode: report only findings new relative to git revision BASE")
+    parser.add_argument("--policy-from", metavar="BASE",
+                        help="judge with the policy, waivers, catalogs and packs of git revision BASE")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from procurelint import baseline, prmode
     from procurelint.config import load_config
     from procurelint.lint import Options, run_check
     from procurelint.report import renderer
@@ -45,7 +53,19 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, search_start(args.paths))
     options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
                       fail_on=args.fail_on, today=today(args.date))
-    result, _ = run_check(config, options)
+    with tempfile.TemporaryDirectory(prefix="procurelint-") as scratch:
+        if args.policy_from:
+            config = prmode.policy_from(config, args.config, args.policy_from, Path(scratch) / "policy")
+        result, _ = run_check(config, options)
+        result.policy_changes = list(config.policy_changes)
+        if args.diff:
+            base = prmode.base_findings(config, options, args.diff, Path(scratch) / "base")
+            base_findings = base.findings if base is not None else []
+            result.findings, _ = baseline.subtract(result.findings, baseline.counts(base_findings))
+            result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
+    if args.baseline:
+        result.findings, result.stale_baseline = baseline.subtract(
+            result.findings, baseline.load(args.baseline))
     for render, file in outputs:
         write(render(result), file)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN

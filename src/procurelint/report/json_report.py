@@ -16,18 +16,26 @@ def document(result: Result) -> dict[str, Any]:
     }
     if result.disabled_packs:
         policy["disabledPacks"] = result.disabled_packs
-    return {
+    if result.policy_changes:
+        policy["changes"] = result.policy_changes
+    summary: dict[str, Any] = {
+        "files": s.files, "manifests": s.manifests, "workflows": s.workflows,
+        "steps": s.steps, "errors": result.count("error"),
+        "warnings": result.count("warning"), "infos": result.count("info"),
+        "waived": result.waived, "monthlyUsd": s.monthly_usd, "failed": result.failed,
+    }
+    if result.base_monthly_usd is not None:
+        summary["baseMonthlyUsd"] = result.base_monthly_usd
+    doc: dict[str, Any] = {
         "tool": {"name": "procurelint", "version": __version__},
         "policy": policy,
         "catalog": {"asOf": result.catalog_as_of},
         "findings": [f.to_json() for f in result.findings],
-        "summary": {
-            "files": s.files, "manifests": s.manifests, "workflows": s.workflows,
-            "steps": s.steps, "errors": result.count("error"),
-            "warnings": result.count("warning"), "infos": result.count("info"),
-            "waived": result.waived, "monthlyUsd": s.monthly_usd, "failed": result.failed,
-        },
+        "summary": summary,
     }
+    if result.stale_baseline:
+        doc["staleBaseline"] = result.stale_baseline
+    return doc
 
 
 def render(result: Result) -> str:

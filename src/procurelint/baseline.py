@@ -1,0 +1,73 @@
+"""Baselines: accept today's findings, report only new ones.
+
+A finding is keyed by rule, file and manifest path, never by line, so that editing a manifest
+above a finding does not make it new. Keys are counted: two findings of one rule on one step
+(a primary endpoint and a fallback) need two entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from procurelint import __version__
+from procurelint.errors import ConfigError, Location
+from procurelint.findings import Finding
+
+Key = tuple[str, str, str]
+FORMAT_VERSION = 1
+
+
+def key(finding: Finding) -> Key:
+    return (finding.rule, finding.file, finding.path)
+
+
+def counts(findings: list[Finding]) -> Counter[Key]:
+    """The keys of the findings that count against the build (waived ones do not)."""
+    return Counter(key(f) for f in findings if not f.waived)
+
+
+def render(findings: list[Finding]) -> str:
+    """The baseline file for these findings: sorted JSON, no timestamps."""
+    entries = [
+        {"rule": rule, "file": file, "path": path, "count": count}
+        for (rule, file, path), count in sorted(counts(findings).items())
+    ]
+    doc = {"version": FORMAT_VERSION, "tool": {"name": "procurelint", "version": __version__},
+           "entries": entries}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def load(path: Path) -> Counter[Key]:
+    """Read a baseline file; anything unexpected is a config error."""
+    where = Location(str(path))
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read baseline: {exc.strerror}", where) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"baseline is not valid JSON: {exc}", where) from None
+    if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or not isinstance(doc.get("entries"), list):
+        raise ConfigError(f"not a procurelint baseline (version {FORMAT_VERSION})", where)
+    result: Counter[Key] = Counter()
+    for entry in doc["entries"]:
+        try:
+            result[(str(entry["rule"]), str(entry["file"]), str(entry["path"]))] += int(entry.get("count", 1))
+        except (KeyError, TypeError, ValueError):
+            raise ConfigError(f"baseline entry is malformed: {entry!r}", where) from None
+    return result
+
+
+def subtract(findings: list[Finding], accepted: Counter[Key]) -> tuple[list[Finding], list[dict[str, str]]]:
+    """Findings not covered by `accepted`, and the accepted entries nothing matched any more."""
+    remaining = Counter(accepted)
+    new: list[Finding] = []
+    for finding in findings:
+        k = key(finding)
+        if not finding.waived and remaining[k] > 0:
+            remaining[k] -= 1
+            continue
+        new.append(finding)
+    stale = [{"rule": r, "file": f, "path": p} for (r, f, p), n in sorted(remaining.items()) if n > 0]
+    return new, stale

@@ -1,0 +1,91 @@
+"""Baselines and pull-request mode (`--diff`, `--policy-from`) against real git repositories."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TODAY, write
+from tests.test_check_cli import manifest
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                        "HOME": str(root), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: acme}\n")
+    write(tmp_path, "svc/app.yaml", manifest(classes="internal"))  # JUR001 on deepseek/api
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    return tmp_path
+
+
+def findings(run) -> list[dict]:
+    return json.loads(run.stdout)["findings"]
+
+
+def test_baseline_survives_moved_lines_and_reports_new_and_stale(cli, repo: Path) -> None:
+    made = cli("baseline", "--output", "base.json", "--date", TODAY, cwd=repo)
+    assert made.code == 0
+    entries = json.loads((repo / "base.json").read_text())["entries"]
+    assert {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step", "count": 1} in entries
+    app = repo / "svc" / "app.yaml"
+    app.write_text("# a comment\n# moves every line down\n" + app.read_text())
+    moved = cli("check", "--baseline", "base.json", "--format", "json", "--date", TODAY, cwd=repo)
+    assert findings(moved) == [] and moved.code == 0
+    write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    app.unlink()
+    changed = cli("check", "--baseline", "base.json", "--format", "json", "--date", TODAY, cwd=repo)
+    doc = json.loads(changed.stdout)
+    assert {(f["rule"], f["path"]) for f in doc["findings"]} >= {("JUR001", "new/flow/step")}
+    assert all(f["file"] == "svc/new.yaml" for f in doc["findings"])
+    assert {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step"} in doc["staleBaseline"]
+    assert changed.code == 1
+
+
+def test_diff_reports_only_new_findings_and_the_spend_change(cli, repo: Path) -> None:
+    write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    run = cli("check", "--diff", "main", "--format", "json", "--date", TODAY, cwd=repo)
+    doc = json.loads(run.stdout)
+    assert {f["path"] for f in doc["findings"]} == {"new/flow/step"}
+    assert doc["summary"]["baseMonthlyUsd"] < doc["summary"]["monthlyUsd"]
+    text = cli("check", "--diff", "main", "--date", TODAY, cwd=repo).stdout
+    assert "projected spend at the base revision" in text and "change +$" in text
+
+
+def test_diff_with_unknown_revision_is_a_usage_error(cli, repo: Path) -> None:
+    run = cli("check", "--diff", "no-such-branch", "--date", TODAY, cwd=repo)
+    assert run.code == 2 and "git rev-parse" in run.stderr
+
+
+def test_a_pull_request_cannot_loosen_the_policy_that_judges_it(cli, repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "loosen")
+    write(repo, "procurelint.yaml", """\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {name: acme}
+spec:
+  tiers:
+    - name: public
+    - name: internal
+    - name: confidential
+    - name: restricted
+""")
+    git(repo, "commit", "-q", "-am", "allow every jurisdiction")
+    loosened = cli("check", "--select", "JUR001", "--date", TODAY, cwd=repo)
+    assert loosened.code == 0  # the edited policy alone would let it through
+    judged = cli("check", "--policy-from", "main", "--select", "JUR001", "--date", TODAY, cwd=repo)
+    assert judged.code == 1
+    assert "JUR001 [error]" in judged.stdout
+    assert "policy changed: procurelint.yaml changed" in judged.stdout
+    doc = json.loads(cli("check", "--policy-from", "main", "--format", "json", "--date", TODAY, cwd=repo).stdout)
+    assert doc["policy"]["changes"] and doc["policy"]["changes"][0].startswith("procurelint.yaml changed")
