@@ -103,6 +103,14 @@ def main() -> None:
             times, _ = _time(exe, folder, runs if size <= 1_000 else max(1, runs - 2))
             results[size] = statistics.median(times)
             _show(f"check over {size:,} manifests", times, 3.0 if size == 1_000 else None)
+        # What the cheapest-compliant-alternative search (COST006) adds to a check.
+        folder = root / "n1000"
+        policy = (folder / "procurelint.yaml").read_text()
+        (folder / "without-cost006.yaml").write_text(policy + "  disable: [COST006]\n")
+        without, _ = _time(exe + ["--config", "without-cost006.yaml"], folder, runs)
+        _show("check over 1,000 manifests without COST006", without)
+        added = results[1_000] / statistics.median(without) - 1
+        print(f"COST006 adds {added * 100:.0f}% to check over 1,000 manifests (budget 30%)")
         if 10_000 in results:
             print(f"10,000 / 1,000 ratio: {results[10_000] / results[1_000]:.1f}")
         _phases(root / "n1000")

@@ -1,14 +1,14 @@
 """The cheapest compliant alternative for a step (COST006 and `procurelint cost`).
 
 A candidate is any catalog offer of equal or higher capability than the step's model. It is
-compliant when no error-severity step rule fires for the step's data on it. Candidates are
-tried cheapest first, and verdicts are cached by the step's compliance-relevant facts, so
-steps that hold the same data under the same regimes share one search.
+compliant when no error-severity step rule fires for the step's data on it. Steps that hold the
+same data under the same regimes share one search: the compliant offers are found once per
+set of compliance-relevant facts, pruned to those that no other compliant offer beats on
+every price, and each step then only prices that short list for its own token mix.
 """
 
 from __future__ import annotations
 
-import heapq
 from typing import Any
 
 from procurelint.config import Config
@@ -34,6 +34,7 @@ class AlternativeFinder:
             r for r in rules if r.severity == "error" and r.pack != "cost" and r.violation is not None
         ]
         self._verdicts: dict[tuple[Any, ...], bool] = {}
+        self._fronts: dict[tuple[Any, ...], list[tuple[float, float, float, str, str]]] = {}
         catalog = config.catalog
         # Per capability rank, the offers of that rank or above, as plain price tuples.
         offers = [
@@ -88,6 +89,21 @@ class AlternativeFinder:
                 return False
         return True
 
+    def _front(self, info: StepInfo, rank: int) -> list[tuple[float, float, float, str, str]]:
+        """The compliant offers of this rank or above that no other compliant offer beats on
+        every price: the cheapest compliant offer for any token mix is one of them."""
+        key = (self._key(info), rank)
+        front = self._fronts.get(key)
+        if front is None:
+            compliant = [o for o in self._by_rank[rank] if self.compliant(info, o[3], o[4])]
+            front = [
+                o for o in compliant
+                if not any(p is not o and p[0] <= o[0] and p[1] <= o[1] and p[2] <= o[2]
+                           and p[:3] != o[:3] for p in compliant)
+            ]
+            self._fronts[key] = front
+        return front
+
     def find(self, info: StepInfo, unit: Unit, data: dict[str, Any]) -> dict[str, Any] | None:
         """The cheapest compliant offer cheaper than the unit's own cost, or None."""
         current = unit.monthly_usd
@@ -96,25 +112,20 @@ class AlternativeFinder:
         rank = CAPABILITY_RANK[self.config.catalog.models[unit.model_id].capability]
         tokens = info.tokens
         ti, tc, to = tokens.input, tokens.cached_input, tokens.output
-        # A heap, not a sort: the cheapest compliant offer is usually among the first few.
-        priced = [
-            ((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
-            for pi, pc, po, endpoint_id, model_id in self._by_rank[rank]
-        ]
-        heapq.heapify(priced)
-        while priced:
-            cost, endpoint_id, model_id = heapq.heappop(priced)
-            if cost >= current:
-                return None
-            if (endpoint_id, model_id) == (unit.endpoint_id, unit.model_id):
-                continue
-            if self.compliant(info, endpoint_id, model_id):
-                saving = current - cost
-                return {
-                    "model": model_id, "endpoint": endpoint_id, "monthlyUsd": cost,
-                    "savingUsd": saving, "savingPercent": saving * 100.0 / current,
-                }
-        return None
+        best = min(
+            (((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
+             for pi, pc, po, endpoint_id, model_id in self._front(info, rank)
+             if (endpoint_id, model_id) != (unit.endpoint_id, unit.model_id)),
+            default=None,
+        )
+        if best is None or best[0] >= current:
+            return None
+        cost, endpoint_id, model_id = best
+        saving = current - cost
+        return {
+            "model": model_id, "endpoint": endpoint_id, "monthlyUsd": cost,
+            "savingUsd": saving, "savingPercent": saving * 100.0 / current,
+        }
 
 
 def _bulk(records: int | None, threshold: int | None) -> dict[str, Any]:

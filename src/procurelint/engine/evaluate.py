@@ -22,28 +22,54 @@ from procurelint.packs import CompiledRule
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
+Template = tuple[tuple[str, tuple[str, ...] | None], ...]
+_TEMPLATES: dict[str, Template] = {}
+
+
+def _parse(template: str) -> Template:
+    """A message template as literal text and placeholder paths, parsed once per rule."""
+    parts: list[tuple[str, tuple[str, ...] | None]] = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append((template[last:match.start()], None))
+        parts.append((match.group(0), tuple(match.group(1).split("."))))
+        last = match.end()
+    parts.append((template[last:], None))
+    return tuple(parts)
+
+
+def _show(node: Any) -> str:
+    if node is None:
+        return "unknown"
+    if node is True or node is False:
+        return "true" if node else "false"
+    if isinstance(node, float):
+        return f"{node:,.2f}"
+    if isinstance(node, list):
+        return ", ".join(str(v) for v in node) or "none"
+    return str(node)
+
+
 def render(template: str, context: dict[str, Any]) -> str:
     """Fill `{dotted.path}` placeholders from the context; nothing is executed."""
-
-    def value(match: re.Match[str]) -> str:
+    parts = _TEMPLATES.get(template)
+    if parts is None:
+        parts = _TEMPLATES[template] = _parse(template)
+    out = []
+    for text, path in parts:
+        if path is None:
+            out.append(text)
+            continue
         node: Any = context
-        for part in match.group(1).split("."):
+        for part in path:
             if node is None:
-                return "unknown"
+                break
             if not isinstance(node, dict) or part not in node:
-                return match.group(0)
+                node = text  # an unknown placeholder stays as written
+                break
             node = node[part]
-        if node is None:
-            return "unknown"
-        if isinstance(node, bool):
-            return "true" if node else "false"
-        if isinstance(node, float):
-            return f"{node:,.2f}"
-        if isinstance(node, list):
-            return ", ".join(str(v) for v in node) or "none"
-        return str(node)
-
-    return _PLACEHOLDER.sub(value, template)
+        out.append(text if node is text else _show(node))
+    return "".join(out)
 
 
 @dataclass(slots=True)
