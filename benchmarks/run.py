@@ -55,16 +55,15 @@ def _phases(folder: Path) -> None:
     from procurelint.config import load_config
     from procurelint.discovery import discover
     from procurelint.engine.evaluate import evaluate
-    from procurelint.lint import load_manifests
+    from procurelint.lint import load_manifests, parser_limits
     from procurelint.report import renderer
-    from procurelint.yamlio import DEFAULT_LIMITS
 
     marks = [("start", time.perf_counter())]
     config = load_config(None, folder)
     marks.append(("load policy, catalogs, packs", time.perf_counter()))
     candidates = discover(config.root, [], config.policy.spec.include, config.policy.spec.exclude)
     marks.append(("discover files", time.perf_counter()))
-    loaded = load_manifests(config, candidates, DEFAULT_LIMITS)
+    loaded = load_manifests(config, candidates, parser_limits(config))
     marks.append(("parse and validate", time.perf_counter()))
     evaluation = evaluate(config, loaded.manifests, dt.date(2026, 11, 28))
     marks.append(("build contexts and evaluate", time.perf_counter()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -56,6 +57,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = exc.exit_code
     except BrokenPipeError:
         code = EXIT_CLEAN
+    except Exception as exc:  # noqa: BLE001 - a bug must still fail the gate, readably
+        if os.environ.get("PROCURELINT_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"procurelint: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in procurelint, not in your files; set PROCURELINT_DEBUG=1 for the "
+            "traceback and report it.\n")
+        code = EXIT_USAGE
     except KeyboardInterrupt:
         code = 130
     raise SystemExit(code)

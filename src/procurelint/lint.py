@@ -20,7 +20,7 @@ from procurelint.model.waivers import Waiver
 from procurelint.suppressions import MARKER, Suppression, scan
 from procurelint.suppressions import apply as apply_suppressions
 from procurelint.waivers import apply_waivers
-from procurelint.yamlio import DEFAULT_LIMITS, Limits, parse, read_text
+from procurelint.yamlio import Limits, parse, read_text
 
 
 @dataclass(slots=True)
@@ -30,7 +30,8 @@ class Options:
     ignore: list[str] = field(default_factory=list)
     fail_on: str | None = None
     today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).date())
-    limits: Limits = DEFAULT_LIMITS
+    limits: Limits | None = None
+    """Parser limits; None means the policy's `limits`."""
 
 
 @dataclass(slots=True)
@@ -53,6 +54,31 @@ def _core_finding(config: Config, rule_id: str, message: str, file: str, line: i
     )
 
 
+def parser_limits(config: Config) -> Limits:
+    """The YAML limits of the policy."""
+    spec = config.policy.spec.limits
+    return Limits(max_file_bytes=spec.max_file_bytes, max_depth=spec.max_depth,
+                  max_nodes=spec.max_nodes, max_scalar_length=spec.max_scalar_length)
+
+
+def _too_big(config: Config, data: dict[str, object]) -> tuple[str, tuple[str | int, ...]] | None:
+    """A manifest with more workflows or steps than the policy's limits allow."""
+    limits = config.policy.spec.limits
+    spec = data.get("spec")
+    workflows = spec.get("workflows") if isinstance(spec, dict) else None
+    if not isinstance(workflows, list):
+        return None
+    if len(workflows) > limits.max_workflows:
+        return (f"manifest has {len(workflows)} workflows, more than the limit of "
+                f"{limits.max_workflows} (limits.maxWorkflows); split it"), ("spec", "workflows")
+    for i, workflow in enumerate(workflows):
+        steps = workflow.get("steps") if isinstance(workflow, dict) else None
+        if isinstance(steps, list) and len(steps) > limits.max_steps:
+            return (f"workflow has {len(steps)} steps, more than the limit of {limits.max_steps} "
+                    "(limits.maxSteps); split it"), ("spec", "workflows", i, "steps")
+    return None
+
+
 def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                    selected: bool = True) -> Loaded:
     """Parse and validate files; problems become MAN001/MAN002 findings, never exceptions."""
@@ -61,6 +87,10 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
     ignored = 0
     suppressions: list[Suppression] = []
     for candidate in candidates:
+        if candidate.problem is not None:
+            findings.append(_core_finding(config, "MAN001", candidate.problem, candidate.display,
+                                          1, 1, ""))
+            continue
         try:
             text = read_text(str(candidate.path), candidate.display, limits)
             if MARKER in text:
@@ -80,6 +110,12 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             ours += 1
             if doc.data.get("kind") not in (None, "AgentManifest"):
                 continue  # a policy, catalog, pack or waivers file: read where referenced
+            too_big = _too_big(config, doc.data)
+            if too_big is not None:
+                where = doc.location(too_big[1])
+                findings.append(_core_finding(config, "MAN001", too_big[0], where.file, where.line,
+                                              where.column, ""))
+                continue
             model, problems = validate(doc, doc.data)
             for problem in problems:
                 findings.append(_core_finding(
@@ -112,8 +148,10 @@ def needs_whole_repo(config: Config) -> bool:
 def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
     """Lint the given paths (or the whole root) under the configuration."""
     spec = config.policy.spec
-    candidates = discover(config.root, options.paths, spec.include, spec.exclude)
-    loaded = load_manifests(config, candidates, options.limits)
+    limits = options.limits or parser_limits(config)
+    candidates = discover(config.root, options.paths, spec.include, spec.exclude,
+                          spec.limits.max_files)
+    loaded = load_manifests(config, candidates, limits)
     manifests = list(loaded.manifests)
     if not manifests and not loaded.findings:
         where = ", ".join(str(p) for p in options.paths) or str(config.root)
@@ -124,9 +162,9 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
         )
     if options.paths and needs_whole_repo(config):
         chosen = {c.display for c in candidates}
-        rest = [c for c in discover(config.root, [], spec.include, spec.exclude)
+        rest = [c for c in discover(config.root, [], spec.include, spec.exclude, spec.limits.max_files)
                 if c.display not in chosen]
-        others = load_manifests(config, rest, options.limits, selected=False)
+        others = load_manifests(config, rest, limits, selected=False)
         manifests.extend(others.manifests)
     evaluation = evaluate(config, manifests, options.today)
     findings = loaded.findings + evaluation.findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,40 @@ def _rule_location(pack: LoadedPack, index: int, key: str) -> Location:
     return pack.doc.location(("spec", "rules", index, key))
 
 
+MAX_COMPREHENSION_DEPTH = 2
+_MACRO = re.compile(r"\.\s*(all|exists|exists_one|map|filter)\s*\(")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def comprehension_depth(source: str) -> int:
+    """How deeply list macros (all, exists, map, filter...) nest in an expression.
+
+    CEL has no loops, so macros are the only way an expression's cost can grow faster than
+    its length; bounding their nesting bounds every rule to a polynomial of small degree in
+    the size of the lists it reads.
+    """
+    text = _STRING.sub("''", source)
+    depth = deepest = 0
+    stack: list[bool] = []
+    i = 0
+    while i < len(text):
+        match = _MACRO.match(text, i)
+        if match:
+            stack.append(True)
+            depth += 1
+            deepest = max(deepest, depth)
+            i = match.end()
+            continue
+        char = text[i]
+        if char == "(":
+            stack.append(False)
+        elif char == ")" and stack:
+            if stack.pop():
+                depth -= 1
+        i += 1
+    return deepest
+
+
 def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> CompiledRule:
     """Compile a rule's expressions; a syntax error is a config error naming rule and file."""
     scopes = (rule.scope,) if isinstance(rule.scope, str) else tuple(dict.fromkeys(rule.scope))
@@ -88,6 +123,12 @@ def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> Com
         if source is None:
             programs[key] = None
             continue
+        if comprehension_depth(source) > MAX_COMPREHENSION_DEPTH:
+            raise ConfigError(
+                f"rule {rule.id}: `{key}` nests list macros (all, exists, map, filter) more than "
+                f"{MAX_COMPREHENSION_DEPTH} deep; flatten the expression",
+                _rule_location(pack, index, key),
+            )
         try:
             programs[key] = Program(source)
         except CelCompileError as exc:

@@ -41,10 +41,15 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def builtin_digest() -> str:
-    """One digest over every built-in file, so that any edit invalidates the cache."""
+    """One digest over every built-in file and the code that defines the cached objects, so
+    that an edit to either (a development checkout, an upgrade) invalidates the cache."""
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(builtin_dir().glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 

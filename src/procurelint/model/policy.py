@@ -67,6 +67,18 @@ class Budgets(Strict):
     max_price_per_million: dict[Name, PriceCap] = {}
 
 
+class Limits(Strict):
+    """Bounds on what one run reads, so a hostile pull request cannot exhaust the gate."""
+
+    max_file_bytes: Annotated[int, Field(ge=1)] = 2 * 1024 * 1024
+    max_files: Annotated[int, Field(ge=1)] = 50_000
+    max_depth: Annotated[int, Field(ge=8, le=900)] = 64
+    max_nodes: Annotated[int, Field(ge=100)] = 200_000
+    max_scalar_length: Annotated[int, Field(ge=64)] = 64 * 1024
+    max_workflows: Annotated[int, Field(ge=1)] = 500
+    max_steps: Annotated[int, Field(ge=1)] = 500
+
+
 class Override(Strict):
     severity: Severity
 
@@ -92,6 +104,7 @@ class PolicySpec(Strict):
     rule_packs: list[str] = []
     rules: list[Rule] = []
     inline_suppressions: list[Identifier] = ["cost"]
+    limits: Limits = Limits()
     overrides: dict[Identifier, Override] = {}
     disable: list[Identifier] = []
 

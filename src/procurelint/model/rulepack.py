@@ -20,8 +20,8 @@ class Rule(Strict):
     severity: Severity
     scope: Scope | list[Scope] = "step"
     at: Identifier | None = None
-    when: str = "true"
-    violation: str | None = None
+    when: Annotated[str, Field(max_length=4000)] = "true"
+    violation: Annotated[str, Field(max_length=4000)] | None = None
     message: Annotated[str, Field(min_length=1)]
     rationale: str = ""
     citations: list[str] = []

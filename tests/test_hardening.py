@@ -1,0 +1,174 @@
+"""Hostile input: the gate stays up, fails closed, and reports every bad file at a position."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from procurelint.errors import YamlError
+from procurelint.yamlio import load_file
+from tests.conftest import REPO, TODAY, write
+from tests.test_check_cli import manifest
+
+REGRESSIONS = sorted((REPO / "tests" / "fuzz_regressions").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", REGRESSIONS, ids=[p.name for p in REGRESSIONS])
+def test_fuzz_regressions_parse_or_fail_cleanly(path: Path) -> None:
+    try:
+        load_file(str(path), path.name)
+    except YamlError as exc:
+        assert exc.location is not None and exc.location.line >= 1
+
+
+def _billion_laughs() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ",".join([f"*{chr(96 + i)}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_hostile_tree(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, "good/violating.yaml", manifest(classes="internal"))  # JUR001 on deepseek/api
+    write(root, "good/clean.yaml", manifest().replace("name: app", "name: clean")
+          .replace("deepseek/api", "deepinfra/api"))
+    (root / "bad").mkdir()
+    big = root / "bad" / "huge.yaml"
+    with open(big, "wb") as handle:
+        handle.write(manifest().encode())
+        chunk = b"# " + b"x" * 1022 + b"\n"
+        for _ in range(60 * 1024):
+            handle.write(chunk)
+    write(root, "bad/laughs.yaml", _billion_laughs())
+    write(root, "bad/deep.yaml", "a: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    (root / "bad" / "latin1.yaml").write_bytes(b"apiVersion: procurelint/v1\nkind: AgentManifest\nx: caf\xe9\n")
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(manifest())
+    os.symlink(outside, root / "bad" / "escape.yaml")
+    os.symlink(root / "bad", root / "bad" / "loop")          # a directory cycle
+    os.symlink(tmp_path, root / "elsewhere")                 # a folder outside the repo
+    write(tmp_path, "secret/leak.yaml", manifest().replace("name: app", "name: leak"))
+
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "procurelint", "check", "--format", "json", "--date", TODAY],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    elapsed = time.monotonic() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    man001 = {f["file"]: f for f in doc["findings"] if f["rule"] == "MAN001"}
+    for bad in ("bad/huge.yaml", "bad/laughs.yaml", "bad/deep.yaml", "bad/latin1.yaml",
+                "bad/escape.yaml", "elsewhere"):
+        assert bad in man001, f"{bad} not reported: {sorted(man001)}"
+        assert man001[bad]["line"] >= 1
+    assert "max_file_bytes" in man001["bad/huge.yaml"]["message"]
+    assert "max_nodes" in man001["bad/laughs.yaml"]["message"]
+    assert "UTF-8" in man001["bad/latin1.yaml"]["message"]
+    assert "outside the repository" in man001["bad/escape.yaml"]["message"]
+    good = {(f["rule"], f["file"]) for f in doc["findings"] if f["file"].startswith("good/")}
+    assert ("JUR001", "good/violating.yaml") in good
+    assert not [f for f in doc["findings"] if f["file"] == "good/clean.yaml" and f["severity"] == "error"]
+    assert not any("leak" in f["path"] for f in doc["findings"])
+    assert doc["summary"]["manifests"] == 2
+    # Generous bounds that catch a hang or a blow-up, not a benchmark.
+    assert elapsed < 20 and peak_mb < 1024
+
+
+LIMIT_CASES = {
+    "maxFileBytes": ("maxFileBytes: 500", manifest() + "#" + "x" * 600 + "\n", "max_file_bytes"),
+    "maxDepth": ("maxDepth: 8", manifest().replace("runsPerMonth: 1000",
+                                                   "runsPerMonth: 1000\n      description: [[[[[[x]]]]]]"),
+                 "max_depth"),
+    "maxNodes": ("maxNodes: 100", manifest() + "".join(
+        "\n".join(manifest().splitlines()[-4:]).replace("name: step", f"name: step{i}") + "\n"
+        for i in range(12)), "max_nodes"),
+    "maxScalarLength": ("maxScalarLength: 64", manifest().replace("name: app", "name: app\n  description: " + "d" * 100),
+                        "max_scalar_length"),
+    "maxWorkflows": ("maxWorkflows: 1", manifest() + manifest().split("  workflows:\n")[1], "maxWorkflows"),
+    "maxSteps": ("maxSteps: 1", manifest() + "\n".join(manifest().splitlines()[-4:]).replace("name: step", "name: step2") + "\n",
+                 "maxSteps"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIMIT_CASES))
+def test_each_limit_is_configurable(cli, tmp_path: Path, name: str) -> None:
+    setting, text, marker = LIMIT_CASES[name]
+    write(tmp_path, "ok.yaml", manifest().replace("name: app", "name: ok"))
+    write(tmp_path, "app.yaml", text)
+    unlimited = cli("check", "--format", "json", "--date", TODAY, cwd=tmp_path)
+    assert not [f for f in json.loads(unlimited.stdout)["findings"] if f["rule"] == "MAN001"], name
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
+          f"spec:\n  limits:\n    {setting}\n")
+    limited = cli("check", "--format", "json", "--date", TODAY, cwd=tmp_path)
+    found = [f for f in json.loads(limited.stdout)["findings"] if f["rule"] == "MAN001"]
+    assert len(found) == 1 and found[0]["file"] == "app.yaml" and marker in found[0]["message"], found
+    assert limited.code == 1
+
+
+def test_max_files_limit(cli, tmp_path: Path) -> None:
+    for i in range(5):
+        write(tmp_path, f"m{i}.yaml", manifest().replace("name: app", f"name: app{i}"))
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
+          "spec:\n  limits: {maxFiles: 3}\n")
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "limits.maxFiles" in run.stderr
+
+
+def _policy_with_rule(tmp_path: Path, expression: str) -> None:
+    write(tmp_path, "procurelint.yaml", f"""\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {{name: p}}
+spec:
+  rules:
+    - id: ACME001
+      title: custom
+      severity: error
+      violation: "{expression}"
+      message: custom rule fired
+""")
+    write(tmp_path, "app.yaml", manifest())
+
+
+def test_custom_rule_cannot_nest_unbounded_loops(cli, tmp_path: Path) -> None:
+    _policy_with_rule(tmp_path, "policy.eu.all(a, policy.eu.all(b, policy.eu.all(c, a != c)))")
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "nests list macros" in run.stderr and "procurelint.yaml:9:" in run.stderr
+
+
+@pytest.mark.parametrize("expression", ["readFile('/etc/passwd') == ''", "exec('ls') == 0",
+                                        "http.get('http://127.0.0.1') == null"])
+def test_custom_rule_cannot_reach_files_or_network(cli, tmp_path: Path, expression: str) -> None:
+    # No function is registered in the rule context: calling one fails at evaluation, which is
+    # reported as an error finding (fail closed), never as a pass and never as an action.
+    _policy_with_rule(tmp_path, expression)
+    run = cli("check", "--format", "json", "--date", TODAY, cwd=tmp_path)
+    assert run.code in (1, 2)
+    if run.code == 1:
+        custom = [f for f in json.loads(run.stdout)["findings"] if f["rule"] == "ACME001"]
+        assert custom and "could not be evaluated" in custom[0]["message"]
+
+
+def test_internal_errors_are_readable_and_never_pass(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PROCURELINT_DEBUG"}
+    env["PROCURELINT_CACHE_DIR"] = str(tmp_path / "cache")
+    (tmp_path / "cache").mkdir()
+    proc = subprocess.run([sys.executable, "-c",
+                           "import procurelint.commands.check as c, sys\n"
+                           "c.run = lambda args: 1/0\n"
+                           "sys.argv=['procurelint','check']\n"
+                           "from procurelint.cli import main; main()"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2
+    assert "internal error: ZeroDivisionError" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,216 @@
+"""Property-based tests: random and mutated documents never crash the gate or pass it.
+
+The YAML layer is fuzzed with arbitrary text and bytes; whole manifests, policies, catalogs
+and waivers are mutated in ways that must break them (an unknown key, a missing key, a value
+of the wrong kind, an unknown id, a repeated key), and the pipeline must then fail, with a
+finding or a configuration error, never a traceback and never a pass. Inputs that once broke
+the parser are kept in tests/fuzz_regressions.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from procurelint.config import load_config
+from procurelint.errors import ConfigError, YamlError
+from procurelint.lint import Options, run_check
+from procurelint.yamlio import Limits, parse
+from tests.test_check_cli import manifest
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+BASE = yaml.safe_load(manifest())
+TODAY = dt.date(2026, 11, 28)
+
+
+@SETTINGS
+@given(st.text(max_size=3000))
+def test_any_text_parses_or_fails_with_a_position(text: str) -> None:
+    try:
+        parse(text, "fuzz.yaml", Limits(max_nodes=5000, max_depth=32))
+    except YamlError as exc:
+        assert exc.location is not None and exc.location.line >= 1 and exc.location.column >= 1
+
+
+YAMLISH = st.lists(st.sampled_from(
+    ["a", ":", " ", "\n", "- ", "  ", "[", "]", "{", "}", ",", "&x ", "*x", "!!str ", "? ", "|",
+     ">", "'", '"', "#", "---\n", "NO", "1.10", "~", "<<: ", "\t", "%YAML 1.2\n", "\\", "é"]),
+    max_size=200).map("".join)
+
+
+@SETTINGS
+@given(YAMLISH)
+def test_yaml_shaped_noise_parses_or_fails_with_a_position(text: str) -> None:
+    try:
+        parse(text, "fuzz.yaml", Limits(max_nodes=5000, max_depth=32))
+    except YamlError as exc:
+        assert exc.location is not None and exc.location.line >= 1
+
+
+def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _paths(value, prefix + (i,))
+    return out
+
+
+def _get(node: Any, path: tuple) -> Any:
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _run(text: str, extra: dict[str, str] | None = None) -> bool:
+    """True when the check failed (findings at error) or refused the configuration."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "app.yaml").write_text(text, encoding="utf-8")
+        for name, content in (extra or {}).items():
+            (root / name).write_text(content, encoding="utf-8")
+        try:
+            config = load_config(None, root, search=False)
+            result, _ = run_check(config, Options(today=TODAY))
+        except ConfigError:
+            return True
+        return result.failed
+
+
+MAPPINGS = [p for p in _paths(BASE) if isinstance(_get(BASE, p), dict)]
+LEAVES = [p for p in _paths(BASE) if p and not isinstance(_get(BASE, p), (dict, list))]
+REQUIRED = [("apiVersion",), ("kind",), ("metadata",), ("metadata", "name"), ("metadata", "team"),
+            ("metadata", "owner"), ("spec",), ("spec", "workflows"), ("spec", "workflows", 0, "name"),
+            ("spec", "workflows", 0, "runsPerMonth"), ("spec", "workflows", 0, "dataClasses"),
+            ("spec", "workflows", 0, "steps"), ("spec", "workflows", 0, "steps", 0, "model"),
+            ("spec", "workflows", 0, "steps", 0, "endpoint"), ("spec", "workflows", 0, "steps", 0, "name")]
+NAMES = st.text("abcdefghijklmnopqrstuvwxyzABCXYZ_", min_size=1, max_size=12)
+
+
+def test_the_unmutated_manifest_passes() -> None:
+    assert _run(manifest()) is False
+
+
+@SETTINGS
+@given(st.sampled_from(MAPPINGS), NAMES)
+def test_an_unknown_key_anywhere_fails(path: tuple, key: str) -> None:
+    data = copy.deepcopy(BASE)
+    target = _get(data, path)
+    key = "zz" + key
+    target[key] = "x"
+    assert _run(yaml.safe_dump(data, sort_keys=False))
+
+
+@SETTINGS
+@given(st.sampled_from(REQUIRED))
+def test_a_missing_required_key_fails(path: tuple) -> None:
+    data = copy.deepcopy(BASE)
+    parent = _get(data, path[:-1])
+    del parent[path[-1]]
+    assert _run(yaml.safe_dump(data, sort_keys=False))
+
+
+@SETTINGS
+@given(st.sampled_from(LEAVES), st.sampled_from([{"zzUnknown": 1}, [["nested"]], {"a": [1, {"b": None}]}]))
+def test_a_value_of_the_wrong_kind_fails(path: tuple, value: Any) -> None:
+    data = copy.deepcopy(BASE)
+    _get(data, path[:-1])[path[-1]] = value
+    assert _run(yaml.safe_dump(data, sort_keys=False))
+
+
+@SETTINGS
+@given(st.sampled_from(["model", "endpoint", "dataClasses"]), NAMES)
+def test_an_unknown_id_fails(field: str, name: str) -> None:
+    data = copy.deepcopy(BASE)
+    step = data["spec"]["workflows"][0]["steps"][0]
+    if field == "dataClasses":
+        data["spec"]["workflows"][0]["dataClasses"] = ["zz-" + name.lower()]
+    else:
+        step[field] = "zz/" + name
+    assert _run(yaml.safe_dump(data, sort_keys=False))
+
+
+KEY_LINES = [i for i, line in enumerate(manifest().splitlines())
+             if ":" in line and not line.strip().startswith("-") and not line.rstrip().endswith(":")]
+
+
+@SETTINGS
+@given(st.sampled_from(KEY_LINES))
+def test_a_repeated_key_fails(index: int) -> None:
+    lines = manifest().splitlines()
+    lines.insert(index + 1, lines[index])
+    assert _run("\n".join(lines) + "\n")
+
+
+POLICY = {"apiVersion": "procurelint/v1", "kind": "Policy", "metadata": {"name": "p"},
+          "spec": {"agreements": {"baa": ["aws"], "vendors": [{"provider": "aws", "approved": True,
+                                                               "assessedOn": "2026-01-01"}]},
+                   "budgets": {"orgMonthlyUsd": 1000, "warnAtPercent": 80},
+                   "tiers": [{"name": "public"}, {"name": "internal", "denyJurisdictions": ["CN"]},
+                             {"name": "confidential"}, {"name": "restricted"}],
+                   "dataClasses": {"notes": {"tier": "internal"}}}}
+POLICY_MAPPINGS = [p for p in _paths(POLICY) if isinstance(_get(POLICY, p), dict)
+                   and p[-1:] != ("dataClasses",)]
+
+
+@SETTINGS
+@given(st.sampled_from(POLICY_MAPPINGS), NAMES)
+def test_a_policy_with_an_unknown_key_is_refused(path: tuple, key: str) -> None:
+    data = copy.deepcopy(POLICY)
+    _get(data, path)["zz" + key] = 1
+    ok = yaml.safe_dump(copy.deepcopy(POLICY))
+    assert not _run(manifest(classes="public"), {"procurelint.yaml": ok})
+    assert _run(manifest(classes="public"), {"procurelint.yaml": yaml.safe_dump(data)})
+
+
+CATALOG = {"apiVersion": "procurelint/v1", "kind": "Catalog",
+           "metadata": {"name": "org", "asOf": "2026-11-01"},
+           "spec": {"endpoints": [{"id": "org/us", "provider": "aws", "country": "US", "hipaaBaa": True,
+                                   "fedramp": "none", "crossBorderRouting": False,
+                                   "dataPolicy": {"trainsOnInputs": False, "retentionDays": 0},
+                                   "offers": [{"model": "deepseek/deepseek-v3.2",
+                                               "pricePerMillion": {"input": 1.0, "output": 2.0}}]}]}}
+CATALOG_MAPPINGS = [p for p in _paths(CATALOG) if isinstance(_get(CATALOG, p), dict)]
+WITH_CATALOG = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  catalogs: [org.yaml]\n"
+
+
+@SETTINGS
+@given(st.sampled_from(CATALOG_MAPPINGS), NAMES)
+def test_a_catalog_with_an_unknown_key_is_refused(path: tuple, key: str) -> None:
+    data = copy.deepcopy(CATALOG)
+    _get(data, path)["zz" + key] = 1
+    files = {"procurelint.yaml": WITH_CATALOG, "org.yaml": yaml.safe_dump(CATALOG)}
+    assert not _run(manifest(endpoint="org/us"), files)
+    files["org.yaml"] = yaml.safe_dump(data)
+    assert _run(manifest(endpoint="org/us"), files)
+
+
+WAIVERS = {"apiVersion": "procurelint/v1", "kind": "Waivers",
+           "spec": {"waivers": [{"id": "W-1", "rule": "JUR001", "target": "app", "reason": "r",
+                                 "approvedBy": "a", "ticket": "T-1", "expires": "2027-01-01"}]}}
+
+
+@SETTINGS
+@given(st.sampled_from(["id", "rule", "target", "reason", "approvedBy", "ticket", "expires"]),
+       st.sampled_from(["drop", "unknown-key", "wrong-kind"]))
+def test_broken_waivers_never_waive(field: str, how: str) -> None:
+    data = copy.deepcopy(WAIVERS)
+    waiver = data["spec"]["waivers"][0]
+    if how == "drop":
+        del waiver[field]
+    elif how == "unknown-key":
+        waiver["zz" + field] = "x"
+    else:
+        waiver[field] = {"zz": 1}
+    policy = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  waivers: w.yaml\n"
+    assert _run(manifest(classes="internal"), {"procurelint.yaml": policy, "w.yaml": yaml.safe_dump(data)})
