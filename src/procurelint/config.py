@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,6 +181,8 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
             raise ConfigError(f"inlineSuppressions names unknown pack {name!r}",
                               where("spec", "inlineSuppressions", i))
 
+    _check_facts(policy, catalog, classes, defaults, rules, where)
+
     adequate = spec.adequate_jurisdictions
     config = Config(
         policy=policy, policy_file=shown, root=root, tiers=tiers, tier_rank=tier_rank,
@@ -190,6 +194,48 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     config.rule_index = {r.id: r for r in rules}
     config.policy_doc = doc
     return config
+
+
+def _did_you_mean(value: str, choices: list[str]) -> str:
+    import difflib
+
+    hint = difflib.get_close_matches(value, choices, n=1)
+    return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
+def _check_facts(policy: Policy, catalog: CatalogIndex, classes: dict[str, DataClass],
+                 defaults: Policy, rules: list[CompiledRule],
+                 where: Callable[..., Location | None]) -> None:
+    """The policy facts rules read must name things that exist: a typo would silently
+    turn a signed BAA, an approved vendor or a validated model into a missing one, or a
+    regime into one no rule knows."""
+    spec = policy.spec
+    providers = sorted(catalog.providers)
+    for i, provider in enumerate(spec.agreements.baa):
+        if provider not in catalog.providers:
+            raise ConfigError(f"agreements.baa names unknown provider {provider!r}"
+                              f"{_did_you_mean(provider, providers)}", where("spec", "agreements", "baa", i))
+    for i, vendor in enumerate(spec.agreements.vendors):
+        if vendor.provider not in catalog.providers:
+            raise ConfigError(f"agreements.vendors names unknown provider {vendor.provider!r}"
+                              f"{_did_you_mean(vendor.provider, providers)}",
+                              where("spec", "agreements", "vendors", i, "provider"))
+    for i, entry in enumerate(spec.model_inventory):
+        if entry.model not in catalog.models:
+            raise ConfigError(f"modelInventory names unknown model {entry.model!r}"
+                              f"{_did_you_mean(entry.model, sorted(catalog.models))}",
+                              where("spec", "modelInventory", i, "model"))
+    known = {r for c in defaults.spec.data_classes.values() for r in c.regimes}
+    sources = " ".join(r.rule.when + " " + (r.rule.violation or "") for r in rules)
+    known |= set(re.findall(r"'([a-z][a-z0-9-]*)'", sources))
+    for name, data_class in spec.data_classes.items():
+        for i, regime in enumerate(data_class.regimes):
+            if regime not in known:
+                raise ConfigError(
+                    f"data class {name!r} names regime {regime!r}, which no enabled rule knows"
+                    f"{_did_you_mean(regime, sorted(known))}; built-in regimes: "
+                    f"{', '.join(sorted(r for c in defaults.spec.data_classes.values() for r in c.regimes))}",
+                    where("spec", "dataClasses", name, "regimes", i))
 
 
 def _compile(policy: Policy, packs: list[LoadedPack], doc: Document | None,
