@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,8 @@ class Options:
     today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).date())
     limits: Limits | None = None
     """Parser limits; None means the policy's `limits`."""
+    progress: Callable[[str, int, int], None] | None = None
+    """Called as progress(label, done, total) on long loops (the CLI draws it on a terminal)."""
 
 
 @dataclass(slots=True)
@@ -80,13 +83,16 @@ def _too_big(config: Config, data: dict[str, object]) -> tuple[str, tuple[str | 
 
 
 def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
-                   selected: bool = True) -> Loaded:
+                   selected: bool = True,
+                   progress: Callable[[str, int, int], None] | None = None) -> Loaded:
     """Parse and validate files; problems become MAN001/MAN002 findings, never exceptions."""
     manifests: list[ManifestInput] = []
     findings: list[Finding] = []
     ignored = 0
     suppressions: list[Suppression] = []
-    for candidate in candidates:
+    for number, candidate in enumerate(candidates, start=1):
+        if progress is not None and number % 64 == 0:
+            progress("reading manifests", number, len(candidates))
         if candidate.problem is not None:
             findings.append(_core_finding(config, "MAN001", candidate.problem, candidate.display,
                                           1, 1, ""))
@@ -151,7 +157,7 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
     limits = options.limits or parser_limits(config)
     candidates = discover(config.root, options.paths, spec.include, spec.exclude,
                           spec.limits.max_files)
-    loaded = load_manifests(config, candidates, limits)
+    loaded = load_manifests(config, candidates, limits, progress=options.progress)
     manifests = list(loaded.manifests)
     if not manifests and not loaded.findings:
         where = ", ".join(str(p) for p in options.paths) or str(config.root)
@@ -164,7 +170,7 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
         chosen = {c.display for c in candidates}
         rest = [c for c in discover(config.root, [], spec.include, spec.exclude, spec.limits.max_files)
                 if c.display not in chosen]
-        others = load_manifests(config, rest, limits, selected=False)
+        others = load_manifests(config, rest, limits, selected=False, progress=options.progress)
         manifests.extend(others.manifests)
     evaluation = evaluate(config, manifests, options.today)
     findings = loaded.findings + evaluation.findings

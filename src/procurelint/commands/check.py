@@ -47,12 +47,14 @@ def run(args: argparse.Namespace) -> int:
     from procurelint import baseline, prmode
     from procurelint.config import load_config
     from procurelint.lint import Options, run_check
+    from procurelint.progress import Progress
     from procurelint.report import renderer
 
     outputs = [(renderer(name), file) for name, file in parse_formats(args.format, args.output)]
     config = load_config(args.config, search_start(args.paths))
+    progress = Progress()
     options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
-                      fail_on=args.fail_on, today=today(args.date))
+                      fail_on=args.fail_on, today=today(args.date), progress=progress)
     with tempfile.TemporaryDirectory(prefix="procurelint-") as scratch:
         if args.policy_from:
             config = prmode.policy_from(config, args.config, args.policy_from, Path(scratch) / "policy")
@@ -63,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             base_findings = base.findings if base is not None else []
             result.findings, _ = baseline.subtract(result.findings, baseline.counts(base_findings))
             result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
+    progress.close()
     if args.baseline:
         result.findings, result.stale_baseline = baseline.subtract(
             result.findings, baseline.load(args.baseline))
