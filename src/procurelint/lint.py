@@ -191,7 +191,8 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
         packs={p.pack.metadata.name: p.pack.metadata.version for p in config.packs},
         disabled_packs=config.disabled_packs,
         catalog_as_of=config.catalog.as_of.isoformat() if config.catalog.as_of else None,
-        rules=rule_metadata(config),
+        rules={k: v for k, v in rule_metadata(config).items()
+               if _wanted(k, options.select, options.ignore)},
     )
     return result, evaluation
 

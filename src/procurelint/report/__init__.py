@@ -14,6 +14,11 @@ Renderer = Callable[[Result], str]
 FORMATS: dict[str, str] = {
     "text": "procurelint.report.text",
     "json": "procurelint.report.json_report",
+    "sarif": "procurelint.report.sarif",
+    "junit": "procurelint.report.junit",
+    "github": "procurelint.report.github",
+    "gitlab": "procurelint.report.gitlab",
+    "md": "procurelint.report.markdown",
 }
 
 

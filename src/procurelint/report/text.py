@@ -28,9 +28,9 @@ def render(result: Result) -> str:
         f"{s.files} files read, {s.ignored} not ours); projected spend ${s.monthly_usd:,.2f}/month"
     )
     if result.base_monthly_usd is not None:
-        change = s.monthly_usd - result.base_monthly_usd
+        delta = s.monthly_usd - result.base_monthly_usd
         lines.append(f"projected spend at the base revision ${result.base_monthly_usd:,.2f}/month; "
-                     f"change {'+' if change >= 0 else '-'}${abs(change):,.2f}/month")
+                     f"change {'+' if delta >= 0 else '-'}${abs(delta):,.2f}/month")
     for change in result.policy_changes:
         lines.append(f"policy changed: {change} (judged by the base revision's policy)")
     for entry in result.stale_baseline:

@@ -1,0 +1,57 @@
+"""Fingerprints that identify a finding across runs, shared by the SARIF and GitLab formats.
+
+Code scanning and GitLab's merge-request widget match a finding with the same finding in an
+earlier run by its fingerprint. A fingerprint built from the line number would close an alert
+and open a new one whenever someone adds a comment above it, so ours hash what the finding is
+about instead: the rule, the file, the manifest/workflow/step path and the message, with any
+positions in the message (`file:12:3`, `line 12`) taken out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+from procurelint.findings import Finding
+
+# Positions quoted inside messages (MAN007 "already used at a.yaml:4:9", SUP002 "on line
+# 12", parser errors "line 3, column 5") move with the text and must not change the identity.
+_FILE_POSITION = re.compile(r":\d+(?::\d+)?\b")
+_WORD_POSITION = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
+
+
+def normalise(message: str) -> str:
+    """The message without the positions it quotes, and with runs of whitespace collapsed."""
+    text = _FILE_POSITION.sub(":#", message)
+    text = _WORD_POSITION.sub(lambda m: f"{m.group(1)} #", text)
+    return " ".join(text.split())
+
+
+def identity(finding: Finding) -> str:
+    """What a finding is about, independent of where its text sits in the file."""
+    return "\x00".join((finding.rule, finding.file, finding.path, normalise(finding.message)))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """One fingerprint per finding (hex SHA-256), in the same order, unique within the list.
+
+    Findings with the same identity (the same message twice on one path) are told apart by
+    their order of occurrence in the file, which moving lines does not change.
+    """
+    out = [""] * len(findings)
+    seen: dict[str, int] = {}
+    for index in sorted(range(len(findings)), key=lambda i: findings[i].sort_key()):
+        key = identity(findings[index])
+        seen[key] = seen.get(key, 0) + 1
+        out[index] = _digest(key if seen[key] == 1 else f"{key}\x00#{seen[key]}")
+    return out
+
+
+def salted(fingerprint: str, salt: str) -> str:
+    """A fingerprint in a separate space, e.g. for a waived finding in GitLab's widget."""
+    return _digest(f"{fingerprint}\x00{salt}")
