@@ -43,17 +43,12 @@ class CompiledRule:
     at: str
     when: Program
     violation: Program | None
+    uses_alternative: bool
+    """Whether the rule reads `alternative`, which is costly to compute."""
 
     @property
     def id(self) -> str:
         return self.rule.id
-
-    @property
-    def uses_alternative(self) -> bool:
-        """Whether the rule reads `alternative`, which is costly to compute."""
-        return "alternative" in self.when.variables or (
-            self.violation is not None and "alternative" in self.violation.variables
-        )
 
 
 def load_pack(path: Path, display: str, builtin: bool = False) -> LoadedPack:
@@ -138,7 +133,10 @@ def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> Com
             ) from None
     when = programs["when"]
     assert when is not None
+    violation = programs["violation"]
+    uses_alternative = "alternative" in when.variables or (
+        violation is not None and "alternative" in violation.variables)
     return CompiledRule(
         rule, pack.pack.metadata.name, severity, scopes,
-        rule.at or DEFAULT_AT[scopes[0]], when, programs["violation"],
+        rule.at or DEFAULT_AT[scopes[0]], when, violation, uses_alternative,
     )

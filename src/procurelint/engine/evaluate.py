@@ -291,7 +291,7 @@ class Evaluator:
         data = {
             "workflow": self.factory.workflow(info, spend.workflows.get((name, workflow.name), 0.0)),
             "manifest": self.factory.manifest(source.manifest, spend.manifests[name]),
-            "policy": self.factory.policy(), "today": self.today.isoformat(),
+            "policy": self.factory.policy(), "today": self.factory.today_text,
         }
         context = new_context(data)
         for rule in self.by_scope["workflow"]:
@@ -315,10 +315,10 @@ class Evaluator:
         name = manifest.metadata.name
         ctx = self.factory.manifest(manifest, spend.manifests.get(name, 0.0))
         data = {
-            "manifest": ctx, "policy": self.factory.policy(), "today": self.today.isoformat(),
+            "manifest": ctx, "policy": self.factory.policy(), "today": self.factory.today_text,
             "spend": self._spend_context(f"manifest {name}", ctx["monthlyUsd"], ctx["budgetUsd"]),
         }
-        context = new_context(data)
+        context = self.pool.context("manifest", data)
         for rule in rules:
             if rule.at == "budget" and manifest.spec.budget is not None:
                 location = source.location("spec", "budget", "monthlyUsd")
@@ -346,7 +346,7 @@ class Evaluator:
                          "manifests": sorted(members[team])},
                 "spend": self._spend_context(f"team {team}", monthly,
                                              None if budget is None else float(budget)),
-                "policy": self.factory.policy(), "today": self.today.isoformat(),
+                "policy": self.factory.policy(), "today": self.factory.today_text,
             }
             data["team"]["warnUsd"] = data["spend"]["warnUsd"]
             if budget is not None and self.config.policy_doc is not None:
@@ -367,7 +367,7 @@ class Evaluator:
             "org": {"monthlyUsd": spend.org, "budgetUsd": None if budget is None else float(budget),
                     "manifests": names},
             "spend": self._spend_context("org", spend.org, None if budget is None else float(budget)),
-            "policy": self.factory.policy(), "today": self.today.isoformat(),
+            "policy": self.factory.policy(), "today": self.factory.today_text,
         }
         data["org"]["warnUsd"] = data["spend"]["warnUsd"]
         if budget is not None and self.config.policy_doc is not None:
