@@ -187,7 +187,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     config = Config(
         policy=policy, policy_file=shown, root=root, tiers=tiers, tier_rank=tier_rank,
         data_classes=classes, regimes=regimes,
-        adequate=frozenset(facts.expand(list(adequate)) if adequate is not None else facts.DEFAULT_ADEQUATE),
+        adequate=frozenset(facts.expand(list(adequate)) or [] if adequate is not None else facts.DEFAULT_ADEQUATE),
         catalog=catalog, packs=packs, rules=rules, disabled_packs=disabled,
         waivers=waivers, waivers_file=waivers_file, waivers_doc=waivers_doc,
     )

@@ -133,13 +133,13 @@ def validate(doc: Document, data: dict[str, Any]) -> tuple[BaseModel | None, lis
             doc.location(("kind",)), name,
         )]
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data), []  # type: ignore[attr-defined]
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = _clean_loc(data, err["loc"])
             is_key = err["type"] in ("extra_forbidden",)
             location = doc.location(loc, key=is_key)
-            problems.append(Problem(_describe(err, model, loc), location, name))
+            problems.append(Problem(_describe(dict(err), model, loc), location, name))
         problems.sort(key=lambda p: (p.location.line, p.location.column, p.message))
         return None, problems

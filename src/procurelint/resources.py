@@ -76,9 +76,9 @@ def cached(name: str, build: Callable[[], T]) -> T:
     if file is not None:
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=file.parent, delete=False) as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, file)
+            with tempfile.NamedTemporaryFile("wb", dir=file.parent, delete=False) as temp:
+                pickle.dump(value, temp, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp.name, file)
         except OSError:
             pass
     return value

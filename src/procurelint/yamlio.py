@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """A composer that skips YAML 1.1 tag resolution: this module resolves plain scalars itself.
 
     The resolver runs only for nodes without an explicit tag, so explicit tags still arrive
@@ -161,7 +161,7 @@ class _Builder:
         self.positions[path] = (mark.line + 1, mark.column + 1)
         kind = node.__class__
         if kind is _ScalarNode:
-            return self.scalar(node)
+            return self.scalar(node)  # type: ignore[arg-type]
         if len(path) >= self.max_depth:
             raise self.fail(
                 f"document is nested deeper than {self.limits.max_depth} levels (limit max_depth)",
@@ -175,7 +175,7 @@ class _Builder:
         if kind is _MappingNode:
             if node.tag != _MAP:
                 raise self.fail(f"unsupported tag {node.tag!r}", node)
-            return self.mapping(node, path)
+            return self.mapping(node, path)  # type: ignore[arg-type]
         raise self.fail("unsupported YAML node", node)  # pragma: no cover - no other node kinds
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
@@ -257,7 +257,7 @@ def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Documen
                 limits.max_file_bytes, limits.max_depth, limits.max_nodes - total,
                 limits.max_scalar_length,
             ))
-            data = builder.build(node, ())
+            data = builder.build(node, ()) if node is not None else None
             total += builder.nodes
             documents.append(Document(file, data, builder.positions, builder.key_positions))
     except yaml.MarkedYAMLError as exc:

@@ -340,7 +340,7 @@ class Evaluator:
         for team in sorted(members):
             budget = budgets.teams.get(team)
             monthly = spend.teams.get(team, 0.0)
-            data = {
+            data: dict[str, Any] = {
                 "team": {"name": team, "monthlyUsd": monthly,
                          "budgetUsd": None if budget is None else float(budget),
                          "manifests": sorted(members[team])},
@@ -363,7 +363,7 @@ class Evaluator:
             return
         budget = self.config.policy.spec.budgets.org_monthly_usd
         names = sorted(s.manifest.metadata.name for s in manifests)
-        data = {
+        data: dict[str, Any] = {
             "org": {"monthlyUsd": spend.org, "budgetUsd": None if budget is None else float(budget),
                     "manifests": names},
             "spend": self._spend_context("org", spend.org, None if budget is None else float(budget)),

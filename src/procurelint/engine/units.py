@@ -6,7 +6,7 @@ each provider pinned behind an aggregator. Every unit is judged as if it were th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from procurelint.config import Config
@@ -128,7 +128,7 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
     return out
 
 
-def _unknown_class(cls: str, classes: dict[str, object]) -> str:
+def _unknown_class(cls: str, classes: Mapping[str, object]) -> str:
     import difflib
 
     hint = difflib.get_close_matches(cls, list(classes), n=1)
@@ -154,7 +154,7 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
         # An unknown class is already an error; judge the step as the most sensitive tier.
         tier_names = sorted(set(tier_names) | {config.tiers[-1].name}, key=rank.__getitem__)
     regimes = sorted({r for c in known for r in classes[c].regimes} | set(source.manifest.spec.regimes))
-    categories = sorted({cat for c in known for cat in classes[c].categories})
+    categories: list[str] = sorted({cat for c in known for cat in classes[c].categories})
     dropped: list[str] = []
     if own is not None:
         for cls in workflow.data_classes:
