@@ -15,7 +15,7 @@ from procurelint.engine.costs import cents
 from procurelint.engine.evaluate import Evaluation
 from procurelint.engine.units import Unit
 
-GROUPS = ("team", "tier", "jurisdiction", "model", "endpoint")
+from procurelint.commands.cost import GROUPS  # the command defines the choices; kept light for start-up
 
 
 @dataclass(frozen=True, slots=True)

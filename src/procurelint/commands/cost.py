@@ -8,10 +8,10 @@ from typing import Any
 
 from procurelint.commands.common import EXIT_CLEAN, add_config, add_date, search_start, today, write
 
+GROUPS = ("team", "tier", "jurisdiction", "model", "endpoint")
+
 
 def register(commands: Any) -> None:
-    from procurelint.costing import GROUPS
-
     parser = commands.add_parser(
         "cost", help="projected monthly spend, with cheaper compliant alternatives",
         description="Projected monthly spend per manifest, workflow and step, the cheapest "

@@ -2,9 +2,10 @@
 
 A candidate is any catalog offer of equal or higher capability than the step's model. It is
 compliant when no error-severity step rule fires for the step's data on it. Steps that hold the
-same data under the same regimes share one search: the compliant offers are found once per
-set of compliance-relevant facts, pruned to those that no other compliant offer beats on
-every price, and each step then only prices that short list for its own token mix.
+same data under the same regimes share one search: once a set of compliance-relevant facts
+recurs, its compliant offers are found once, pruned to those that no other compliant offer
+beats on every price, and each step then only prices that short list for its own token mix.
+A set of facts seen only a few times (a small repository) tries offers cheapest first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from procurelint.model.catalog import CAPABILITY_RANK
 from procurelint.packs import CompiledRule
 
 SAVING_THRESHOLD = 30.0
+# After this many searches for one set of facts, finding every compliant offer once (and
+# pruning it to the price front) is cheaper than trying offers cheapest first each time.
+FRONT_AFTER = 3
 
 
 class AlternativeFinder:
@@ -35,6 +39,7 @@ class AlternativeFinder:
         ]
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         self._fronts: dict[tuple[Any, ...], list[tuple[float, float, float, str, str]]] = {}
+        self._searches: dict[tuple[Any, ...], int] = {}
         catalog = config.catalog
         # Per capability rank, the offers of that rank or above, as plain price tuples.
         offers = [
@@ -104,6 +109,24 @@ class AlternativeFinder:
             self._fronts[key] = front
         return front
 
+    def _cheapest_first(self, info: StepInfo, unit: Unit, rank: int,
+                        current: float) -> dict[str, Any] | None:
+        """Try offers cheapest first: few compliance checks for a set of facts seen rarely."""
+        tokens = info.tokens
+        ti, tc, to = tokens.input, tokens.cached_input, tokens.output
+        priced = sorted(
+            ((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
+            for pi, pc, po, endpoint_id, model_id in self._by_rank[rank]
+        )
+        for cost, endpoint_id, model_id in priced:
+            if cost >= current:
+                return None
+            if (endpoint_id, model_id) == (unit.endpoint_id, unit.model_id):
+                continue
+            if self.compliant(info, endpoint_id, model_id):
+                return _alternative(model_id, endpoint_id, cost, current)
+        return None
+
     def find(self, info: StepInfo, unit: Unit, data: dict[str, Any]) -> dict[str, Any] | None:
         """The cheapest compliant offer cheaper than the unit's own cost, or None."""
         current = unit.monthly_usd
@@ -112,6 +135,11 @@ class AlternativeFinder:
         rank = CAPABILITY_RANK[self.config.catalog.models[unit.model_id].capability]
         tokens = info.tokens
         ti, tc, to = tokens.input, tokens.cached_input, tokens.output
+        key = (self._key(info), rank)
+        seen = self._searches.get(key, 0)
+        self._searches[key] = seen + 1
+        if seen < FRONT_AFTER and key not in self._fronts:
+            return self._cheapest_first(info, unit, rank, current)
         best = min(
             (((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
              for pi, pc, po, endpoint_id, model_id in self._front(info, rank)
@@ -121,11 +149,15 @@ class AlternativeFinder:
         if best is None or best[0] >= current:
             return None
         cost, endpoint_id, model_id = best
-        saving = current - cost
-        return {
-            "model": model_id, "endpoint": endpoint_id, "monthlyUsd": cost,
-            "savingUsd": saving, "savingPercent": saving * 100.0 / current,
-        }
+        return _alternative(model_id, endpoint_id, cost, current)
+
+
+def _alternative(model_id: str, endpoint_id: str, cost: float, current: float) -> dict[str, Any]:
+    saving = current - cost
+    return {
+        "model": model_id, "endpoint": endpoint_id, "monthlyUsd": cost,
+        "savingUsd": saving, "savingPercent": saving * 100.0 / current,
+    }
 
 
 def _bulk(records: int | None, threshold: int | None) -> dict[str, Any]:
