@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from procurelint.catalog_import.records import (
+    price_skip_reason,
     Imported,
     estimate_capability,
     per_million,
@@ -139,13 +140,7 @@ def _skip_reason(key: str, entry: Any) -> str | None:
         return "commitment price"
     if any(p.match(key) for p in _REGIONAL):
         return "regional variant"
-    input_ = per_million(entry.get("input_cost_per_token"))
-    output = per_million(entry.get("output_cost_per_token"))
-    if input_ is None or output is None:
-        return "no price"
-    if input_ == 0 and output == 0:
-        return "zero price"
-    return None
+    return price_skip_reason(entry.get("input_cost_per_token"), entry.get("output_cost_per_token"))
 
 
 def _add_endpoint(result: Imported, family: str, offers: list[Offer]) -> None:

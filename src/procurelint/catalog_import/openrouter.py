@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from procurelint.catalog_import.records import (
+    price_skip_reason,
     Imported,
     estimate_capability,
     per_million,
@@ -94,13 +95,7 @@ def _skip_reason(row: Any) -> str | None:
         return "free variant"
     if model_id.endswith(":batch"):
         return "batch variant"
-    input_ = per_million(pricing.get("prompt"))
-    output = per_million(pricing.get("completion"))
-    if input_ is None or output is None:
-        return "no price"
-    if input_ == 0 and output == 0:
-        return "zero price"
-    return None
+    return price_skip_reason(pricing.get("prompt"), pricing.get("completion"))
 
 
 def _model(row: dict[str, Any], output: Any, result: Imported) -> Model:

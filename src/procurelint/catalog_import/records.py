@@ -156,3 +156,14 @@ def unknown_endpoint(endpoint_id: str, provider: str, offers: list[Any], sources
 def valid_id(value: Any) -> bool:
     """Whether a source id can be a catalog identifier (no whitespace, 1 to 200 characters)."""
     return isinstance(value, str) and 0 < len(value) <= 200 and not any(c.isspace() for c in value)
+
+
+def price_skip_reason(raw_input: Any, raw_output: Any) -> str | None:
+    """Why an entry's input and output prices make it unusable, or None when they are usable."""
+    input_ = per_million(raw_input)
+    output = per_million(raw_output)
+    if input_ is None or output is None:
+        return "no price"
+    if input_ == 0 and output == 0:
+        return "zero price"
+    return None

@@ -16,6 +16,7 @@ from procurelint.config import Config
 from procurelint.engine.cel import CelEvalError, ContextPool
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
+from procurelint.engine.projection import Projector
 from procurelint.engine.units import StepInfo, Unit
 from procurelint.model.catalog import CAPABILITY_RANK
 from procurelint.packs import CompiledRule
@@ -30,10 +31,12 @@ class AlternativeFinder:
     """Finds, per step, the cheapest offer that passes every error-severity step rule."""
 
     def __init__(self, config: Config, factory: ContextFactory, rules: list[CompiledRule],
-                 pool: ContextPool | None = None) -> None:
+                 pool: ContextPool | None = None, projector: Projector | None = None) -> None:
         self.config = config
         self.factory = factory
         self.pool = pool or ContextPool()
+        self.projector = projector
+        self._bulks: dict[tuple[int | None, int | None], dict[str, Any]] = {}
         self.rules = [
             r for r in rules if r.severity == "error" and r.pack != "cost" and r.violation is not None
         ]
@@ -82,7 +85,15 @@ class AlternativeFinder:
             existing, _ = self.factory.bulk.get(provider, (0, False))
             own = info.workflow.records_per_year
             records = None if existing is None or own is None else existing + own
-            data["bulk"] = _bulk(records, data["bulk"]["threshold"])
+            threshold = data["bulk"]["threshold"]
+            bulk = self._bulks.get((records, threshold))
+            if bulk is None:
+                bulk = self._bulks[(records, threshold)] = _bulk(records, threshold)
+            data["bulk"] = bulk
+        if self.projector is not None:
+            # Only the fields rules read, interned: converting whole values is most of the cost.
+            for var in ("step", "workflow", "manifest"):
+                data[var] = self.projector.project(var, data[var])
         context = self.pool.context(("alternative", endpoint_id, model_id, info.tier), data)
         for rule in self.rules:
             if "alternative" in rule.when.variables:

@@ -151,7 +151,8 @@ class Evaluator:
         walked = walk(self.config, manifests, self.add)
         spend = self._spend(walked)
         self._bulk(walked)
-        alternatives = AlternativeFinder(self.config, self.factory, self.by_scope["step"], self.pool)
+        alternatives = AlternativeFinder(self.config, self.factory, self.by_scope["step"], self.pool,
+                                         self.projector)
         selected_units = [u for u in walked.units if u.info.source.selected]
         for unit in selected_units:
             self._step_unit(unit, spend, alternatives)
