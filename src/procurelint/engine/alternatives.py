@@ -43,6 +43,7 @@ class AlternativeFinder:
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         self._fronts: dict[tuple[Any, ...], list[tuple[float, float, float, str, str]]] = {}
         self._searches: dict[tuple[Any, ...], int] = {}
+        self._keys: dict[int, tuple[StepInfo, tuple[Any, ...]]] = {}
         catalog = config.catalog
         # Per capability rank, the offers of that rank or above, as plain price tuples.
         offers = [
@@ -54,8 +55,18 @@ class AlternativeFinder:
         self._by_rank = {
             rank: [o[:5] for o in offers if o[5] >= rank] for rank in set(CAPABILITY_RANK.values())
         }
+        self._by_sum = {
+            rank: sorted(listed, key=lambda o: (o[0] + o[1] + o[2], o[3], o[4]))
+            for rank, listed in self._by_rank.items()
+        }
 
     def _key(self, info: StepInfo) -> tuple[Any, ...]:
+        key = self._keys.get(id(info))
+        if key is None or key[0] is not info:
+            key = self._keys[id(info)] = (info, self._make_key(info))
+        return key[1]
+
+    def _make_key(self, info: StepInfo) -> tuple[Any, ...]:
         workflow = info.workflow
         subjects = workflow.data_subjects or info.source.manifest.spec.data_subjects
         return (tuple(info.classes), tuple(info.regimes), info.source.manifest.spec.environment,
@@ -107,16 +118,21 @@ class AlternativeFinder:
 
     def _front(self, info: StepInfo, rank: int) -> list[tuple[float, float, float, str, str]]:
         """The compliant offers of this rank or above that no other compliant offer beats on
-        every price: the cheapest compliant offer for any token mix is one of them."""
+        every price: the cheapest compliant offer for any token mix is one of them.
+
+        Offers are taken in order of their summed prices, so an offer that beats another on
+        every price comes first; an offer already beaten by a compliant one is skipped without
+        judging its compliance at all.
+        """
         key = (self._key(info), rank)
         front = self._fronts.get(key)
         if front is None:
-            compliant = [o for o in self._by_rank[rank] if self.compliant(info, o[3], o[4])]
-            front = [
-                o for o in compliant
-                if not any(p is not o and p[0] <= o[0] and p[1] <= o[1] and p[2] <= o[2]
-                           and p[:3] != o[:3] for p in compliant)
-            ]
+            front = []
+            for offer in self._by_sum[rank]:
+                if any(p[0] <= offer[0] and p[1] <= offer[1] and p[2] <= offer[2] for p in front):
+                    continue
+                if self.compliant(info, offer[3], offer[4]):
+                    front.append(offer)
             self._fronts[key] = front
         return front
 

@@ -19,6 +19,12 @@ from procurelint.errors import Location
 from procurelint.findings import Finding
 from procurelint.packs import CompiledRule
 
+# The variables of a step-scope context (docs/context.md).
+STEP_VARIABLES = frozenset({
+    "step", "workflow", "manifest", "model", "endpoint", "provider", "route", "tier", "tiers",
+    "bulk", "transfer", "policy", "today", "alternative",
+})
+
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
@@ -112,6 +118,11 @@ class Evaluator:
                 continue  # detected by the engine itself (core structural rules)
             for scope in rule.scopes:
                 self.by_scope[scope].append(rule)
+        self._alternative_rules = [r for r in self.by_scope["step"] if r.uses_alternative]
+        self._alternative_vars = sorted(
+            {v for r in self._alternative_rules
+             for v in r.when.variables | (r.violation.variables if r.violation else frozenset())}
+            & STEP_VARIABLES)
 
     # -- findings -----------------------------------------------------------------------
     def add(self, rule_id: str, path: str, location: Location, message: str,
@@ -274,14 +285,17 @@ class Evaluator:
             if outcome is not False:
                 self._report(rule, outcome, data, info.path,
                              lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
-        for rule in rules:
-            if not rule.uses_alternative:
-                continue
-            if unit.via == "primary" and data["alternative"] is None:
-                found = alternatives.find(info, unit, data)
-                if found is not None:
-                    data["alternative"] = seen["alternative"] = found
-            context = self.pool.context(key, seen)
+        if not self._alternative_rules:
+            return
+        if unit.via == "primary":
+            found = alternatives.find(info, unit, data)
+            if found is not None:
+                data["alternative"] = seen["alternative"] = found
+        # These rules run on a context of only the variables they read: executing against the
+        # full context costs more than the rules themselves, and `alternative` is new each time.
+        small = {name: seen[name] for name in self._alternative_vars}
+        context = self.pool.context("alternative-rules", small)
+        for rule in self._alternative_rules:
             self._report(rule, self._outcome(rule, context), data, info.path,
                          lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
 
