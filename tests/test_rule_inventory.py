@@ -49,3 +49,12 @@ def test_rule_ids_are_unique_across_packs() -> None:
         for rule in builtin_pack(pack).pack.spec.rules:
             assert rule.id not in seen, f"{rule.id} in {pack} and {seen[rule.id]}"
             seen[rule.id] = pack
+
+
+def test_built_in_rules_keep_list_macros_shallow() -> None:
+    from procurelint.packs import MAX_COMPREHENSION_DEPTH, comprehension_depth
+
+    for pack in BUILTIN_PACKS:
+        for rule in builtin_pack(pack).pack.spec.rules:
+            for source in (rule.when, rule.violation or ""):
+                assert comprehension_depth(source) <= MAX_COMPREHENSION_DEPTH, rule.id

@@ -2,7 +2,7 @@
 
 Parsing and validating the built-in catalog and packs on every start would cost more than
 checking a small repository, so their validated form is cached under the user's cache folder,
-keyed by the SHA-256 of the files and the tool's version. The cache is best-effort: when it
+keyed by the tool's version and the size and modification time of the files and code. The cache is best-effort: when it
 cannot be read or written, the files are loaded as usual.
 """
 
@@ -41,15 +41,13 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def builtin_digest() -> str:
-    """One digest over every built-in file and the code that defines the cached objects, so
-    that an edit to either (a development checkout, an upgrade) invalidates the cache."""
+    """A key over the built-in files and the code that defines the cached objects (name, size
+    and modification time of each), so that an edit or an upgrade invalidates the cache."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(builtin_dir().glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    for path in [*sorted(builtin_dir().glob("*.yaml")), *sorted(package.rglob("*.py"))]:
         stat = path.stat()
-        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+        digest.update(f"{path.name}:{path.parent.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 

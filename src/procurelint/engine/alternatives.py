@@ -105,7 +105,9 @@ class AlternativeFinder:
             # Only the fields rules read, interned: converting whole values is most of the cost.
             for var in ("step", "workflow", "manifest"):
                 data[var] = self.projector.project(var, data[var])
-        context = self.pool.context(("alternative", endpoint_id, model_id, info.tier), data)
+        # One context per tier: between candidates only the catalog entries change, and
+        # updating those is cheaper than converting a whole new context.
+        context = self.pool.context(("alternative", info.tier), data)
         for rule in self.rules:
             if "alternative" in rule.when.variables:
                 continue
