@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TypeVar
 
@@ -9,16 +10,30 @@ from pydantic import BaseModel
 
 from procurelint.documents import is_ours, validate
 from procurelint.errors import ConfigError, Location, YamlError
+from procurelint.resources import cached
 from procurelint.yamlio import Document, load_file
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def load_one(path: Path, kind: type[M], display: str | None = None) -> tuple[M, Document]:
-    """Load a file that must hold exactly one document of `kind`."""
+    """Load a file that must hold exactly one document of `kind`.
+
+    A policy or catalog that validated once is taken from the cache, keyed by its content:
+    validating it again on every commit would cost more than checking a small repository.
+    """
     name = display or str(path)
     if not path.is_file():
         raise ConfigError(f"{kind.__name__} file not found", Location(name))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read file: {exc.strerror}", Location(name)) from None
+    key = f"doc-{kind.__name__}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
+    return cached(key, lambda: _load_one(path, kind, name))
+
+
+def _load_one(path: Path, kind: type[M], name: str) -> tuple[M, Document]:
     try:
         docs = load_file(str(path), name)
     except YamlError as exc:

@@ -54,8 +54,16 @@ def builtin_digest() -> str:
 _memory: dict[str, Any] = {}
 
 
+MAX_ENTRIES = 256
+
+
 def cached(name: str, build: Callable[[], T]) -> T:
-    """`build()`'s value for the built-in data, from memory, the disk cache, or built anew."""
+    """`build()`'s value, from memory, the disk cache, or built anew.
+
+    `name` identifies what is built (a file's content hash, for user files); the key adds the
+    digest of the built-in files and the code, whose classes the cached objects are. Errors
+    raised by `build()` are not cached.
+    """
     key = f"{name}-{builtin_digest()[:24]}"
     if key in _memory:
         return _memory[key]  # type: ignore[no-any-return]
@@ -77,6 +85,14 @@ def cached(name: str, build: Callable[[], T]) -> T:
             with tempfile.NamedTemporaryFile("wb", dir=file.parent, delete=False) as temp:
                 pickle.dump(value, temp, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp.name, file)
+            _prune(file.parent)
         except OSError:
             pass
     return value
+
+
+def _prune(folder: Path) -> None:
+    """Keep the cache small: drop the least recently written entries beyond MAX_ENTRIES."""
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+    for old in entries[:-MAX_ENTRIES]:
+        old.unlink(missing_ok=True)
