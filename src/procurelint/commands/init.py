@@ -1,0 +1,83 @@
+"""`procurelint init`: write a starter procurelint.yaml and an example manifest."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from procurelint.commands.common import EXIT_CLEAN
+from procurelint.errors import ConfigError, Location
+
+POLICY = """\
+# The organisation's AI sourcing policy. procurelint finds this file from any folder below
+# it; paths here are relative to this folder. `procurelint schema Policy` prints every key.
+apiVersion: procurelint/v1
+kind: Policy
+metadata:
+  name: {name}
+  version: "1"
+spec:
+  # Every built-in pack applies unless listed otherwise here:
+  # packs: [core, hipaa, banking, federal, jurisdiction, cost]
+  failOn: error
+  agreements:
+    baa: []              # providers with which a BAA is SIGNED, e.g. [aws]
+    vendors: []          # third-party risk records: {{provider, approved, assessedOn}}
+  modelInventory: []     # validated models: {{model, validatedOn, uses}}
+  transferMechanisms: [] # e.g. {{from: EU, to: US, mechanism: dpf}}
+  budgets:
+    warnAtPercent: 80
+    # orgMonthlyUsd: 50000
+    # teams: {{platform: 10000}}
+  # catalogs: [catalog/ours.yaml]   # facts about your own accounts and endpoints
+  # waivers: waivers.yaml           # approved, expiring exceptions
+"""
+
+MANIFEST = """\
+# One team's agent workflows: what data each step sends, to which model, on which endpoint.
+apiVersion: procurelint/v1
+kind: AgentManifest
+metadata:
+  name: example-agent
+  team: platform
+  owner: you@example.com
+  description: Summarises public release notes
+spec:
+  workflows:
+    - name: release-notes
+      runsPerMonth: 2000
+      dataClasses: [public]
+      steps:
+        - name: summarise
+          model: openai/gpt-5-mini
+          endpoint: openai/api
+          tokensPerCall: {input: 3000, output: 400}
+"""
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("init", help="write a starter procurelint.yaml and an example manifest")
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    parser.add_argument("--name", default="our-ai-sourcing", help="the policy's name")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    folder: Path = args.folder
+    files = {folder / "procurelint.yaml": POLICY.format(name=args.name),
+             folder / "ai" / "example-agent.yaml": MANIFEST}
+    for path in files:
+        if path.exists():
+            raise ConfigError("already exists; procurelint init never overwrites a file",
+                              Location(str(path)))
+    for path, text in files.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write: {exc.strerror}", Location(str(path))) from None
+        sys.stdout.write(f"wrote {path}\n")
+    sys.stdout.write("next: procurelint check\n")
+    return EXIT_CLEAN
