@@ -131,7 +131,11 @@ class AlternativeFinder:
         if front is None:
             front = []
             for offer in self._by_sum[rank]:
-                if any(p[0] <= offer[0] and p[1] <= offer[1] and p[2] <= offer[2] for p in front):
+                # Skip only offers a compliant one beats on every price, or matches exactly
+                # (coming first by name): then the named alternative is the same, cost and
+                # name, whichever way a step's search ran.
+                if any((p[0] < offer[0] and p[1] < offer[1] and p[2] < offer[2])
+                       or p[:3] == offer[:3] for p in front):
                     continue
                 if self.compliant(info, offer[3], offer[4]):
                     front.append(offer)
