@@ -123,6 +123,10 @@ class Evaluator:
             {v for r in self._alternative_rules
              for v in r.when.variables | (r.violation.variables if r.violation else frozenset())}
             & STEP_VARIABLES)
+        self._alternative_projector = Projector(
+            (source for r in self._alternative_rules for source in (r.rule.when, r.rule.violation or "")),
+            names=("step", "workflow", "manifest", "alternative"),
+        )
 
     # -- findings -----------------------------------------------------------------------
     def add(self, rule_id: str, path: str, location: Location, message: str,
@@ -293,7 +297,9 @@ class Evaluator:
                 data["alternative"] = seen["alternative"] = found
         # These rules run on a context of only the variables they read: executing against the
         # full context costs more than the rules themselves, and `alternative` is new each time.
-        small = {name: seen[name] for name in self._alternative_vars}
+        small = {name: self._alternative_projector.project(name, seen[name])
+                 if name in self._alternative_projector.fields else seen[name]
+                 for name in self._alternative_vars}
         context = self.pool.context("alternative-rules", small)
         for rule in self._alternative_rules:
             self._report(rule, self._outcome(rule, context), data, info.path,

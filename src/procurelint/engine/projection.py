@@ -31,8 +31,8 @@ def _freeze(value: Any) -> Any:
 class Projector:
     """Which fields of `step`, `workflow` and `manifest` the rules read, and interning."""
 
-    def __init__(self, sources: Iterable[str]) -> None:
-        self.fields: dict[str, set[str] | None] = {name: set() for name in PROJECTED}
+    def __init__(self, sources: Iterable[str], names: tuple[str, ...] = PROJECTED) -> None:
+        self.fields: dict[str, set[str] | None] = {name: set() for name in names}
         for source in sources:
             text = _STRING.sub("''", source)
             for match in _REFERENCE.finditer(text):
@@ -46,10 +46,10 @@ class Projector:
                     wanted.add(field)
         self._interned: dict[Any, dict[str, Any]] = {}
 
-    def project(self, name: str, full: dict[str, Any]) -> dict[str, Any]:
+    def project(self, name: str, full: dict[str, Any] | None) -> dict[str, Any] | None:
         """The value the CEL context sees: the read fields only, one object per content."""
         fields = self.fields.get(name)
-        if fields is None:
+        if fields is None or full is None:
             return full
         items = tuple((f, _freeze(full[f])) for f in sorted(fields) if f in full)
         key = (name, items)
