@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, TODAY, write
+from tests.conftest import TODAY, write
 
 MANIFEST = """\
 apiVersion: procurelint/v1

@@ -15,7 +15,6 @@ from procurelint.engine.costs import cents
 from procurelint.engine.evaluate import Evaluation
 from procurelint.engine.units import Unit
 
-from procurelint.commands.cost import GROUPS  # the command defines the choices; kept light for start-up
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,7 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             ))
             continue
         ours = 0
-        for index, doc in enumerate(docs):
+        for doc in docs:
             if not is_ours(doc.data):
                 continue
             ours += 1

@@ -14,7 +14,7 @@ from procurelint.engine.alternatives import AlternativeFinder
 from procurelint.engine.cel import CelEvalError, ContextPool, new_context
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.projection import Projector
-from procurelint.engine.units import ManifestInput, StepInfo, Unit, Walk, walk
+from procurelint.engine.units import ManifestInput, Unit, Walk, walk
 from procurelint.errors import Location
 from procurelint.findings import Finding
 from procurelint.packs import CompiledRule
@@ -190,7 +190,7 @@ class Evaluator:
             spend.manifests[name] = spend.manifests.get(name, 0.0) + info.monthly_usd
             key = (name, info.workflow.name)
             spend.workflows[key] = spend.workflows.get(key, 0.0) + info.monthly_usd
-        for source, workflow, _ in walked.workflows:
+        for source, _, _ in walked.workflows:
             spend.manifests.setdefault(source.manifest.metadata.name, 0.0)
         seen: set[int] = set()
         for source, _, _ in walked.workflows:

@@ -85,7 +85,6 @@ def _step_node(wi: int, si: int) -> Path:
 def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk:
     """Resolve every step and its units; report MAN003-MAN009 as they are found."""
     out = Walk()
-    catalog = config.catalog
     classes = config.data_classes
     least = config.tiers[0].name
     seen_manifests: dict[str, ManifestInput] = {}
