@@ -238,3 +238,10 @@ def test_python_m_and_version(cli) -> None:
     run = cli("--version")
     assert run.code == 0 and run.stdout.startswith("procurelint 0.")
     assert cli().code == 2
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_selection_naming_no_rule_is_a_usage_error(cli, option: str) -> None:
+    run = check(cli, "examples/", option, "HIPA001")
+    assert run.code == 2 and f"{option} 'HIPA001' matches no enabled rule" in run.stderr
+    assert check(cli, "examples/", option, "hipaa").code in (0, 1)  # a prefix, any case

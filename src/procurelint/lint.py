@@ -135,13 +135,26 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
     return Loaded(manifests, findings, len(candidates), ignored, suppressions)
 
 
-def _wanted(rule: str, select: list[str], ignore: list[str]) -> bool:
-    def hit(patterns: list[str]) -> bool:
-        return any(rule == p or (p.isalpha() and rule.startswith(p)) for p in patterns)
+def _matches(rule: str, pattern: str) -> bool:
+    """A rule id, or a prefix of letters only (`HIPAA` selects HIPAA001-HIPAA005)."""
+    return rule == pattern or (pattern.isalpha() and rule.startswith(pattern))
 
-    if select and not hit(select):
+
+def _wanted(rule: str, select: list[str], ignore: list[str]) -> bool:
+    if select and not any(_matches(rule, p) for p in select):
         return False
-    return not hit(ignore)
+    return not any(_matches(rule, p) for p in ignore)
+
+
+def check_selection(config: Config, options: Options) -> None:
+    """--select and --ignore must name enabled rules: a typo'd --select would check nothing
+    and pass, a typo'd --ignore would keep what its author meant to silence."""
+    enabled = [r.id for r in config.rules]
+    for option, patterns in (("--select", options.select), ("--ignore", options.ignore)):
+        for pattern in patterns:
+            if not any(_matches(rule, pattern) for rule in enabled):
+                raise ConfigError(
+                    f"{option} {pattern!r} matches no enabled rule; `procurelint rules` lists them")
 
 
 def needs_whole_repo(config: Config) -> bool:
@@ -154,6 +167,7 @@ def needs_whole_repo(config: Config) -> bool:
 def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
     """Lint the given paths (or the whole root) under the configuration."""
     spec = config.policy.spec
+    check_selection(config, options)
     limits = options.limits or parser_limits(config)
     candidates = discover(config.root, options.paths, spec.include, spec.exclude,
                           spec.limits.max_files)
