@@ -358,7 +358,8 @@ class Evaluator:
             team = source.manifest.metadata.team
             first.setdefault(team, source)
             members[team].append(source.manifest.metadata.name)
-        for team in sorted(members):
+        # Teams with manifests, and teams the policy budgets for (COST008 judges those with none).
+        for team in sorted(set(members) | set(budgets.teams)):
             budget = budgets.teams.get(team)
             monthly = spend.teams.get(team, 0.0)
             data: dict[str, Any] = {
