@@ -121,6 +121,7 @@ BAD_INPUTS = {
         f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n"
         for i in range(8)), "MAN001"),
     "bad-yaml": ("apiVersion: procurelint/v1\nkind: [AgentManifest\n", "MAN001"),
+    "unknown-country": (manifest(subjects="[US, UK]"), "MAN002"),
     "wrong-api-version": (manifest().replace("procurelint/v1", "procurelint/v9"), "MAN002"),
     "metadata-is-a-list": (manifest().replace("metadata:\n  name: app\n  team: t\n  owner: o@example.com\n",
                                               "metadata: [app]\n"), "MAN002"),
