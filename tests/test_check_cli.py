@@ -246,3 +246,21 @@ def test_selection_naming_no_rule_is_a_usage_error(cli, option: str) -> None:
     run = check(cli, "examples/", option, "HIPA001")
     assert run.code == 2 and f"{option} 'HIPA001' matches no enabled rule" in run.stderr
     assert check(cli, "examples/", option, "hipaa").code in (0, 1)  # a prefix, any case
+
+
+def test_rule_message_naming_an_unknown_variable_is_exit_2(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", """\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {name: p}
+spec:
+  rules:
+    - id: ACME003
+      title: typo in a placeholder
+      severity: error
+      violation: "false"
+      message: "step {stpe.path} is fine"
+""")
+    write(tmp_path, "app.yaml", manifest())
+    run = check(cli, cwd=tmp_path)
+    assert run.code == 2 and "procurelint.yaml:10:16: rule ACME003: message placeholder {stpe...}" in run.stderr

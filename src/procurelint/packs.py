@@ -16,6 +16,20 @@ from procurelint.yamlio import Document
 
 BUILTIN_PACKS: tuple[str, ...] = ("core", "hipaa", "banking", "federal", "jurisdiction", "cost")
 
+# The variables of each scope's context (docs/context.md).
+STEP_VARIABLES = frozenset({
+    "step", "workflow", "manifest", "model", "endpoint", "provider", "route", "tier", "tiers",
+    "bulk", "transfer", "policy", "today", "alternative",
+})
+SCOPE_VARIABLES: dict[str, frozenset[str]] = {
+    "step": STEP_VARIABLES,
+    "workflow": frozenset({"workflow", "manifest", "policy", "today"}),
+    "manifest": frozenset({"manifest", "spend", "policy", "today"}),
+    "team": frozenset({"team", "spend", "policy", "today"}),
+    "org": frozenset({"org", "spend", "policy", "today"}),
+}
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[A-Za-z0-9_.]*\}")
+
 # Where a rule's finding points when it does not say, by its first scope.
 DEFAULT_AT = {"step": "endpoint", "workflow": "workflow", "manifest": "manifest",
               "team": "manifest", "org": "manifest"}
@@ -134,6 +148,15 @@ def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> Com
             ) from None
     when = programs["when"]
     assert when is not None
+    if rule.violation is not None:
+        # A placeholder naming no variable of the rule's scopes would print as written.
+        available = frozenset.intersection(*(SCOPE_VARIABLES[scope] for scope in scopes))
+        for name in _PLACEHOLDER.findall(rule.message):
+            if name not in available:
+                raise ConfigError(
+                    f"rule {rule.id}: message placeholder {{{name}...}} names no variable of "
+                    f"scope {', '.join(scopes)}; variables: {', '.join(sorted(available))}",
+                    _rule_location(pack, index, "message"))
     violation = programs["violation"]
     uses_alternative = "alternative" in when.variables or (
         violation is not None and "alternative" in violation.variables)

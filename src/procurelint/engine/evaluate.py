@@ -17,13 +17,7 @@ from procurelint.engine.projection import Projector
 from procurelint.engine.units import ManifestInput, Unit, Walk, walk
 from procurelint.errors import Location
 from procurelint.findings import Finding
-from procurelint.packs import CompiledRule
-
-# The variables of a step-scope context (docs/context.md).
-STEP_VARIABLES = frozenset({
-    "step", "workflow", "manifest", "model", "endpoint", "provider", "route", "tier", "tiers",
-    "bulk", "transfer", "policy", "today", "alternative",
-})
+from procurelint.packs import STEP_VARIABLES, CompiledRule
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 

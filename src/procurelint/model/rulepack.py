@@ -9,6 +9,11 @@ from procurelint.model.base import ApiVersion, Identifier, Strict
 
 Severity = Literal["error", "warning", "info"]
 Scope = Literal["step", "workflow", "manifest", "team", "org"]
+# The YAML node a finding points to (docs/context.md, "Where a finding points").
+At = Literal[
+    "endpoint", "model", "dataClasses", "deidentification", "routing", "tokensPerCall", "step",
+    "workflow", "recordsPerYear", "runsPerMonth", "manifest", "budget", "waiver",
+]
 RuleId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_-]*[0-9]+$", max_length=40)]
 
 
@@ -19,7 +24,7 @@ class Rule(Strict):
     title: Annotated[str, Field(min_length=1)]
     severity: Severity
     scope: Scope | list[Scope] = "step"
-    at: Identifier | None = None
+    at: At | None = None
     when: Annotated[str, Field(max_length=4000)] = "true"
     violation: Annotated[str, Field(max_length=4000)] | None = None
     message: Annotated[str, Field(min_length=1)]
