@@ -9,10 +9,9 @@ CycloneDX is the AI-BOM view of the same inventory.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 
-from procurelint.errors import ConfigError
+from procurelint.registry import lookup
 
 Report = dict[str, Any]
 Renderer = Callable[[Report], str]
@@ -28,8 +27,5 @@ FORMATS: dict[str, str] = {
 
 def renderer(name: str) -> Renderer:
     """The renderer of a report format; an unknown name lists the valid ones."""
-    module = FORMATS.get(name)
-    if module is None:
-        raise ConfigError(f"unknown report format {name!r}; formats: {', '.join(FORMATS)}")
-    render: Renderer = import_module(module).render
+    render: Renderer = lookup(FORMATS, name, "render", "report format")
     return render

@@ -14,6 +14,7 @@ import json
 import uuid
 from typing import Any
 
+from procurelint.wording import fact_text
 from procurelint.audit import Report
 
 Json = dict[str, Any]
@@ -21,18 +22,8 @@ SPEC_VERSION = "1.6"
 PREFIX = "procurelint:"
 
 
-def _value(value: Any) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    return str(value)
-
-
 def _props(pairs: list[tuple[str, Any]]) -> list[Json]:
-    return [{"name": PREFIX + name, "value": _value(value)} for name, value in pairs]
+    return [{"name": PREFIX + name, "value": fact_text(value)} for name, value in pairs]
 
 
 def _organisation(name: str | None, country: str | None) -> Json:

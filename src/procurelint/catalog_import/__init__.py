@@ -7,11 +7,10 @@ into a catalog file, `diff` compares two catalogs and what the change costs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from procurelint.errors import ConfigError
+from procurelint.registry import lookup
 
 if TYPE_CHECKING:  # the command registers SOURCES at start-up; the models load only on use
     from procurelint.catalog_import.records import Imported
@@ -27,10 +26,7 @@ SOURCES: dict[str, str] = {
 
 def reader(name: str) -> Reader:
     """The reader of a source; an unknown name lists the valid ones."""
-    module = SOURCES.get(name)
-    if module is None:
-        raise ConfigError(f"unknown source {name!r}; sources: {', '.join(SOURCES)}")
-    read: Reader = import_module(module).read
+    read: Reader = lookup(SOURCES, name, "read", "source")
     return read
 
 

@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from procurelint.catalog_import.records import (
+    data_rows,
     price_skip_reason,
     Imported,
     estimate_capability,
     per_million,
     price,
-    read_json,
     unknown_endpoint,
     valid_id,
 )
-from procurelint.errors import ConfigError, Location
 from procurelint.model.catalog import Model, Offer, Provider
 
 ENDPOINT = "openrouter"
@@ -35,13 +34,7 @@ SOURCE = "openrouter.ai/api/v1/models"
 
 def read(path: Path, display: str) -> Imported:
     """Read a models response into models and offers of the `openrouter` endpoint."""
-    data = read_json(path, display)
-    rows = data.get("data") if isinstance(data, dict) else None
-    if not isinstance(rows, list):
-        raise ConfigError(
-            "expected an OpenRouter /api/v1/models response: an object with a `data` list",
-            Location(display, 1, 1),
-        )
+    rows = data_rows(path, display, "/api/v1/models")
     result = Imported(source="openrouter", file=display)
     offers: list[Offer] = []
     for row in rows:

@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from procurelint.catalog_import.records import (
+    data_rows,
     Imported,
-    read_json,
     unknown_endpoint,
     valid_id,
 )
-from procurelint.errors import ConfigError, Location
 from procurelint.model.catalog import Provider
 
 SOURCE = "openrouter.ai/api/v1/providers"
@@ -43,13 +42,7 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 def read(path: Path, display: str) -> Imported:
     """Read a providers response into providers and their OpenRouter upstream endpoints."""
-    data = read_json(path, display)
-    rows = data.get("data") if isinstance(data, dict) else None
-    if not isinstance(rows, list):
-        raise ConfigError(
-            "expected an OpenRouter /api/v1/providers response: an object with a `data` list",
-            Location(display, 1, 1),
-        )
+    rows = data_rows(path, display, "/api/v1/providers")
     result = Imported(source="openrouter-providers", file=display)
     for row in rows:
         result.read += 1

@@ -167,3 +167,15 @@ def price_skip_reason(raw_input: Any, raw_output: Any) -> str | None:
     if input_ == 0 and output == 0:
         return "zero price"
     return None
+
+
+def data_rows(path: Path, display: str, api: str) -> list[Any]:
+    """The `data` list of an OpenRouter API response, or a config error naming the API."""
+    data = read_json(path, display)
+    rows = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise ConfigError(
+            f"expected an OpenRouter {api} response: an object with a `data` list",
+            Location(display, 1, 1),
+        )
+    return rows

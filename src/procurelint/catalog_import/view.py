@@ -10,6 +10,7 @@ import difflib
 import json
 from typing import Any
 
+from procurelint.wording import fact_text
 from procurelint import facts
 from procurelint.catalog import CatalogIndex
 from procurelint.catalog_import.records import money
@@ -120,13 +121,7 @@ def _provider(index: CatalogIndex, provider: Provider) -> dict[str, Any]:
 
 
 def _fact(value: Any) -> str:
-    if value is None:
-        return "null (unknown)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    return str(value)
+    return fact_text(value, unknown="null (unknown)")
 
 
 def render_show(doc: dict[str, Any]) -> str:

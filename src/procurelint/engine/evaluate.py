@@ -18,6 +18,7 @@ from procurelint.engine.units import ManifestInput, Unit, Walk, walk
 from procurelint.errors import Location
 from procurelint.findings import Finding
 from procurelint.packs import STEP_VARIABLES, CompiledRule
+from procurelint.wording import fact_text
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
@@ -39,15 +40,8 @@ def _parse(template: str) -> Template:
 
 
 def _show(node: Any) -> str:
-    if node is None:
-        return "unknown"
-    if node is True or node is False:
-        return "true" if node else "false"
-    if isinstance(node, float):
-        return f"{node:,.2f}"
-    if isinstance(node, list):
-        return ", ".join(str(v) for v in node) or "none"
-    return str(node)
+    # Numbers with a fraction in messages are money or percentages: two decimals.
+    return f"{node:,.2f}" if isinstance(node, float) else fact_text(node)
 
 
 def render(template: str, context: dict[str, Any]) -> str:

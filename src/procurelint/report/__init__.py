@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 
-from procurelint.errors import ConfigError
+from procurelint.registry import lookup
 from procurelint.findings import Result
 
 Renderer = Callable[[Result], str]
@@ -24,8 +23,5 @@ FORMATS: dict[str, str] = {
 
 def renderer(name: str) -> Renderer:
     """The renderer of a format; an unknown name lists the valid ones."""
-    module = FORMATS.get(name)
-    if module is None:
-        raise ConfigError(f"unknown format {name!r}; formats: {', '.join(FORMATS)}")
-    render: Renderer = import_module(module).render
+    render: Renderer = lookup(FORMATS, name, "render", "format")
     return render
