@@ -15,6 +15,7 @@ from procurelint.engine.cel import CelEvalError, ContextPool, new_context
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.projection import Projector
 from procurelint.engine.units import ManifestInput, Unit, Walk, walk
+from procurelint.yamlio import Path
 from procurelint.errors import Location
 from procurelint.findings import Finding
 from procurelint.packs import STEP_VARIABLES, CompiledRule
@@ -74,6 +75,40 @@ class Spend:
     workflows: dict[tuple[str, str], float] = field(default_factory=dict)
     teams: dict[str, float] = field(default_factory=dict)
     org: float = 0.0
+
+
+@dataclass(slots=True)
+class ManifestRef:
+    """What the checks across manifests (names, teams, the organisation) need of one manifest:
+    small, so that it can cross from a worker process to the parent."""
+
+    file: str
+    base: Path
+    name: str
+    team: str
+    selected: bool
+    workflows: int
+    steps: int
+    name_at: Location
+    team_at: Location
+
+    @classmethod
+    def of(cls, source: ManifestInput) -> ManifestRef:
+        meta = source.manifest.metadata
+        workflows = source.manifest.spec.workflows
+        return cls(source.doc.file, source.base, meta.name, meta.team, source.selected,
+                   len(workflows), sum(len(w.steps) for w in workflows),
+                   source.location("metadata", "name"), source.location("metadata", "team"))
+
+
+@dataclass(slots=True)
+class Contributions:
+    """What some manifests add to the totals every step is judged against: spend by step (in
+    order), and the records per year of each workflow with personal data reaching a provider."""
+
+    refs: list[ManifestRef]
+    steps: list[tuple[str, str, float]]
+    bulk: dict[str, list[int | None]]
 
 
 @dataclass(slots=True)
@@ -151,59 +186,82 @@ class Evaluator:
 
     # -- the run ------------------------------------------------------------------------
     def run(self, manifests: list[ManifestInput]) -> Evaluation:
+        """The whole run in this process."""
         walked = walk(self.config, manifests, self.add)
-        spend = self._spend(walked)
-        self._bulk(walked)
+        refs = [ManifestRef.of(source) for source in manifests]
+        self.duplicates(refs)
+        spend = self.settle([self.contributions(walked, refs)])
+        alternatives = self.judge_local(walked, manifests, spend)
+        self.judge_global(refs, spend)
+        return Evaluation(self.findings, walked, spend, self.factory, alternatives)
+
+    def contributions(self, walked: Walk, refs: list[ManifestRef]) -> Contributions:
+        """What these manifests add to the totals every step is judged against."""
+        steps = [(info.source.manifest.metadata.name, info.workflow.name, info.monthly_usd)
+                 for info in walked.steps]
+        endpoints = self.config.catalog.endpoints
+        reached: dict[str, dict[tuple[int, int], int | None]] = defaultdict(dict)
+        for unit in walked.units:
+            info = unit.info
+            if info.categories:
+                provider = endpoints[unit.endpoint_id].provider
+                reached[provider][(id(info.source), info.wi)] = info.workflow.records_per_year
+        return Contributions(refs, steps, {p: list(r.values()) for p, r in reached.items()})
+
+    def settle(self, parts: list[Contributions]) -> Spend:
+        """Spend and bulk-data totals over every part, in order (so sums are the same however
+        the manifests were split); steps are then judged against them."""
+        spend = Spend()
+        for part in parts:
+            for name, workflow, monthly in part.steps:
+                spend.manifests[name] = spend.manifests.get(name, 0.0) + monthly
+                key = (name, workflow)
+                spend.workflows[key] = spend.workflows.get(key, 0.0) + monthly
+        refs = [ref for part in parts for ref in part.refs]
+        for ref in refs:
+            spend.manifests.setdefault(ref.name, 0.0)
+        for ref in refs:
+            spend.teams[ref.team] = spend.teams.get(ref.team, 0.0) + spend.manifests[ref.name]
+        spend.org = sum(spend.teams.values())
+        records: dict[str, list[int | None]] = defaultdict(list)
+        for part in parts:
+            for provider, values in part.bulk.items():
+                records[provider].extend(values)
+        for provider, values in records.items():
+            total = None if any(v is None for v in values) else sum(v for v in values if v is not None)
+            self.factory.bulk[provider] = (total, total is None)
+        return spend
+
+    def duplicates(self, refs: list[ManifestRef]) -> None:
+        """MAN007 for a manifest name used again, wherever its first use is."""
+        first: dict[str, ManifestRef] = {}
+        for ref in refs:
+            if ref.name in first:
+                self.add("MAN007", ref.name, ref.name_at,
+                         f"manifest name {ref.name!r} is already used at {first[ref.name].name_at}")
+            else:
+                first[ref.name] = ref
+
+    def judge_local(self, walked: Walk, manifests: list[ManifestInput], spend: Spend) -> AlternativeFinder:
+        """Step, workflow and manifest rules: each needs only its manifest and the totals."""
         alternatives = AlternativeFinder(self.config, self.factory, self.by_scope["step"], self.pool,
                                          self.projector)
-        selected_units = [u for u in walked.units if u.info.source.selected]
-        for unit in selected_units:
-            self._step_unit(unit, spend, alternatives)
+        for unit in walked.units:
+            if unit.info.source.selected:
+                self._step_unit(unit, spend, alternatives)
         for source, workflow, wi in walked.workflows:
             if source.selected and self.by_scope["workflow"]:
                 self._workflow(source, workflow, wi, spend, walked)
         for source in manifests:
             if source.selected:
                 self._manifest(source, spend)
-        self._teams(manifests, spend)
-        self._org(manifests, spend)
+        return alternatives
+
+    def judge_global(self, refs: list[ManifestRef], spend: Spend) -> None:
+        """Team, organisation and catalog rules: each needs every manifest."""
+        self._teams(refs, spend)
+        self._org(refs, spend)
         self._catalog_age()
-        return Evaluation(self.findings, walked, spend, self.factory, alternatives)
-
-    def _spend(self, walked: Walk) -> Spend:
-        spend = Spend()
-        for info in walked.steps:
-            manifest = info.source.manifest
-            name = manifest.metadata.name
-            spend.manifests[name] = spend.manifests.get(name, 0.0) + info.monthly_usd
-            key = (name, info.workflow.name)
-            spend.workflows[key] = spend.workflows.get(key, 0.0) + info.monthly_usd
-        for source, _, _ in walked.workflows:
-            spend.manifests.setdefault(source.manifest.metadata.name, 0.0)
-        seen: set[int] = set()
-        for source, _, _ in walked.workflows:
-            if id(source) in seen:
-                continue
-            seen.add(id(source))
-            team = source.manifest.metadata.team
-            spend.teams[team] = spend.teams.get(team, 0.0) + spend.manifests[source.manifest.metadata.name]
-        spend.org = sum(spend.teams.values())
-        return spend
-
-    def _bulk(self, walked: Walk) -> None:
-        """Sum recordsPerYear per provider over the workflows with personal data reaching it."""
-        contributions: dict[str, dict[tuple[int, int], int | None]] = defaultdict(dict)
-        catalog = self.config.catalog
-        for unit in walked.units:
-            info = unit.info
-            if not info.categories:
-                continue
-            provider = catalog.endpoints[unit.endpoint_id].provider
-            contributions[provider][(id(info.source), info.wi)] = info.workflow.records_per_year
-        for provider, records in contributions.items():
-            values = list(records.values())
-            total = None if any(v is None for v in values) else sum(v for v in values if v is not None)
-            self.factory.bulk[provider] = (total, total is None)
 
     def _location(self, rule: CompiledRule, unit: Unit) -> Location:
         info = unit.info
@@ -335,17 +393,16 @@ class Evaluator:
                 location = source.location("metadata", "name")
             self._judge(rule, context, data, name, location)
 
-    def _teams(self, manifests: list[ManifestInput], spend: Spend) -> None:
+    def _teams(self, refs: list[ManifestRef], spend: Spend) -> None:
         rules = self.by_scope["team"]
         if not rules:
             return
         budgets = self.config.policy.spec.budgets
-        first: dict[str, ManifestInput] = {}
+        first: dict[str, ManifestRef] = {}
         members: dict[str, list[str]] = defaultdict(list)
-        for source in sorted(manifests, key=lambda s: (s.doc.file, s.base)):
-            team = source.manifest.metadata.team
-            first.setdefault(team, source)
-            members[team].append(source.manifest.metadata.name)
+        for ref in sorted(refs, key=lambda r: (r.file, r.base)):
+            first.setdefault(ref.team, ref)
+            members[ref.team].append(ref.name)
         # Teams with manifests, and teams the policy budgets for (COST008 judges those with none).
         for team in sorted(set(members) | set(budgets.teams)):
             budget = budgets.teams.get(team)
@@ -362,17 +419,17 @@ class Evaluator:
             if budget is not None and self.config.policy_doc is not None:
                 location = self.config.policy_doc.location(("spec", "budgets", "teams", team))
             else:
-                location = first[team].location("metadata", "team")
+                location = first[team].team_at
             context = new_context(data)
             for rule in rules:
                 self._judge(rule, context, data, f"team:{team}", location)
 
-    def _org(self, manifests: list[ManifestInput], spend: Spend) -> None:
+    def _org(self, refs: list[ManifestRef], spend: Spend) -> None:
         rules = self.by_scope["org"]
-        if not rules or not manifests:
+        if not rules or not refs:
             return
         budget = self.config.policy.spec.budgets.org_monthly_usd
-        names = sorted(s.manifest.metadata.name for s in manifests)
+        names = sorted(r.name for r in refs)
         data: dict[str, Any] = {
             "org": {"monthlyUsd": spend.org, "budgetUsd": None if budget is None else float(budget),
                     "manifests": names},
@@ -383,8 +440,7 @@ class Evaluator:
         if budget is not None and self.config.policy_doc is not None:
             location = self.config.policy_doc.location(("spec", "budgets", "orgMonthlyUsd"))
         else:
-            first = min(manifests, key=lambda s: (s.doc.file, s.base))
-            location = first.location("metadata", "name")
+            location = min(refs, key=lambda r: (r.file, r.base)).name_at
         context = new_context(data)
         for rule in rules:
             self._judge(rule, context, data, "org", location)

@@ -83,20 +83,14 @@ def _step_node(wi: int, si: int) -> Path:
 
 
 def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk:
-    """Resolve every step and its units; report MAN003-MAN009 as they are found."""
+    """Resolve every step and its units; report MAN002-MAN009 found within one manifest (a
+    manifest name used twice is the evaluator's to find, as it may span worker processes)."""
     out = Walk()
     classes = config.data_classes
     least = config.tiers[0].name
-    seen_manifests: dict[str, ManifestInput] = {}
     for source in manifests:
         manifest = source.manifest
         name = manifest.metadata.name
-        if name in seen_manifests:
-            first = seen_manifests[name].location("metadata", "name")
-            report("MAN007", name, source.location("metadata", "name"),
-                   f"manifest name {name!r} is already used at {first}")
-        else:
-            seen_manifests[name] = source
         for ri, regime in enumerate(manifest.spec.regimes):
             if regime not in config.regimes:
                 report("MAN002", name, source.location("spec", "regimes", ri),
