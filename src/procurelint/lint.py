@@ -12,7 +12,7 @@ from procurelint.config import Config
 from procurelint.discovery import Candidate, discover
 from procurelint.documents import is_ours, validate
 from procurelint.engine.costs import cents
-from procurelint.engine.evaluate import Evaluation, evaluate
+from procurelint.engine.evaluate import Evaluation, ManifestRef, Spend, evaluate
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.findings import Finding, Result, RuleMeta, Summary
@@ -35,6 +35,8 @@ class Options:
     """Parser limits; None means the policy's `limits`."""
     progress: Callable[[str, int, int], None] | None = None
     """Called as progress(label, done, total) on long loops (the CLI draws it on a terminal)."""
+    jobs: int = 1
+    """Processes `check` may split a large run across; 0 means the usable cores."""
 
 
 @dataclass(slots=True)
@@ -164,22 +166,21 @@ def needs_whole_repo(config: Config) -> bool:
     return has_rules and (bool(budgets.teams) or budgets.org_monthly_usd is not None)
 
 
+def _candidates(config: Config, options: Options) -> list[Candidate]:
+    spec = config.policy.spec
+    return discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files)
+
+
 def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
-    """Lint the given paths (or the whole root) under the configuration."""
+    """Lint the given paths (or the whole root) under the configuration, in this process; the
+    evaluation is kept for the commands that read more than findings (cost, report)."""
     spec = config.policy.spec
     check_selection(config, options)
     limits = options.limits or parser_limits(config)
-    candidates = discover(config.root, options.paths, spec.include, spec.exclude,
-                          spec.limits.max_files)
+    candidates = _candidates(config, options)
     loaded = load_manifests(config, candidates, limits, progress=options.progress)
     manifests = list(loaded.manifests)
-    if not manifests and not loaded.findings:
-        where = ", ".join(str(p) for p in options.paths) or str(config.root)
-        raise ConfigError(
-            f"no AgentManifest documents found in {where} ({loaded.files} YAML files read, "
-            f"{loaded.ignored} not procurelint documents); nothing was checked. Check the PATH "
-            "arguments and the policy's include/exclude globs"
-        )
+    _require_manifests(options, config, loaded, bool(manifests))
     if options.paths and needs_whole_repo(config):
         chosen = {c.display for c in candidates}
         rest = [c for c in discover(config.root, [], spec.include, spec.exclude, spec.limits.max_files)
@@ -187,20 +188,58 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
         others = load_manifests(config, rest, limits, selected=False, progress=options.progress)
         manifests.extend(others.manifests)
     evaluation = evaluate(config, manifests, options.today)
-    findings = loaded.findings + evaluation.findings
-    _exceptions(config, options, loaded, manifests, findings)
+    result = _finish(config, options, loaded, evaluation.refs, evaluation.findings, evaluation.spend)
+    return result, evaluation
+
+
+def check(config: Config, options: Options, processes: int | None = None) -> Result:
+    """Like `run_check`, for the commands that need only the result: a large run is split
+    across up to `options.jobs` processes (0: the usable cores), with the same result.
+    `processes` forces the split (tests split small repositories with it)."""
+    from procurelint.shards import check_in_processes, process_count
+
+    if options.paths and needs_whole_repo(config):
+        return run_check(config, options)[0]  # the selection is judged against the whole root
+    check_selection(config, options)
+    candidates = _candidates(config, options)
+    if processes is None:
+        processes = process_count(options.jobs, len(candidates))
+    processes = min(processes, len(candidates))
+    if processes <= 1:
+        return run_check(config, options)[0]
+    limits = options.limits or parser_limits(config)
+    outcome = check_in_processes(config, candidates, limits, options.today, processes,
+                                 options.progress)
+    _require_manifests(options, config, outcome.loaded, bool(outcome.refs))
+    return _finish(config, options, outcome.loaded, outcome.refs, outcome.findings, outcome.spend)
+
+
+def _require_manifests(options: Options, config: Config, loaded: Loaded, found: bool) -> None:
+    if not found and not loaded.findings:
+        where = ", ".join(str(p) for p in options.paths) or str(config.root)
+        raise ConfigError(
+            f"no AgentManifest documents found in {where} ({loaded.files} YAML files read, "
+            f"{loaded.ignored} not procurelint documents); nothing was checked. Check the PATH "
+            "arguments and the policy's include/exclude globs"
+        )
+
+
+def _finish(config: Config, options: Options, loaded: Loaded, refs: list[ManifestRef],
+            evaluated: list[Finding], spend: Spend) -> Result:
+    """Exceptions, filters, order and counts: the result as every reporter reads it."""
+    findings = loaded.findings + evaluated
+    selected = [r for r in refs if r.selected]
+    _exceptions(config, options, loaded.suppressions, {r.name for r in selected}, findings)
     findings = [f for f in findings if _wanted(f.rule, options.select, options.ignore)]
     findings = _dedupe(sorted(findings, key=Finding.sort_key))
-    selected = [m for m in manifests if m.selected]
+    names = dict.fromkeys(r.name for r in selected)  # each once, in file order
     summary = Summary(
         files=loaded.files, ignored=loaded.ignored, manifests=len(selected),
-        workflows=sum(len(m.manifest.spec.workflows) for m in selected),
-        steps=sum(len(w.steps) for m in selected for w in m.manifest.spec.workflows),
-        monthly_usd=cents(sum(evaluation.spend.manifests.get(m.manifest.metadata.name, 0.0)
-                              for m in _unique_names(selected))),
+        workflows=sum(r.workflows for r in selected), steps=sum(r.steps for r in selected),
+        monthly_usd=cents(sum(spend.manifests.get(name, 0.0) for name in names)),
     )
-    result = Result(
-        findings=findings, summary=summary, fail_on=options.fail_on or spec.fail_on,
+    return Result(
+        findings=findings, summary=summary, fail_on=options.fail_on or config.policy.spec.fail_on,
         policy_name=config.policy.metadata.name, policy_version=config.policy.metadata.version,
         packs={p.pack.metadata.name: p.pack.metadata.version for p in config.packs},
         disabled_packs=config.disabled_packs,
@@ -208,11 +247,10 @@ def run_check(config: Config, options: Options) -> tuple[Result, Evaluation]:
         rules={k: v for k, v in rule_metadata(config).items()
                if _wanted(k, options.select, options.ignore)},
     )
-    return result, evaluation
 
 
-def _exceptions(config: Config, options: Options, loaded: Loaded,
-                manifests: list[ManifestInput], findings: list[Finding]) -> None:
+def _exceptions(config: Config, options: Options, suppressions: list[Suppression],
+                selected: set[str], findings: list[Finding]) -> None:
     """Apply inline suppressions, then waivers; their own findings join `findings`."""
     extra: list[Finding] = []
 
@@ -221,10 +259,9 @@ def _exceptions(config: Config, options: Options, loaded: Loaded,
                                    location.column, path))
 
     packs = {r.id: r.pack for r in config.rules}
-    apply_suppressions(findings, loaded.suppressions, frozenset(config.policy.spec.inline_suppressions),
+    apply_suppressions(findings, suppressions, frozenset(config.policy.spec.inline_suppressions),
                        packs.get, report)
     if config.waivers is not None:
-        selected = {m.manifest.metadata.name for m in manifests if m.selected}
 
         def judged(waiver: Waiver) -> bool:
             if waiver.rule not in packs or not _wanted(waiver.rule, options.select, options.ignore):
@@ -249,16 +286,6 @@ def rule_metadata(config: Config) -> dict[str, RuleMeta]:
         )
         for r in config.rules
     }
-
-
-def _unique_names(manifests: list[ManifestInput]) -> list[ManifestInput]:
-    seen: set[str] = set()
-    out = []
-    for m in manifests:
-        if m.manifest.metadata.name not in seen:
-            seen.add(m.manifest.metadata.name)
-            out.append(m)
-    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -113,7 +113,7 @@ def base_findings(config: Config, options: Options, revision: str, scratch: Path
     """The result of the same check on the tree of `revision`, or None if it held no manifest."""
     from dataclasses import replace
 
-    from procurelint.lint import run_check
+    from procurelint.lint import check
 
     top = toplevel(config.root)
     base_top = export(config.root, revision, scratch)
@@ -125,7 +125,7 @@ def base_findings(config: Config, options: Options, revision: str, scratch: Path
     saved = config.root
     try:
         config.root = base_root
-        result, _ = run_check(config, replace(options, paths=paths))
+        result = check(config, replace(options, paths=paths))
     except ConfigError as exc:
         if "no AgentManifest documents found" in exc.message:
             return None

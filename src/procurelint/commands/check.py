@@ -40,13 +40,22 @@ def register(commands: Any) -> None:
                         help="pull-request mode: report only findings new relative to git revision BASE")
     parser.add_argument("--policy-from", metavar="BASE",
                         help="judge with the policy, waivers, catalogs and packs of git revision BASE")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                        help="processes to split a large run across (default 0: the usable "
+                             "cores; 1: this process only); the result is the same")
     parser.set_defaults(handler=run)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}")
+    return int(value)
 
 
 def run(args: argparse.Namespace) -> int:
     from procurelint import baseline, prmode
     from procurelint.config import load_config
-    from procurelint.lint import Options, run_check
+    from procurelint.lint import Options, check
     from procurelint.progress import Progress
     from procurelint.report import renderer
 
@@ -54,11 +63,12 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, search_start(args.paths))
     progress = Progress()
     options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
-                      fail_on=args.fail_on, today=today(args.date), progress=progress)
+                      fail_on=args.fail_on, today=today(args.date), progress=progress,
+                      jobs=args.jobs)
     with tempfile.TemporaryDirectory(prefix="procurelint-") as scratch:
         if args.policy_from:
             config = prmode.policy_from(config, args.config, args.policy_from, Path(scratch) / "policy")
-        result, _ = run_check(config, options)
+        result = check(config, options)
         result.policy_changes = list(config.policy_changes)
         if args.diff:
             base = prmode.base_findings(config, options, args.diff, Path(scratch) / "base")

@@ -118,6 +118,7 @@ class Evaluation:
     spend: Spend
     factory: ContextFactory
     alternatives: AlternativeFinder
+    refs: list[ManifestRef]
 
 
 class Evaluator:
@@ -187,13 +188,16 @@ class Evaluator:
     # -- the run ------------------------------------------------------------------------
     def run(self, manifests: list[ManifestInput]) -> Evaluation:
         """The whole run in this process."""
-        walked = walk(self.config, manifests, self.add)
-        refs = [ManifestRef.of(source) for source in manifests]
+        walked, refs = self.walk(manifests)
         self.duplicates(refs)
         spend = self.settle([self.contributions(walked, refs)])
         alternatives = self.judge_local(walked, manifests, spend)
         self.judge_global(refs, spend)
-        return Evaluation(self.findings, walked, spend, self.factory, alternatives)
+        return Evaluation(self.findings, walked, spend, self.factory, alternatives, refs)
+
+    def walk(self, manifests: list[ManifestInput]) -> tuple[Walk, list[ManifestRef]]:
+        """Steps and units of these manifests, with the structural findings within each."""
+        return walk(self.config, manifests, self.add), [ManifestRef.of(m) for m in manifests]
 
     def contributions(self, walked: Walk, refs: list[ManifestRef]) -> Contributions:
         """What these manifests add to the totals every step is judged against."""

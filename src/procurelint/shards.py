@@ -1,0 +1,151 @@
+"""Splitting a large check across processes.
+
+Each process parses, validates and judges a contiguous slice of the files. What crosses
+manifests is exchanged once, in the middle: every process sends its contributions to the
+totals (spend by step, bulk records by provider), every process settles the same totals from
+all of them in file order, and judges its own steps, workflows and manifests against them. The
+parent then judges what needs every manifest (duplicate names, teams, the organisation).
+Parsed manifests never cross a process boundary: pickling them costs as much as parsing them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import multiprocessing
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from procurelint.config import Config
+from procurelint.discovery import Candidate
+from procurelint.engine.evaluate import Contributions, Evaluator, ManifestRef, Spend
+from procurelint.errors import ProcurelintError
+from procurelint.findings import Finding
+from procurelint.lint import Loaded, load_manifests
+from procurelint.yamlio import Limits
+
+MIN_FILES_PER_PROCESS = 400
+"""Below this, starting and feeding another process costs more than it saves."""
+
+
+def usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def process_count(requested: int | None, files: int) -> int:
+    """How many processes to split `files` across: `requested` (0 or None: the usable cores),
+    fewer when there is too little work, and one where processes cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = requested or usable_cores()
+    return max(1, min(wanted, files // MIN_FILES_PER_PROCESS))
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the whole check found, before waivers, suppressions and filters."""
+
+    loaded: Loaded
+    refs: list[ManifestRef]
+    findings: list[Finding]
+    spend: Spend
+
+
+def check_in_processes(config: Config, candidates: list[Candidate], limits: Limits,
+                       today: dt.date, processes: int,
+                       progress: Callable[[str, int, int], None] | None = None) -> Outcome:
+    """Check `candidates` split across `processes` (this one included)."""
+    size = -(-len(candidates) // processes)
+    slices = [candidates[i:i + size] for i in range(0, len(candidates), size)]
+    context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # or a child would write out what this process had buffered
+    gc.freeze()  # objects that exist now are never collected in a child, so stay shared
+    children: list[tuple[Any, Connection]] = []
+    try:
+        for piece in slices[1:]:
+            ours, theirs = context.Pipe()
+            child = context.Process(target=_child, args=(theirs, config, piece, limits, today),
+                                    daemon=True)
+            child.start()
+            theirs.close()
+            children.append((child, ours))
+        own_progress = None
+        if progress is not None:
+            scale = len(slices)
+            own_progress = lambda label, done, total: progress(  # noqa: E731
+                label, min(done * scale, len(candidates)), len(candidates))
+        evaluator = Evaluator(config, today)
+        loaded = load_manifests(config, slices[0], limits, progress=own_progress)
+        walked, refs = evaluator.walk(loaded.manifests)
+        parts = [evaluator.contributions(walked, refs)]
+        parts.extend(_receive(conn) for _, conn in children)
+        for _, conn in children:
+            conn.send(parts)
+        spend = evaluator.settle(parts)
+        evaluator.judge_local(walked, loaded.manifests, spend)
+        findings = loaded.findings
+        suppressions = list(loaded.suppressions)
+        files, ignored = loaded.files, loaded.ignored
+        for _, conn in children:
+            theirs_loaded, theirs_findings = _receive(conn)
+            findings.extend(theirs_loaded.findings)
+            suppressions.extend(theirs_loaded.suppressions)
+            files += theirs_loaded.files
+            ignored += theirs_loaded.ignored
+            evaluator.findings.extend(theirs_findings)
+        every = [ref for part in parts for ref in part.refs]
+        evaluator.duplicates(every)
+        evaluator.judge_global(every, spend)
+        merged = Loaded([], findings, files, ignored, suppressions)
+        return Outcome(merged, every, evaluator.findings, spend)
+    finally:
+        for child, conn in children:
+            conn.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.terminate()
+        gc.unfreeze()
+
+
+def _child(conn: Connection, config: Config, candidates: list[Candidate], limits: Limits,
+           today: dt.date) -> None:
+    """One slice, in a forked process; every reply is ("ok", value) or ("error", details)."""
+    try:
+        evaluator = Evaluator(config, today)
+        loaded = load_manifests(config, candidates, limits)
+        walked, refs = evaluator.walk(loaded.manifests)
+        conn.send(("ok", evaluator.contributions(walked, refs)))
+        parts: list[Contributions] = conn.recv()
+        spend = evaluator.settle(parts)
+        evaluator.judge_local(walked, loaded.manifests, spend)
+        summary = Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions)
+        conn.send(("ok", (summary, evaluator.findings)))
+    except EOFError:
+        pass  # the parent is gone or gave up: nothing to report to
+    except ProcurelintError as exc:
+        conn.send(("error", (type(exc), exc.message, exc.location)))
+    except BaseException:  # noqa: BLE001 - reported by the parent as an internal error
+        conn.send(("error", (None, traceback.format_exc(), None)))
+    finally:
+        conn.close()
+
+
+def _receive(conn: Connection) -> Any:
+    try:
+        status, value = conn.recv()
+    except EOFError:
+        raise RuntimeError("a worker process of the check ended without a result") from None
+    if status == "ok":
+        return value
+    kind, message, location = value
+    if kind is not None:
+        raise kind(message, location)
+    raise RuntimeError(f"a worker process of the check failed:\n{message}")

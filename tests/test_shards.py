@@ -1,0 +1,114 @@
+"""A check split across processes gives exactly the result of the same check in one process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from procurelint.config import load_config
+from procurelint.lint import Options, check, run_check
+from procurelint.report import renderer
+from procurelint.shards import MIN_FILES_PER_PROCESS, process_count
+from tests.conftest import EXAMPLES, REPO, TODAY, write
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import generate  # noqa: E402
+
+DAY = dt.date.fromisoformat(TODAY)
+
+MANIFEST = """\
+apiVersion: procurelint/v1
+kind: AgentManifest
+metadata:
+  name: {name}
+  team: {team}
+  owner: someone@example.com
+spec:
+  workflows:
+    - name: triage
+      runsPerMonth: 1000
+      dataClasses: [phi]
+      recordsPerYear: {records}
+      steps:
+        - name: summarise
+          model: deepseek/deepseek-v3.2
+          endpoint: {endpoint}
+          tokensPerCall: {{input: 1000, output: 200}}
+"""
+
+
+def _json(folder: Path, processes: int | None, **options: object) -> str:
+    config = load_config(None, folder)
+    opts = Options(today=DAY, **options)  # type: ignore[arg-type]
+    if processes is None:
+        result, _ = run_check(config, opts)
+    else:
+        result = check(config, opts, processes=processes)
+    return renderer("json")(result)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Benchmark manifests, plus what crosses manifests: a name used in the first and the last
+    file, bulk records that reach the threshold only summed over all files, an unreadable file,
+    a file that is not ours, an inline suppression and a team budget."""
+    folder = tmp_path_factory.mktemp("corpus")
+    generate(90, folder)
+    for i, endpoint in enumerate(["deepseek/api", "deepseek/api", "aws-bedrock/us-east-1"]):
+        write(folder, f"aaa/bulk-{i}.yaml",
+              MANIFEST.format(name=f"bulk-{i}", team="team-00", records=40_000, endpoint=endpoint))
+    write(folder, "aaa/dup.yaml",
+          MANIFEST.format(name="twice", team="team-01", records=10, endpoint="deepseek/api"))
+    write(folder, "zzz/dup.yaml",
+          MANIFEST.format(name="twice", team="team-39", records=10, endpoint="deepseek/api"))
+    write(folder, "mmm/broken.yaml", "apiVersion: procurelint/v1\nkind: [unclosed\n")
+    write(folder, "mmm/other.yaml", "name: not ours\n")
+    text = MANIFEST.format(name="quiet", team="team-02", records=10, endpoint="deepseek/api")
+    text = text.replace("endpoint: deepseek/api",
+                        "endpoint: deepseek/api  # procurelint: ignore[COST006] reason: trial")
+    write(folder, "mmm/quiet.yaml", text)
+    return folder
+
+
+@pytest.mark.parametrize("processes", [2, 3, 7])
+def test_split_check_is_the_same_check(corpus: Path, processes: int) -> None:
+    serial = _json(corpus, None)
+    assert '"rule": "MAN007"' in serial and '"rule": "MAN001"' in serial
+    assert _json(corpus, processes) == serial
+
+
+@pytest.mark.parametrize("options", [{"select": ["JUR", "MAN"]}, {"ignore": ["COST006"]},
+                                     {"fail_on": "never"}])
+def test_split_check_honours_options(corpus: Path, options: dict[str, object]) -> None:
+    assert _json(corpus, 2, **options) == _json(corpus, None, **options)
+
+
+def test_split_check_with_waivers(tmp_path: Path) -> None:
+    """The examples: waivers, team and organisation budgets, several teams."""
+    folder = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, folder)
+    assert _json(folder, 3) == _json(folder, None)
+
+
+def test_process_count() -> None:
+    enough = 4 * MIN_FILES_PER_PROCESS
+    assert process_count(1, enough) == 1
+    assert process_count(2, enough) == 2
+    assert process_count(8, enough) == 4  # never fewer files than the minimum per process
+    assert process_count(4, MIN_FILES_PER_PROCESS - 1) == 1
+    assert process_count(0, enough) >= 1
+
+
+def test_jobs_option_on_the_command_line(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "big"
+    generate(2 * MIN_FILES_PER_PROCESS, folder)
+    one = cli("check", "--date", TODAY, "-f", "json", "-j", "1", cwd=folder)
+    two = cli("check", "--date", TODAY, "-f", "json", "--jobs", "2", cwd=folder)
+    assert one.code == two.code == 1
+    assert one.stdout == two.stdout
+    bad = cli("check", "--date", TODAY, "-j", "many", cwd=folder)
+    assert bad.code == 2 and "whole number" in bad.stderr
