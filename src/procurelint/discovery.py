@@ -76,9 +76,9 @@ def _link_problem(path: Path, root: Path) -> str | None:
 
 def display_name(path: Path, root: Path) -> str:
     """The path as the user knows it: relative to the root, links not resolved."""
-    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+    for resolve in (False, True):  # resolving links costs a system call per folder: last
         try:
-            return candidate.relative_to(root).as_posix()
+            return (path.resolve() if resolve else Path(os.path.abspath(path))).relative_to(root).as_posix()
         except ValueError:
             continue
     return path.as_posix()

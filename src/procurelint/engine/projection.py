@@ -45,17 +45,26 @@ class Projector:
                 elif wanted is not None:
                     wanted.add(field)
         self._interned: dict[Any, dict[str, Any]] = {}
+        # Workflow and manifest values are shared by every unit of a workflow: project each once.
+        self._shared: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def project(self, name: str, full: dict[str, Any] | None) -> dict[str, Any] | None:
         """The value the CEL context sees: the read fields only, one object per content."""
         fields = self.fields.get(name)
         if fields is None or full is None:
             return full
+        shared = name != "step"
+        if shared:
+            known = self._shared.get((name, id(full)))
+            if known is not None and known[0] is full:
+                return known[1]
         items = tuple((f, _freeze(full[f])) for f in sorted(fields) if f in full)
         key = (name, items)
         found = self._interned.get(key)
         if found is None:
             found = self._interned[key] = {f: full[f] for f in sorted(fields) if f in full}
+        if shared:
+            self._shared[(name, id(full))] = (full, found)  # holds `full`, so its id stays its own
         return found
 
     @property
