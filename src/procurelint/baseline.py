@@ -14,6 +14,7 @@ from pathlib import Path
 from procurelint import __version__
 from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding
+from procurelint import jsontext
 
 Key = tuple[str, str, str]
 FORMAT_VERSION = 1
@@ -36,7 +37,7 @@ def render(findings: list[Finding]) -> str:
     ]
     doc = {"version": FORMAT_VERSION, "tool": {"name": "procurelint", "version": __version__},
            "entries": entries}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(doc) + "\n"
 
 
 def load(path: Path) -> Counter[Key]:

@@ -6,7 +6,6 @@ Built from an evaluation, so its figures are the ones the cost rules judged; `ch
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from procurelint.engine.costs import cents
 from procurelint.engine.evaluate import Evaluation
 from procurelint.engine.units import Unit
+from procurelint import jsontext
 
 
 
@@ -132,7 +132,7 @@ def _row_json(row: StepCost) -> dict[str, Any]:
 
 
 def render_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(doc) + "\n"
 
 
 def _money(value: float | None) -> str:

@@ -10,12 +10,12 @@ BOM.
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 from procurelint.wording import fact_text
 from procurelint.audit import Report
+from procurelint import jsontext
 
 Json = dict[str, Any]
 SPEC_VERSION = "1.6"
@@ -153,4 +153,4 @@ def bom(report: Report) -> Json:
 
 
 def render(report: Report) -> str:
-    return json.dumps(bom(report), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(bom(report)) + "\n"

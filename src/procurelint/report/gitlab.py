@@ -13,11 +13,11 @@ Code Climate reserves it for issues that stop the product working, not policy vi
 
 from __future__ import annotations
 
-import json
 from typing import TypedDict
 
 from procurelint.findings import Finding, Result, RuleMeta
 from procurelint.report.fingerprint import fingerprints, salted
+from procurelint import jsontext
 
 SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
 
@@ -96,4 +96,4 @@ def document(result: Result) -> list[Issue]:
 
 
 def render(result: Result) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document(result)) + "\n"

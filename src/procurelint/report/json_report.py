@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from procurelint import __version__
 from procurelint.findings import Result
+from procurelint import jsontext
 
 
 def document(result: Result) -> dict[str, Any]:
@@ -39,4 +39,4 @@ def document(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document(result)) + "\n"

@@ -16,7 +16,6 @@ Built as typed data, then serialised. Choices that code scanning depends on:
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypedDict
 from urllib.parse import quote
 
@@ -24,6 +23,7 @@ from procurelint import __version__
 from procurelint.findings import Finding, Result, RuleMeta
 from procurelint.packs import BUILTIN_PACKS
 from procurelint.report.fingerprint import fingerprints
+from procurelint import jsontext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/procurelint/procurelint"
@@ -259,4 +259,4 @@ def document(result: Result) -> Log:
 
 
 def render(result: Result) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document(result)) + "\n"
