@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +79,8 @@ def cached(name: str, build: Callable[[], T]) -> T:
     value = build()
     _memory[key] = value
     if file is not None:
+        import tempfile  # only when writing: a warm run never does
+
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=file.parent, delete=False) as temp:
