@@ -127,11 +127,10 @@ def _phases(folder: Path) -> None:
 
     from procurelint.config import load_config
     from procurelint.discovery import discover
-    from procurelint.documents import is_ours, validate
+    from procurelint.documents import is_ours, validate_manifest
     from procurelint.engine.evaluate import Evaluator
     from procurelint.engine.units import ManifestInput
     from procurelint.lint import Options, load_manifests, parser_limits, run_check
-    from procurelint.model.manifest import AgentManifest
     from procurelint.report import renderer
     from procurelint.yamlio import parse, read_text
 
@@ -148,8 +147,8 @@ def _phases(folder: Path) -> None:
     manifests = []
     for doc in docs:
         if is_ours(doc.data):
-            model, _ = validate(doc, doc.data)
-            if isinstance(model, AgentManifest):
+            model, _ = validate_manifest(doc)
+            if model is not None:
                 manifests.append(ManifestInput(doc, model, ()))
     marks.append(("validate documents", time.perf_counter()))
     evaluator = Evaluator(config, day)

@@ -6,11 +6,14 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from procurelint.errors import ConfigError
 from procurelint.loading import load_one
-from procurelint.model.catalog import Catalog, Endpoint, Model, Price, Provider
 from procurelint.resources import builtin_dir
+
+if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
+    from procurelint.model.catalog import Catalog, Endpoint, Model, Price, Provider
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,8 @@ class CatalogIndex:
 
 def load_catalog_file(path: Path, display: str) -> tuple[Catalog, CatalogSource]:
     """Load one catalog file, with the evidence about it."""
-    catalog, doc = load_one(path, Catalog, display)
+    catalog: Catalog
+    catalog, doc = load_one(path, "Catalog", display)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     line = doc.location(("metadata", "asOf")).line
     return catalog, CatalogSource(catalog.metadata.name, display, catalog.metadata.as_of, digest, line)

@@ -6,13 +6,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from procurelint import facts
 from procurelint.catalog import CatalogIndex, builtin_catalog_path, load_catalog_file
 from procurelint.errors import ConfigError, Location
 from procurelint.loading import load_one
-from procurelint.model.policy import DataClass, Policy, Tier
-from procurelint.model.waivers import Waivers
 from procurelint.packs import (
     BUILTIN_PACKS,
     CompiledRule,
@@ -22,9 +21,15 @@ from procurelint.packs import (
     compile_rule,
     load_pack,
 )
+from procurelint.records import Record
 from procurelint.resources import builtin_dir, cached
 from procurelint.waivers import check_rules as check_waiver_rules
 from procurelint.yamlio import Document
+
+if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
+    from procurelint.model.policy import DataClass, Policy, Tier
+    from procurelint.model.rulepack import RulePack
+    from procurelint.model.waivers import Waivers
 
 CONFIG_NAME = "procurelint.yaml"
 
@@ -65,7 +70,7 @@ def find_config(start: Path) -> Path | None:
 
 def _defaults() -> Policy:
     def build() -> Policy:
-        policy, _ = load_one(builtin_dir() / "defaults.yaml", Policy, "<builtin>/defaults.yaml")
+        policy: Policy = load_one(builtin_dir() / "defaults.yaml", "Policy", "<builtin>/defaults.yaml")[0]
         return policy
 
     return cached("defaults", build)
@@ -97,7 +102,7 @@ def load_config(config_file: Path | None, cwd: Path, *, search: bool = True) -> 
     else:
         root = path.resolve().parent
         shown = _display(path, root)
-        policy, doc = load_one(path, Policy, shown)
+        policy, doc = load_one(path, "Policy", shown)
     return resolve(policy, doc, shown, root, defaults)
 
 
@@ -173,7 +178,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
         if not file.is_file():
             raise ConfigError(f"waivers file {spec.waivers!r} not found", where("spec", "waivers"))
         waivers_file = _display(file, root)
-        waivers, waivers_doc = load_one(file, Waivers, waivers_file)
+        waivers, waivers_doc = load_one(file, "Waivers", waivers_file)
         known = {r.id for p in packs for r in p.pack.spec.rules} | {r.id for r in spec.rules}
         check_waiver_rules(waivers, known, waivers_doc, waivers_file)
     for i, name in enumerate(spec.inline_suppressions):
@@ -273,11 +278,11 @@ def _compile(policy: Policy, packs: list[LoadedPack], doc: Document | None,
     return compiled
 
 
-def _custom_pack(policy: Policy):  # type: ignore[no-untyped-def]
-    from procurelint.model.rulepack import PackMetadata, RulePack, RulePackSpec
-
-    return RulePack(
-        api_version="procurelint/v1", kind="RulePack",
-        metadata=PackMetadata(name="custom", version=policy.metadata.version or "0", title="Policy rules"),
-        spec=RulePackSpec(rules=[]),
-    )
+def _custom_pack(policy: Policy) -> RulePack:
+    """The pack the policy's own rules belong to, as the records a validated RulePack would
+    be (every field, defaults included; a test holds it to pydantic's result)."""
+    metadata = Record("PackMetadata", {"name": "custom", "version": policy.metadata.version or "0",
+                                       "title": "Policy rules", "regime": None, "description": None})
+    pack = Record("RulePack", {"api_version": "procurelint/v1", "kind": "RulePack",
+                               "metadata": metadata, "spec": Record("RulePackSpec", {"rules": []})})
+    return pack  # type: ignore[return-value]  # a record that reads as the model

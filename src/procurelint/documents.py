@@ -2,19 +2,31 @@
 
 Validation errors become `Problem`s that carry the position of the offending node, so that
 a typo'd key is reported at the key, a wrong value at the value.
+
+pydantic and the models are imported only when a document is validated by them: a warm run
+over valid manifests takes them from the fast path (`procurelint.fastpath`) and the
+configuration from the cache, and never pays for the import.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from procurelint.errors import Location
-from procurelint.model import API_VERSION, KINDS
+from procurelint.fastpath import fast_manifest
+from procurelint.records import from_model
 from procurelint.yamlio import Document, Path
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from procurelint.model.manifest import AgentManifest
+
+API_VERSION = "procurelint/v1"
+KIND_NAMES = frozenset({"AgentManifest", "Catalog", "Policy", "Waivers", "RulePack"})
+"""The document kinds (the keys of procurelint.model.KINDS, without importing the models)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +45,7 @@ def is_ours(data: Any) -> bool:
     api = data.get("apiVersion")
     if isinstance(api, str) and api.startswith("procurelint/"):
         return True
-    return data.get("kind") in KINDS
+    return data.get("kind") in KIND_NAMES
 
 
 def _name_of(data: dict[str, Any]) -> str:
@@ -68,6 +80,8 @@ def _known_fields(model: type[BaseModel], loc: Path) -> list[str]:
 
 
 def _inner_model(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
@@ -118,6 +132,10 @@ def _describe(err: dict[str, Any], model: type[BaseModel], loc: Path) -> str:
 
 def validate(doc: Document, data: dict[str, Any]) -> tuple[BaseModel | None, list[Problem]]:
     """Validate one of our documents against the model of its kind."""
+    from pydantic import ValidationError
+
+    from procurelint.model import KINDS
+
     name = _name_of(data)
     api = data.get("apiVersion")
     if api != API_VERSION:
@@ -143,3 +161,13 @@ def validate(doc: Document, data: dict[str, Any]) -> tuple[BaseModel | None, lis
             problems.append(Problem(_describe(dict(err), model, loc), location, name))
         problems.sort(key=lambda p: (p.location.line, p.location.column, p.message))
         return None, problems
+
+
+def validate_manifest(doc: Document) -> tuple[AgentManifest | None, list[Problem]]:
+    """Validate a document of kind AgentManifest (or none) into records: by the fast path when
+    it is sure, else by pydantic, whose problems are reported as they always were."""
+    fast = fast_manifest(doc.data)
+    if fast is not None:
+        return fast, []  # type: ignore[return-value]  # a record that reads as the model
+    model, problems = validate(doc, doc.data)
+    return (None if model is None else from_model(model)), problems

@@ -46,6 +46,18 @@ DEFAULT_ADEQUATE: tuple[str, ...] = (
 
 FEDRAMP_RANK: dict[str | None, int] = {None: 0, "none": 0, "low": 1, "moderate": 2, "high": 3}
 
+# A catalog model's `capability`, weakest first: an alternative must be at least as capable.
+CAPABILITY_RANK: dict[str, int] = {"small": 0, "efficient": 1, "strong": 2, "frontier": 3}
+
+
+def known_jurisdiction(code: str) -> str:
+    """The after-validator of every jurisdiction field; here, free of pydantic, so that the
+    manifest fast path (procurelint.fastpath) can run it without importing the models."""
+    if code != "EU" and code not in ISO_3166_ALPHA2:
+        hint = " (the United Kingdom is GB)" if code == "UK" else ""
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code or EU{hint}")
+    return code
+
 
 def expand(codes: list[str] | None) -> list[str] | None:
     """A jurisdiction list with `EU` expanded to every EU/EEA member (keeping `EU` itself)."""

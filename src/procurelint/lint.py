@@ -6,22 +6,24 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from procurelint import __version__
 from procurelint.config import Config
 from procurelint.discovery import Candidate, discover
-from procurelint.documents import is_ours, validate
+from procurelint.documents import is_ours, validate_manifest
 from procurelint.engine.costs import cents
 from procurelint.engine.evaluate import Evaluation, ManifestRef, Spend, evaluate
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.findings import Finding, Result, RuleMeta, Summary
-from procurelint.model.manifest import AgentManifest
-from procurelint.model.waivers import Waiver
 from procurelint.suppressions import MARKER, Suppression, scan
 from procurelint.suppressions import apply as apply_suppressions
 from procurelint.waivers import apply_waivers
 from procurelint.yamlio import Limits, parse, read_text
+
+if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
+    from procurelint.model.waivers import Waiver
 
 
 @dataclass(slots=True)
@@ -124,13 +126,13 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                 findings.append(_core_finding(config, "MAN001", too_big[0], where.file, where.line,
                                               where.column, ""))
                 continue
-            model, problems = validate(doc, doc.data)
+            model, problems = validate_manifest(doc)
             for problem in problems:
                 findings.append(_core_finding(
                     config, "MAN002", problem.message, problem.location.file,
                     problem.location.line, problem.location.column, problem.path,
                 ))
-            if isinstance(model, AgentManifest):
+            if model is not None:
                 manifests.append(ManifestInput(doc, model, (), selected))
         if not ours:
             ignored += 1
@@ -196,7 +198,7 @@ def check(config: Config, options: Options, processes: int | None = None) -> Res
     """Like `run_check`, for the commands that need only the result: a large run is split
     across up to `options.jobs` processes (0: the usable cores), with the same result.
     `processes` forces the split (tests split small repositories with it)."""
-    from procurelint.shards import check_in_processes, process_count
+    from procurelint.shards import process_count
 
     if options.paths and needs_whole_repo(config):
         return run_check(config, options)[0]  # the selection is judged against the whole root
@@ -207,6 +209,8 @@ def check(config: Config, options: Options, processes: int | None = None) -> Res
     processes = min(processes, len(candidates))
     if processes <= 1:
         return run_check(config, options)[0]
+    from procurelint.shards import check_in_processes
+
     limits = options.limits or parser_limits(config)
     outcome = check_in_processes(config, candidates, limits, options.today, processes,
                                  options.progress)

@@ -4,36 +4,49 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TypeVar
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from procurelint.documents import is_ours, validate
 from procurelint.errors import ConfigError, Location, YamlError
+from procurelint.records import from_model
 from procurelint.resources import cached
 from procurelint.yamlio import Document, load_file
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
-def load_one(path: Path, kind: type[M], display: str | None = None) -> tuple[M, Document]:
-    """Load a file that must hold exactly one document of `kind`.
+@overload
+def load_one(path: Path, kind: type[M], display: str | None = None) -> tuple[M, Document]: ...
 
-    A policy or catalog that validated once is taken from the cache, keyed by its content:
-    validating it again on every commit would cost more than checking a small repository.
+
+@overload
+def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Document]: ...
+
+
+def load_one(path: Path, kind: type[BaseModel] | str, display: str | None = None) -> tuple[Any, Document]:
+    """Load a file that must hold exactly one document of `kind` (a model or its name).
+
+    The document comes back as records (`procurelint.records`) that read like the model. One
+    that validated once is taken from the cache, keyed by its content: validating it again,
+    and importing pydantic to do so, on every commit would cost more than checking a small
+    repository. Pass the kind by name to keep the models unimported on that path.
     """
+    kind_name = kind if isinstance(kind, str) else kind.__name__
     name = display or str(path)
     if not path.is_file():
-        raise ConfigError(f"{kind.__name__} file not found", Location(name))
+        raise ConfigError(f"{kind_name} file not found", Location(name))
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror}", Location(name)) from None
-    key = f"doc-{kind.__name__}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
-    return cached(key, lambda: _load_one(path, kind, name))
+    key = f"doc-{kind_name}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
+    return cached(key, lambda: _load_one(path, kind_name, name))
 
 
-def _load_one(path: Path, kind: type[M], name: str) -> tuple[M, Document]:
+def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:
     try:
         docs = load_file(str(path), name)
     except YamlError as exc:
@@ -41,7 +54,7 @@ def _load_one(path: Path, kind: type[M], name: str) -> tuple[M, Document]:
     ours = [d for d in docs if is_ours(d.data)]
     if len(ours) != 1:
         raise ConfigError(
-            f"expected one {kind.__name__} document, found {len(ours)}", Location(name, 1, 1)
+            f"expected one {kind} document, found {len(ours)}", Location(name, 1, 1)
         )
     doc = ours[0]
     model, problems = validate(doc, doc.data)
@@ -49,9 +62,9 @@ def _load_one(path: Path, kind: type[M], name: str) -> tuple[M, Document]:
         first = problems[0]
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise ConfigError(first.message + more, first.location)
-    if not isinstance(model, kind):
+    if type(model).__name__ != kind:
         raise ConfigError(
-            f"expected a {kind.__name__} document, found kind {doc.data.get('kind')!r}",
+            f"expected a {kind} document, found kind {doc.data.get('kind')!r}",
             doc.location(("kind",)),
         )
-    return model, doc
+    return from_model(model), doc

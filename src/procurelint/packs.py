@@ -6,13 +6,16 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from procurelint.engine.cel import CelCompileError, Program
 from procurelint.errors import ConfigError, Location
 from procurelint.loading import load_one
-from procurelint.model.rulepack import Rule, RulePack
 from procurelint.resources import builtin_dir, cached
 from procurelint.yamlio import Document
+
+if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
+    from procurelint.model.rulepack import Rule, RulePack
 
 BUILTIN_PACKS: tuple[str, ...] = ("core", "hipaa", "banking", "federal", "jurisdiction", "cost")
 
@@ -66,7 +69,7 @@ class CompiledRule:
 
 
 def load_pack(path: Path, display: str, builtin: bool = False) -> LoadedPack:
-    pack, doc = load_one(path, RulePack, display)
+    pack, doc = load_one(path, "RulePack", display)
     return LoadedPack(pack, display, hashlib.sha256(path.read_bytes()).hexdigest(), doc, builtin)
 
 

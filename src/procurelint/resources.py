@@ -4,6 +4,9 @@ Parsing and validating the built-in catalog and packs on every start would cost 
 checking a small repository, so their validated form is cached under the user's cache folder,
 keyed by the tool's version and the size and modification time of the files and code. The cache is best-effort: when it
 cannot be read or written, the files are loaded as usual.
+
+What is cached must unpickle without pydantic (records, documents, the manifest fast path's
+plan): a warm run that imported pydantic to read its cache would lose what the cache saves.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +82,8 @@ def cached(name: str, build: Callable[[], T]) -> T:
     value = build()
     _memory[key] = value
     if file is not None:
+        import tempfile  # only when writing: a warm run never does
+
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=file.parent, delete=False) as temp:

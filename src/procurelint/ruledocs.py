@@ -20,9 +20,11 @@ def _packs(config: Path | None) -> list[LoadedPack]:
         if cfg.policy.spec.rules:
             from procurelint.config import _custom_pack
 
+            from procurelint.records import replace
+
             custom = _custom_pack(cfg.policy)
             packs.append(LoadedPack(
-                custom.model_copy(update={"spec": custom.spec.model_copy(update={"rules": cfg.policy.spec.rules})}),
+                replace(custom, spec=replace(custom.spec, rules=cfg.policy.spec.rules)),
                 cfg.policy_file or "<policy>", "", None, False,
             ))
     return packs

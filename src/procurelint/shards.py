@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procurelint.config import Config
 from procurelint.discovery import Candidate
@@ -28,6 +25,9 @@ from procurelint.errors import ProcurelintError
 from procurelint.findings import Finding
 from procurelint.lint import Loaded, load_manifests
 from procurelint.yamlio import Limits
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 MIN_FILES_PER_PROCESS = 400
 """Below this, starting and feeding another process costs more than it saves."""
@@ -41,8 +41,9 @@ def usable_cores() -> int:
 
 def process_count(requested: int | None, files: int) -> int:
     """How many processes to split `files` across: `requested` (0 or None: the usable cores),
-    fewer when there is too little work, and one where processes cannot be forked."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    fewer when there is too little work, and one where processes cannot be forked. (Cheap: a
+    small check must not pay for importing multiprocessing.)"""
+    if not hasattr(os, "fork") or files < 2 * MIN_FILES_PER_PROCESS:
         return 1
     wanted = requested or usable_cores()
     return max(1, min(wanted, files // MIN_FILES_PER_PROCESS))
@@ -62,6 +63,8 @@ def check_in_processes(config: Config, candidates: list[Candidate], limits: Limi
                        today: dt.date, processes: int,
                        progress: Callable[[str, int, int], None] | None = None) -> Outcome:
     """Check `candidates` split across `processes` (this one included)."""
+    import multiprocessing
+
     size = -(-len(candidates) // processes)
     slices = [candidates[i:i + size] for i in range(0, len(candidates), size)]
     context = multiprocessing.get_context("fork")
@@ -133,6 +136,8 @@ def _child(conn: Connection, config: Config, candidates: list[Candidate], limits
     except ProcurelintError as exc:
         conn.send(("error", (type(exc), exc.message, exc.location)))
     except BaseException:  # noqa: BLE001 - reported by the parent as an internal error
+        import traceback
+
         conn.send(("error", (None, traceback.format_exc(), None)))
     finally:
         conn.close()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding
-from procurelint.model.waivers import Waiver, Waivers
 from procurelint.yamlio import Document
+
+if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
+    from procurelint.model.waivers import Waiver, Waivers
 
 NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002"})
 

@@ -14,7 +14,7 @@ from typing import Any
 from procurelint.config import Config
 from procurelint.engine.alternatives import AlternativeFinder
 from procurelint.engine.units import StepInfo, Unit
-from procurelint.model.catalog import CAPABILITY_RANK
+from procurelint.facts import CAPABILITY_RANK
 
 
 Offer = tuple[float, float, float, str, str]

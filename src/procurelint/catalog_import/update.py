@@ -35,6 +35,7 @@ from procurelint.documents import validate
 from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.loading import load_one
 from procurelint.model.catalog import Catalog, Endpoint, Offer, Price
+from procurelint.records import to_model
 from procurelint.yamlio import DEFAULT_LIMITS, parse
 
 SECTIONS = ("models", "providers", "endpoints")
@@ -189,12 +190,13 @@ def _plan_endpoint(plan: _Plan, imported: Imported, endpoint: Endpoint, mine: di
     if endpoint_id in mine:
         plan.updates[endpoint_id], plan.appends[endpoint_id] = updates, appends
     elif updates or appends:
+        merged = to_model(current, Endpoint)  # the catalog holds records; copying needs the model
         offers = [Offer(model=o.model, price_per_million=updates.get(o.model, o.price_per_million))
-                  for o in current.offers] + appends
+                  for o in merged.offers] + appends
         source = base.origin[("endpoints", endpoint_id)]
         note = Commented(eol={"id": f"facts from {source.file} (asOf {source.as_of}); "
                                     f"prices from {imported.source}"})
-        plan.new["endpoints"].append((current.model_copy(update={"offers": offers}), note))
+        plan.new["endpoints"].append((merged.model_copy(update={"offers": offers}), note))
         changes.copied_endpoints.append(endpoint_id)
 
 

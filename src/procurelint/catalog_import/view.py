@@ -17,6 +17,7 @@ from procurelint.catalog_import.records import money
 from procurelint.catalog_import.update import Changes
 from procurelint.errors import ConfigError
 from procurelint.model.catalog import Endpoint, Model, Price, Provider
+from procurelint.records import to_model
 
 LIST_LIMIT = 40  # detail lines of an import report before "... and N more"
 
@@ -99,7 +100,7 @@ def show_doc(index: CatalogIndex, entry_id: str) -> dict[str, Any]:
 
 
 def _model(index: CatalogIndex, model: Model) -> dict[str, Any]:
-    data = model.model_dump(by_alias=True, mode="json")
+    data = to_model(model, Model).model_dump(by_alias=True, mode="json")
     data["offers"] = [
         {"endpoint": e, "provider": index.endpoints[e].provider,
          "country": index.endpoints[e].country, "pricePerMillion": _price(p)}
@@ -109,13 +110,14 @@ def _model(index: CatalogIndex, model: Model) -> dict[str, Any]:
 
 
 def _endpoint(index: CatalogIndex, endpoint: Endpoint) -> dict[str, Any]:
-    data = endpoint.model_dump(by_alias=True, mode="json")
-    data["providerFacts"] = index.providers[endpoint.provider].model_dump(by_alias=True, mode="json")
+    data = to_model(endpoint, Endpoint).model_dump(by_alias=True, mode="json")
+    data["providerFacts"] = to_model(index.providers[endpoint.provider], Provider).model_dump(
+        by_alias=True, mode="json")
     return data
 
 
 def _provider(index: CatalogIndex, provider: Provider) -> dict[str, Any]:
-    data = provider.model_dump(by_alias=True, mode="json")
+    data = to_model(provider, Provider).model_dump(by_alias=True, mode="json")
     data["endpoints"] = sorted(e.id for e in index.endpoints.values() if e.provider == provider.id)
     return data
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import sys
 from pathlib import Path
@@ -86,6 +85,8 @@ def _list(args: argparse.Namespace) -> str:
                           "(ISO 3166-1 alpha-2, or EU)")
     index = load_config(args.config, Path.cwd()).catalog
     if args.provider is not None and args.provider not in index.providers:
+        import difflib
+
         hint = difflib.get_close_matches(args.provider, list(index.providers), n=3)
         raise ConfigError(f"--provider {args.provider!r} is not a provider id of the catalog"
                           + (f"; did you mean {', '.join(hint)}?" if hint else ""))

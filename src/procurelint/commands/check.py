@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,6 @@ def _jobs(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from procurelint import baseline, prmode
     from procurelint.config import load_config
     from procurelint.lint import Options, check
     from procurelint.progress import Progress
@@ -65,23 +64,39 @@ def run(args: argparse.Namespace) -> int:
     options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
                       fail_on=args.fail_on, today=today(args.date), progress=progress,
                       jobs=args.jobs)
-    with tempfile.TemporaryDirectory(prefix="procurelint-") as scratch:
+    with _scratch(args) as scratch:
         if args.policy_from:
-            config = prmode.policy_from(config, args.config, args.policy_from, Path(scratch) / "policy")
+            from procurelint import prmode
+
+            config = prmode.policy_from(config, args.config, args.policy_from, Path(str(scratch)) / "policy")
         result = check(config, options)
         result.policy_changes = list(config.policy_changes)
         if args.diff:
-            base = prmode.base_findings(config, options, args.diff, Path(scratch) / "base")
+            from procurelint import baseline, prmode
+
+            base = prmode.base_findings(config, options, args.diff, Path(str(scratch)) / "base")
             base_findings = base.findings if base is not None else []
             result.findings, _ = baseline.subtract(result.findings, baseline.counts(base_findings))
             result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
     progress.close()
     if args.baseline:
+        from procurelint import baseline
+
         result.findings, result.stale_baseline = baseline.subtract(
             result.findings, baseline.load(args.baseline))
     for render, file in outputs:
         write(render(result), file)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
+
+
+def _scratch(args: argparse.Namespace) -> contextlib.AbstractContextManager[str | None]:
+    """A temporary folder for the git revisions of --policy-from and --diff; none without them
+    (a plain check need not import tempfile, nor create and remove a folder)."""
+    if not (args.policy_from or args.diff):
+        return contextlib.nullcontext(None)
+    import tempfile
+
+    return tempfile.TemporaryDirectory(prefix="procurelint-")
 
 
 def parse_formats(values: list[str] | None, output: Path | None) -> list[tuple[str, Path | None]]:

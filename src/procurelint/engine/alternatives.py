@@ -18,7 +18,7 @@ from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
 from procurelint.engine.projection import Projector
 from procurelint.engine.units import StepInfo, Unit
-from procurelint.model.catalog import CAPABILITY_RANK
+from procurelint.facts import CAPABILITY_RANK
 from procurelint.packs import CompiledRule
 
 SAVING_THRESHOLD = 30.0

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procurelint import facts
 from procurelint.config import Config
 from procurelint.engine.units import StepInfo, Unit
-from procurelint.model.catalog import Endpoint, Model, Provider
-from procurelint.model.policy import Tier
+
+if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
+    from procurelint.model.catalog import Endpoint, Model, Provider
+    from procurelint.model.policy import Tier
 
 
 def _age(day: dt.date, today: dt.date) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from procurelint.model.catalog import Price
-from procurelint.model.manifest import Tokens
+if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
+    from procurelint.model.catalog import Price
+    from procurelint.model.manifest import Tokens
 
 
 @dataclass(frozen=True, slots=True)

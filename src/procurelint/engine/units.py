@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from procurelint.config import Config
 from procurelint.engine.costs import MonthlyTokens, monthly_cost, monthly_tokens
 from procurelint.errors import Location
-from procurelint.model.manifest import AgentManifest, Step, Workflow
 from procurelint.yamlio import Document, Path
+
+if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
+    from procurelint.model.manifest import AgentManifest, Step, Workflow
 
 Report = Callable[[str, str, Location, str], None]
 """report(rule_id, path, location, message): records a structural finding."""

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from pydantic.alias_generators import to_camel
 
-from procurelint.facts import ISO_3166_ALPHA2
+from procurelint.facts import known_jurisdiction
 
 
 class Strict(BaseModel):
@@ -22,14 +22,7 @@ class Strict(BaseModel):
     )
 
 
-def _known_jurisdiction(code: str) -> str:
-    if code != "EU" and code not in ISO_3166_ALPHA2:
-        hint = " (the United Kingdom is GB)" if code == "UK" else ""
-        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code or EU{hint}")
-    return code
-
-
-Jurisdiction = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_jurisdiction)]
+Jurisdiction = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(known_jurisdiction)]
 """An ISO 3166-1 alpha-2 code, or `EU` for every EU/EEA member state."""
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", max_length=100)]

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from procurelint.facts import CAPABILITY_RANK as CAPABILITY_RANK  # its home, free of pydantic
 from procurelint.model.base import ApiVersion, Identifier, Jurisdiction, Strict
 
 Capability = Literal["frontier", "strong", "efficient", "small"]
-CAPABILITY_RANK: dict[str, int] = {"small": 0, "efficient": 1, "strong": 2, "frontier": 3}
 
 
 class Model(Strict):

@@ -1,0 +1,114 @@
+"""Start-up: a warm `check` of valid manifests never imports pydantic.
+
+Importing pydantic and the document models costs more than checking a small repository, so
+with the cache warm, configuration comes from the cache as records and manifests from the
+fast path. A module-level import of pydantic (or of procurelint.model) anywhere on that path
+fails these tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, TODAY, write
+
+# Runs the command line as `python -m procurelint` does, then says what it imported.
+PROBE = """\
+import runpy, sys
+sys.argv = ["procurelint", *sys.argv[1:]]
+try:
+    runpy.run_module("procurelint", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    code = exc.code
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core")
+                or m.startswith("procurelint.model"))
+sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
+sys.exit(code)
+"""
+
+
+def _check(cwd: Path, cache: Path, *args: str) -> tuple[int, str, list[str]]:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env["PROCURELINT_CACHE_DIR"] = str(cache)
+    proc = subprocess.run([sys.executable, "-c", PROBE, "check", "--date", TODAY, *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    lines = proc.stderr.splitlines()
+    loaded = [line for line in lines if line.startswith("LOADED")]
+    assert loaded, proc.stderr
+    return proc.returncode, proc.stdout, loaded[-1].split()[1:]
+
+
+@pytest.mark.parametrize("example", ["clean", "custom-rules", "."])
+def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
+    """Policy, catalogs, rule packs and waivers (the examples use them all) from the cache."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / example, repo)
+    cache = tmp_path / "cache"
+    cold_code, cold_out, cold_loaded = _check(repo, cache)
+    assert "pydantic" in cold_loaded  # the first run validates the configuration
+    code, out, loaded = _check(repo, cache)
+    assert loaded == [], f"a warm check imported {loaded}"
+    assert (code, out) == (cold_code, cold_out)
+
+
+def test_one_manifest_repository(tmp_path: Path) -> None:
+    write(tmp_path, "app.yaml", """\
+apiVersion: procurelint/v1
+kind: AgentManifest
+metadata: {name: app, team: t, owner: o@example.com}
+spec:
+  workflows:
+    - name: flow
+      runsPerMonth: 1000
+      dataClasses: [public]
+      steps:
+        - {name: step, model: deepseek/deepseek-v3.2, endpoint: deepseek/api,
+           tokensPerCall: {input: 1000, output: 100}}
+""")
+    cache = tmp_path / "cache"
+    _check(tmp_path, cache)
+    code, out, loaded = _check(tmp_path, cache)
+    assert loaded == [] and code == 0, out
+
+
+def test_an_invalid_manifest_still_gets_pydantic_errors(tmp_path: Path) -> None:
+    """The fast path defers; pydantic words the problem exactly as before."""
+    write(tmp_path, "app.yaml", """\
+apiVersion: procurelint/v1
+kind: AgentManifest
+metadata: {name: app, team: t, owner: o@example.com}
+spec:
+  workflows:
+    - name: flow
+      runsPerMonth: "many"
+      dataClasses: [public]
+      steps: [{name: step, model: deepseek/deepseek-v3.2, endpoint: deepseek/api}]
+""")
+    cache = tmp_path / "cache"
+    _check(tmp_path, cache)
+    code, out, loaded = _check(tmp_path, cache)
+    assert code == 1 and "pydantic" in loaded
+    assert ("app.yaml:7:21: MAN002 [error] spec.workflows[0].runsPerMonth: Input should be a "
+            "valid integer, unable to parse string as an integer (got 'many')") in out
+
+
+def test_the_cache_holds_no_pydantic_objects(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, repo)
+    cache = tmp_path / "cache"
+    _check(repo, cache)
+    entries = sorted(cache.glob("*.pickle"))
+    assert len(entries) >= 5
+    script = ("import pickle, sys\n"
+              "for name in sys.argv[1:]:\n"
+              "    pickle.load(open(name, 'rb'))\n"
+              "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'procurelint.model'))))\n")
+    proc = subprocess.run([sys.executable, "-c", script, *map(str, entries)],
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert proc.stdout.strip() == "[]"
