@@ -131,6 +131,7 @@ class Evaluator:
         self.factory = ContextFactory(config, today)
         self.pool = ContextPool()
         self._verdicts: dict[tuple[int, ...], tuple[tuple[Any, ...], list[bool | str]]] = {}
+        self._alternative_verdicts: dict[tuple[int, ...], tuple[tuple[Any, ...], list[bool | str]]] = {}
         self.projector = Projector(
             source for r in config.rules if "step" in r.scopes
             for source in (r.rule.when, r.rule.violation or "")
@@ -150,6 +151,8 @@ class Evaluator:
         self._alternative_projector = Projector(
             (source for r in self._alternative_rules for source in (r.rule.when, r.rule.violation or "")),
             names=("step", "workflow", "manifest", "alternative"),
+            # Its inputs are the interned values above, or a new `alternative` every time.
+            fresh=frozenset({"alternative"}),
         )
 
     # -- findings -----------------------------------------------------------------------
@@ -350,10 +353,24 @@ class Evaluator:
         small = {name: self._alternative_projector.project(name, seen[name])
                  if name in self._alternative_projector.fields else seen[name]
                  for name in self._alternative_vars}
-        context = self.pool.context("alternative-rules", small)
-        for rule in self._alternative_rules:
-            self._report(rule, self._outcome(rule, context), data, info.path,
-                         lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
+        outcomes = None
+        if self._alternative_projector.exact:
+            # As above: equal small contexts are one set of objects, and share verdicts (a
+            # step with no cheaper alternative is judged like every other such step).
+            identity = tuple(id(v) for v in small.values())
+            known = self._alternative_verdicts.get(identity)
+            if known is not None and all(a is b for a, b in zip(known[0], small.values())):
+                outcomes = known[1]
+        if outcomes is None:
+            context = self.pool.context("alternative-rules", small)
+            outcomes = [self._outcome(rule, context) for rule in self._alternative_rules]
+            if self._alternative_projector.exact:
+                self._alternative_verdicts[tuple(id(v) for v in small.values())] = (
+                    tuple(small.values()), outcomes)
+        for rule, outcome in zip(self._alternative_rules, outcomes):
+            if outcome is not False:
+                self._report(rule, outcome, data, info.path,
+                             lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
 
     def _workflow(self, source: ManifestInput, workflow: Any, wi: int, spend: Spend,
                   walked: Walk) -> None:

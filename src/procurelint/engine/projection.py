@@ -31,8 +31,12 @@ def _freeze(value: Any) -> Any:
 class Projector:
     """Which fields of `step`, `workflow` and `manifest` the rules read, and interning."""
 
-    def __init__(self, sources: Iterable[str], names: tuple[str, ...] = PROJECTED) -> None:
+    def __init__(self, sources: Iterable[str], names: tuple[str, ...] = PROJECTED,
+                 fresh: frozenset[str] = frozenset({"step"})) -> None:
+        """`fresh` names the variables whose values are new objects for every unit; others are
+        shared by many units (a workflow's, a manifest's), and projected once per object."""
         self.fields: dict[str, set[str] | None] = {name: set() for name in names}
+        self._fresh = fresh
         for source in sources:
             text = _STRING.sub("''", source)
             for match in _REFERENCE.finditer(text):
@@ -45,7 +49,6 @@ class Projector:
                 elif wanted is not None:
                     wanted.add(field)
         self._interned: dict[Any, dict[str, Any]] = {}
-        # Workflow and manifest values are shared by every unit of a workflow: project each once.
         self._shared: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def project(self, name: str, full: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -53,7 +56,7 @@ class Projector:
         fields = self.fields.get(name)
         if fields is None or full is None:
             return full
-        shared = name != "step"
+        shared = name not in self._fresh
         if shared:
             known = self._shared.get((name, id(full)))
             if known is not None and known[0] is full:
