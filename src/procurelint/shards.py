@@ -121,6 +121,7 @@ def check_in_processes(config: Config, candidates: list[Candidate], limits: Limi
 def _child(conn: Connection, config: Config, candidates: list[Candidate], limits: Limits,
            today: dt.date) -> None:
     """One slice, in a forked process; every reply is ("ok", value) or ("error", details)."""
+    reply: tuple[str, Any]
     try:
         evaluator = Evaluator(config, today)
         loaded = load_manifests(config, candidates, limits)
@@ -130,15 +131,20 @@ def _child(conn: Connection, config: Config, candidates: list[Candidate], limits
         spend = evaluator.settle(parts)
         evaluator.judge_local(walked, loaded.manifests, spend)
         summary = Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions)
-        conn.send(("ok", (summary, evaluator.findings)))
-    except EOFError:
-        pass  # the parent is gone or gave up: nothing to report to
+        reply = ("ok", (summary, evaluator.findings))
+    except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        reply = ("gone", None)  # the parent gave up or was interrupted: nobody to report to
     except ProcurelintError as exc:
-        conn.send(("error", (type(exc), exc.message, exc.location)))
+        reply = ("error", (type(exc), exc.message, exc.location))
     except BaseException:  # noqa: BLE001 - reported by the parent as an internal error
         import traceback
 
-        conn.send(("error", (None, traceback.format_exc(), None)))
+        reply = ("error", (None, traceback.format_exc(), None))
+    try:
+        if reply[0] != "gone":
+            conn.send(reply)
+    except OSError:
+        pass
     finally:
         conn.close()
 
