@@ -24,6 +24,8 @@ from procurelint.wording import fact_text
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
+_ABSENT = object()  # a variable the small context lacks: CEL reports it when the rule runs
+
 Template = tuple[tuple[str, tuple[str, ...] | None], ...]
 _TEMPLATES: dict[str, Template] = {}
 
@@ -131,7 +133,8 @@ class Evaluator:
         self.factory = ContextFactory(config, today)
         self.pool = ContextPool()
         self._verdicts: dict[tuple[int, ...], tuple[tuple[Any, ...], list[bool | str]]] = {}
-        self._alternative_verdicts: dict[tuple[int, ...], tuple[tuple[Any, ...], list[bool | str]]] = {}
+        self._program_results: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._program_names: dict[int, tuple[str, ...]] = {}
         self.projector = Projector(
             source for r in config.rules if "step" in r.scopes
             for source in (r.rule.when, r.rule.violation or "")
@@ -304,6 +307,40 @@ class Evaluator:
         except CelEvalError as exc:
             return str(exc)
 
+    def _remembered_outcome(self, rule: CompiledRule, small: dict[str, Any]) -> bool | str:
+        """`_outcome` on the small context, each expression run once per set of the values it
+        reads: `when` usually reads only the interned step, `violation` the new alternative."""
+        context: Any = None
+        for program in (rule.when, rule.violation):
+            assert program is not None
+            values = tuple(small.get(name, _ABSENT) for name in self._reads(program))
+            key = (id(program), *map(id, values))
+            known = self._program_results.get(key)
+            if known is not None and all(a is b for a, b in zip(known[0], values)):
+                result = known[1]
+            else:
+                if context is None:
+                    context = self.pool.context("alternative-rules", small)
+                try:
+                    result = program.run(context)
+                except CelEvalError as exc:
+                    result = exc
+                self._program_results[key] = (values, result)
+            if isinstance(result, CelEvalError):
+                return str(result)
+            part = "when" if program is rule.when else "violation"
+            if result is not True and result is not False:
+                return f"`{part}` gave {result!r}, not a bool"
+            if not result:
+                return False
+        return True
+
+    def _reads(self, program: Any) -> tuple[str, ...]:
+        names = self._program_names.get(id(program))
+        if names is None:
+            names = self._program_names[id(program)] = tuple(sorted(program.variables))
+        return names
+
     def _report(self, rule: CompiledRule, outcome: bool | str, data: dict[str, Any], path: str,
                 location: Callable[[], Location]) -> None:
         if outcome is True:
@@ -353,20 +390,11 @@ class Evaluator:
         small = {name: self._alternative_projector.project(name, seen[name])
                  if name in self._alternative_projector.fields else seen[name]
                  for name in self._alternative_vars}
-        outcomes = None
         if self._alternative_projector.exact:
-            # As above: equal small contexts are one set of objects, and share verdicts (a
-            # step with no cheaper alternative is judged like every other such step).
-            identity = tuple(id(v) for v in small.values())
-            known = self._alternative_verdicts.get(identity)
-            if known is not None and all(a is b for a, b in zip(known[0], small.values())):
-                outcomes = known[1]
-        if outcomes is None:
+            outcomes = [self._remembered_outcome(rule, small) for rule in self._alternative_rules]
+        else:
             context = self.pool.context("alternative-rules", small)
             outcomes = [self._outcome(rule, context) for rule in self._alternative_rules]
-            if self._alternative_projector.exact:
-                self._alternative_verdicts[tuple(id(v) for v in small.values())] = (
-                    tuple(small.values()), outcomes)
         for rule, outcome in zip(self._alternative_rules, outcomes):
             if outcome is not False:
                 self._report(rule, outcome, data, info.path,
