@@ -52,6 +52,8 @@ class AlternativeFinder:
              CAPABILITY_RANK[catalog.models[model_id].capability])
             for endpoint_id, model_id, price in catalog.offers()
         ]
+        self._ranks = {model_id: CAPABILITY_RANK[model.capability]
+                       for model_id, model in catalog.models.items()}
         self._by_rank = {
             rank: [o[:5] for o in offers if o[5] >= rank] for rank in set(CAPABILITY_RANK.values())
         }
@@ -165,20 +167,25 @@ class AlternativeFinder:
         current = unit.monthly_usd
         if current <= 0 or not info.step.tokens_per_call:
             return None
-        rank = CAPABILITY_RANK[self.config.catalog.models[unit.model_id].capability]
+        rank = self._ranks[unit.model_id]
+        key = (self._key(info), rank)
+        front = self._fronts.get(key)
+        if front is None:
+            seen = self._searches.get(key, 0)
+            self._searches[key] = seen + 1
+            if seen < FRONT_AFTER:
+                return self._cheapest_first(info, unit, rank, current)
+            front = self._front(info, rank)
         tokens = info.tokens
         ti, tc, to = tokens.input, tokens.cached_input, tokens.output
-        key = (self._key(info), rank)
-        seen = self._searches.get(key, 0)
-        self._searches[key] = seen + 1
-        if seen < FRONT_AFTER and key not in self._fronts:
-            return self._cheapest_first(info, unit, rank, current)
-        best = min(
-            (((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
-             for pi, pc, po, endpoint_id, model_id in self._front(info, rank)
-             if (endpoint_id, model_id) != (unit.endpoint_id, unit.model_id)),
-            default=None,
-        )
+        own_endpoint, own_model = unit.endpoint_id, unit.model_id
+        best: tuple[float, str, str] | None = None
+        for pi, pc, po, endpoint_id, model_id in front:  # a few offers: a plain loop is fastest
+            if endpoint_id == own_endpoint and model_id == own_model:
+                continue
+            candidate = ((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
+            if best is None or candidate < best:
+                best = candidate
         if best is None or best[0] >= current:
             return None
         cost, endpoint_id, model_id = best

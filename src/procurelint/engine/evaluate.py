@@ -133,6 +133,7 @@ class Evaluator:
         self.factory = ContextFactory(config, today)
         self.pool = ContextPool()
         self._verdicts: dict[tuple[int, ...], tuple[tuple[Any, ...], list[bool | str]]] = {}
+        self._rule_facts: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self._program_results: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self._program_names: dict[int, tuple[str, ...]] = {}
         self.projector = Projector(
@@ -161,13 +162,16 @@ class Evaluator:
     # -- findings -----------------------------------------------------------------------
     def add(self, rule_id: str, path: str, location: Location, message: str,
             severity: str | None = None) -> None:
-        rule = self.config.rule_index.get(rule_id)
-        if rule is None:
-            return  # disabled by the policy
+        facts = self._rule_facts.get(rule_id)
+        if facts is None:
+            rule = self.config.rule_index.get(rule_id)
+            if rule is None:
+                return  # disabled by the policy
+            facts = self._rule_facts[rule_id] = (
+                rule.severity, tuple(rule.rule.citations), rule.rule.remediation)
         self.findings.append(Finding(
-            rule=rule_id, severity=severity or rule.severity, message=message,
-            file=location.file, line=location.line, column=location.column, path=path,
-            citations=tuple(rule.rule.citations), remediation=rule.rule.remediation,
+            rule_id, severity or facts[0], message, location.file, location.line,
+            location.column, path, facts[1], facts[2],
         ))
 
     def _judge(self, rule: CompiledRule, context: Any, data: dict[str, Any], path: str,
