@@ -1,10 +1,11 @@
 """Splitting a large check across processes.
 
 Each process parses, validates and judges a contiguous slice of the files. What crosses
-manifests is exchanged once, in the middle: every process sends its contributions to the
-totals (spend by step, bulk records by provider), every process settles the same totals from
-all of them in file order, and judges its own steps, workflows and manifests against them. The
-parent then judges what needs every manifest (duplicate names, teams, the organisation).
+manifests is exchanged once, in the middle: every worker sends its contributions to the totals
+(spend by step, bulk records by provider) to the parent, which settles the totals from all of
+them in file order and sends them back; every process then judges its own steps, workflows and
+manifests against them. The parent then judges what needs every manifest (duplicate names,
+teams, the organisation).
 Parsed manifests never cross a process boundary: pickling them costs as much as parsing them.
 """
 
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from procurelint.config import Config
 from procurelint.discovery import Candidate
-from procurelint.engine.evaluate import Contributions, Evaluator, ManifestRef, Spend
+from procurelint.engine.evaluate import Evaluator, ManifestRef, Spend
 from procurelint.errors import ProcurelintError
 from procurelint.findings import Finding
 from procurelint.lint import Loaded, load_manifests
@@ -90,9 +91,9 @@ def check_in_processes(config: Config, candidates: list[Candidate], limits: Limi
         walked, refs = evaluator.walk(loaded.manifests)
         parts = [evaluator.contributions(walked, refs)]
         parts.extend(_receive(conn) for _, conn in children)
-        for _, conn in children:
-            conn.send(parts)
         spend = evaluator.settle(parts)
+        for _, conn in children:
+            conn.send((spend, evaluator.factory.bulk))
         evaluator.judge_local(walked, loaded.manifests, spend)
         findings = loaded.findings
         suppressions = list(loaded.suppressions)
@@ -127,8 +128,8 @@ def _child(conn: Connection, config: Config, candidates: list[Candidate], limits
         loaded = load_manifests(config, candidates, limits)
         walked, refs = evaluator.walk(loaded.manifests)
         conn.send(("ok", evaluator.contributions(walked, refs)))
-        parts: list[Contributions] = conn.recv()
-        spend = evaluator.settle(parts)
+        spend, bulk = conn.recv()
+        evaluator.factory.bulk.update(bulk)
         evaluator.judge_local(walked, loaded.manifests, spend)
         summary = Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions)
         reply = ("ok", (summary, evaluator.findings))
@@ -147,6 +148,11 @@ def _child(conn: Connection, config: Config, candidates: list[Candidate], limits
         pass
     finally:
         conn.close()
+    # Nothing is left to do: leave at once, rather than have the interpreter take apart a heap
+    # of parsed manifests while the parent waits to reap this process.
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)
 
 
 def _receive(conn: Connection) -> Any:
