@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -112,3 +113,36 @@ def test_jobs_option_on_the_command_line(cli, tmp_path: Path) -> None:
     assert one.stdout == two.stdout
     bad = cli("check", "--date", TODAY, "-j", "many", cwd=folder)
     assert bad.code == 2 and "whole number" in bad.stderr
+
+
+NARROWED = """\
+apiVersion: procurelint/v1
+kind: AgentManifest
+metadata: {{name: {name}, team: t, owner: o@example.com}}
+spec:
+  workflows:
+    - name: w
+      runsPerMonth: 10000
+      dataClasses: [pii, internal]
+      steps:
+        - name: s
+          model: anthropic/claude-sonnet-4.6
+          endpoint: anthropic/api
+          dataClasses: [internal]{extra}
+          tokensPerCall: {{input: 2000, output: 500}}
+"""
+
+
+def test_an_alternative_is_judged_on_the_steps_own_facts(tmp_path: Path) -> None:
+    """Two steps alike but for a de-identification: the one without it breaks MAN008 on every
+    offer, so no compliant alternative exists for it, whichever step was judged first."""
+    deidentified = "\n          deidentification: {method: safe-harbor, performedBy: privacy}"
+    write(tmp_path, "a.yaml", NARROWED.format(name="m-a", extra=deidentified))
+    write(tmp_path, "z.yaml", NARROWED.format(name="m-z", extra=""))
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+                                        "metadata: {name: p}\n")
+    serial = _json(tmp_path, None)
+    assert '"path": "m-a/w/s"' in serial and "COST006" in serial
+    findings = [f for f in json.loads(serial)["findings"] if f["rule"] == "COST006"]
+    assert [f["path"] for f in findings] == ["m-a/w/s"]
+    assert _json(tmp_path, 2) == serial

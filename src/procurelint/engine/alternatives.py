@@ -16,7 +16,7 @@ from procurelint.config import Config
 from procurelint.engine.cel import CelEvalError, ContextPool
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
-from procurelint.engine.projection import Projector
+from procurelint.engine.projection import Projector, freeze
 from procurelint.engine.units import StepInfo, Unit
 from procurelint.facts import CAPABILITY_RANK
 from procurelint.packs import CompiledRule
@@ -40,6 +40,12 @@ class AlternativeFinder:
         self.rules = [
             r for r in rules if r.severity == "error" and r.pack != "cost" and r.violation is not None
         ]
+        self._facts = Projector(
+            (source for r in self.rules for source in (r.rule.when, r.rule.violation or "")),
+            names=("step", "workflow", "manifest", "route"),
+        )
+        step_fields = self._facts.fields["step"]
+        self._reads_cost = step_fields is None or "monthlyUsd" in step_fields
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         self._fronts: dict[tuple[Any, ...], list[tuple[float, float, float, str, str]]] = {}
         self._searches: dict[tuple[Any, ...], int] = {}
@@ -62,17 +68,52 @@ class AlternativeFinder:
             for rank, listed in self._by_rank.items()
         }
 
-    def _key(self, info: StepInfo) -> tuple[Any, ...]:
+    def _key(self, info: StepInfo, data: dict[str, Any] | None = None,
+             seen: dict[str, Any] | None = None) -> tuple[Any, ...]:
         key = self._keys.get(id(info))
         if key is None or key[0] is not info:
-            key = self._keys[id(info)] = (info, self._make_key(info))
+            key = self._keys[id(info)] = (info, self._make_key(info, data, seen))
         return key[1]
 
-    def _make_key(self, info: StepInfo) -> tuple[Any, ...]:
-        workflow = info.workflow
-        subjects = workflow.data_subjects or info.source.manifest.spec.data_subjects
-        return (tuple(info.classes), tuple(info.regimes), info.source.manifest.spec.environment,
-                workflow.records_per_year, tuple(subjects))
+    def _make_key(self, info: StepInfo, data: dict[str, Any] | None,
+                  seen: dict[str, Any] | None) -> tuple[Any, ...]:
+        """Everything about the step that can change a compliance verdict: the fields the
+        compliance rules read of the step, workflow, manifest and route, and the facts the
+        candidate's tier, bulk and transfer values are built from. Steps with equal keys get
+        the same verdict on every offer, so they share one search.
+
+        `data` is the context of the step's primary unit when the caller has built it, and
+        `seen` its values as the evaluator projected and interned them (a superset of the
+        fields read here): projecting those again is cheap, as each is projected once."""
+        if data is None:
+            unit = Unit(info, info.step.model, info.step.endpoint, "primary", None, (), ())
+            data = {"step": self.factory.step(info, unit),
+                    "workflow": self.factory.workflow(info, 0.0),
+                    "manifest": self.factory.manifest(info.source.manifest, 0.0),
+                    "route": self.factory.route(info, unit)}
+        facts = []
+        for name in ("step", "workflow", "manifest", "route"):
+            value, stable = data[name], name != "step"  # workflow, manifest, route: cached
+            if (seen is not None and self.projector is not None
+                    and self.projector.fields.get(name) is not None):
+                value, stable = seen[name], True  # interned
+            facts.append(self._fact(name, value, stable))
+        key: tuple[Any, ...] = (
+            *facts, info.tier, tuple(info.tiers), tuple(info.categories),
+            info.workflow.records_per_year,
+            bool(data["workflow"]["euSubjects"] and data["step"]["personal"]),
+        )
+        if self._reads_cost:
+            tokens = info.tokens  # with the offer's prices, they make the step's cost there
+            key += (tokens.input, tokens.cached_input, tokens.output)
+        return key
+
+    def _fact(self, name: str, value: dict[str, Any], stable: bool) -> Any:
+        """The fields the compliance rules read of a value: the interned projection, which
+        lives as long as this finder (so its id is its identity), or the whole value frozen."""
+        if self._facts.fields[name] is None:
+            return freeze(value)
+        return id(self._facts.project(name, value, stable))
 
     def compliant(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
         """Whether the step's data could go to this offer without an error finding."""
@@ -162,18 +203,20 @@ class AlternativeFinder:
                 return _alternative(model_id, endpoint_id, cost, current)
         return None
 
-    def find(self, info: StepInfo, unit: Unit, data: dict[str, Any]) -> dict[str, Any] | None:
-        """The cheapest compliant offer cheaper than the unit's own cost, or None."""
+    def find(self, info: StepInfo, unit: Unit, data: dict[str, Any],
+             seen: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The cheapest compliant offer cheaper than the unit's own cost, or None; `seen` as
+        for `_make_key`."""
         current = unit.monthly_usd
         if current <= 0 or not info.step.tokens_per_call:
             return None
         rank = self._ranks[unit.model_id]
-        key = (self._key(info), rank)
+        key = (self._key(info, data, seen), rank)
         front = self._fronts.get(key)
         if front is None:
-            seen = self._searches.get(key, 0)
-            self._searches[key] = seen + 1
-            if seen < FRONT_AFTER:
+            searched = self._searches.get(key, 0)
+            self._searches[key] = searched + 1
+            if searched < FRONT_AFTER:
                 return self._cheapest_first(info, unit, rank, current)
             front = self._front(info, rank)
         tokens = info.tokens

@@ -386,7 +386,7 @@ class Evaluator:
         if not self._alternative_rules:
             return
         if unit.via == "primary":
-            found = alternatives.find(info, unit, data)
+            found = alternatives.find(info, unit, data, seen)
             if found is not None:
                 data["alternative"] = seen["alternative"] = found
         # These rules run on a context of only the variables they read: executing against the

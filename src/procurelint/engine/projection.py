@@ -22,11 +22,12 @@ _NULL_TEST = re.compile(r"(?<![\w.])[A-Za-z_]\w*\s*[!=]=\s*null\b|\bnull\s*[!=]=
 PROJECTED = ("step", "workflow", "manifest")
 
 
-def _freeze(value: Any) -> Any:
+def freeze(value: Any) -> Any:
+    """A value as nested tuples: hashable, equal when the values are equal."""
     if isinstance(value, dict):
-        return tuple((k, _freeze(v)) for k, v in value.items())
+        return tuple((k, freeze(v)) for k, v in value.items())
     if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
+        return tuple(freeze(v) for v in value)
     return value
 
 
@@ -53,17 +54,20 @@ class Projector:
         self._interned: dict[Any, dict[str, Any]] = {}
         self._shared: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
 
-    def project(self, name: str, full: dict[str, Any] | None) -> dict[str, Any] | None:
-        """The value the CEL context sees: the read fields only, one object per content."""
+    def project(self, name: str, full: dict[str, Any] | None,
+                stable: bool | None = None) -> dict[str, Any] | None:
+        """The value the CEL context sees: the read fields only, one object per content.
+        `stable` says whether `full` is shared by many calls (then it is projected once per
+        object); by default, whether `name` is not one of the fresh variables."""
         fields = self.fields.get(name)
         if fields is None or full is None:
             return full
-        shared = name not in self._fresh
+        shared = name not in self._fresh if stable is None else stable
         if shared:
             known = self._shared.get((name, id(full)))
             if known is not None and known[0] is full:
                 return known[1]
-        items = tuple((f, _freeze(full[f])) for f in sorted(fields) if f in full)
+        items = tuple((f, freeze(full[f])) for f in sorted(fields) if f in full)
         key = (name, items)
         found = self._interned.get(key)
         if found is None:
