@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import shutil
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +151,29 @@ def test_an_alternative_is_judged_on_the_steps_own_facts(tmp_path: Path) -> None
     findings = [f for f in json.loads(serial)["findings"] if f["rule"] == "COST006"]
     assert [f["path"] for f in findings] == ["m-a/w/s"]
     assert _json(tmp_path, 2) == serial
+
+
+def test_a_worker_that_dies_fails_the_check_at_once(corpus: Path) -> None:
+    """A worker killed outright (as by the kernel when memory runs out) fails the check with
+    a clear error; the others are not waited for, and none is left behind."""
+    killed: list[int] = []
+
+    def kill_the_first_worker() -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not killed:
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGKILL)
+                killed.append(child.pid)
+                return
+            time.sleep(0.0005)
+
+    config = load_config(None, corpus)
+    killer = threading.Thread(target=kill_the_first_worker)
+    killer.start()
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        check(config, Options(today=DAY), processes=3)
+    killer.join()
+    assert killed
+    assert time.monotonic() - start < 4  # no worker waited out its 5-second join
+    assert multiprocessing.active_children() == []

@@ -73,11 +73,16 @@ def check_in_processes(config: Config, candidates: list[Candidate], limits: Limi
         stream.flush()  # or a child would write out what this process had buffered
     gc.freeze()  # objects that exist now are never collected in a child, so stay shared
     children: list[tuple[Any, Connection]] = []
+    finished = False
     try:
         for piece in slices[1:]:
             ours, theirs = context.Pipe()
-            child = context.Process(target=_child, args=(theirs, config, piece, limits, today),
-                                    daemon=True)
+            # A child is given this process's ends of every pipe so far, its own included, to
+            # close: while it held them, no child would see the end of a pipe when this
+            # process gives up, and every child would be waited for to the timeout.
+            inherited = [conn for _, conn in children] + [ours]
+            child = context.Process(target=_child, daemon=True,
+                                    args=(theirs, inherited, config, piece, limits, today))
             child.start()
             theirs.close()
             children.append((child, ours))
@@ -109,19 +114,29 @@ def check_in_processes(config: Config, candidates: list[Candidate], limits: Limi
         evaluator.duplicates(every)
         evaluator.judge_global(every, spend)
         merged = Loaded([], findings, files, ignored, suppressions)
+        finished = True
         return Outcome(merged, every, evaluator.findings, spend)
     finally:
-        for child, conn in children:
-            conn.close()
-            child.join(timeout=5)
+        for _, conn in children:
+            conn.close()  # a child still waiting to send or receive now ends
+        for child, _ in children:
+            # After a failure (or Ctrl-C) nothing a child could still send is of use.
+            child.join(timeout=5 if finished else 0.2)
             if child.is_alive():
                 child.terminate()
+                child.join()
         gc.unfreeze()
 
 
-def _child(conn: Connection, config: Config, candidates: list[Candidate], limits: Limits,
-           today: dt.date) -> None:
-    """One slice, in a forked process; every reply is ("ok", value) or ("error", details)."""
+def _child(conn: Connection, inherited: list[Connection], config: Config,
+           candidates: list[Candidate], limits: Limits, today: dt.date) -> None:
+    """One slice, in a forked process; every reply is ("ok", value) or ("error", details).
+    Ctrl-C is the parent's to handle: it closes the pipes, and that ends this process."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for other in inherited:
+        other.close()
     reply: tuple[str, Any]
     try:
         evaluator = Evaluator(config, today)
@@ -144,7 +159,7 @@ def _child(conn: Connection, config: Config, candidates: list[Candidate], limits
     try:
         if reply[0] != "gone":
             conn.send(reply)
-    except OSError:
+    except BaseException:  # noqa: BLE001 - the parent is gone: nobody to tell
         pass
     finally:
         conn.close()
