@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from procurelint.engine.cel import Program, new_context
+from procurelint.engine.cel import CelEvalError, Program, new_context
 from procurelint.engine.projection import Projector
 
 NAMES = ("alternative",)
@@ -21,6 +21,11 @@ NAMES = ("alternative",)
     ("alternative == null ? 1 : size(alternative)", None),
     ("other.alternative != null", set()),  # a field of another variable
     ("'alternative' == 'alternative.savingPercent'", set()),  # text, not a reference
+    ("null == alternative['model']", None),  # an index, not a null test of the variable
+    ("null == alternative .model", {"model"}),
+    ("alternative. model == null", {"model"}),
+    ("null != alternative ['x']", None),
+    ("null == f(alternative)", None),
 ])
 def test_fields_read(source: str, fields: set[str] | None) -> None:
     assert Projector([source], names=NAMES).fields["alternative"] == fields
@@ -38,14 +43,21 @@ VALUES: list[Any] = [
     "alternative == null",
     "null != alternative && alternative.model == 'x'",
     "alternative != null && has(alternative.model)",
+    "null == alternative['model']",
+    "alternative. model == null",
 ])
 @pytest.mark.parametrize("value", VALUES)
 def test_projected_and_whole_values_give_the_same_verdict(source: str, value: Any) -> None:
     projector = Projector([source], names=NAMES)
     program = Program(source)
-    whole = program.run(new_context({"alternative": value}))
-    projected = program.run(new_context({"alternative": projector.project("alternative", value)}))
-    assert projected == whole
+
+    def outcome(variable: Any) -> Any:
+        try:
+            return program.run(new_context({"alternative": variable}))
+        except CelEvalError as exc:  # an error must stay the same error
+            return f"error: {exc}"
+
+    assert outcome(projector.project("alternative", value)) == outcome(value)
 
 
 def test_equal_projections_are_one_object() -> None:

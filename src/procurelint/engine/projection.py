@@ -15,8 +15,12 @@ from typing import Any
 
 _REFERENCE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(\s*\.\s*([A-Za-z_]\w*))?")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-# `name == null` and `name != null` read no field: a projection keeps null as null.
-_NULL_TEST = re.compile(r"(?<![\w.])[A-Za-z_]\w*\s*[!=]=\s*null\b|\bnull\s*[!=]=\s*[A-Za-z_]\w*(?![\w.])")
+# `name == null` and `name != null` read no field: a projection keeps null as null. Only a
+# bare name counts (not `name.field`, `name['key']` or `f(name)`); spaces around dots are
+# taken out first, so that `name .field` is not mistaken for one.
+_DOT = re.compile(r"\s*\.\s*")
+_NULL_TEST = re.compile(
+    r"(?<![\w.])[A-Za-z_]\w*\s*[!=]=\s*null\b|\bnull\s*[!=]=\s*[A-Za-z_]\w*(?!\s*[\w.\[(])")
 
 # Variables whose fields are projected; others (catalog entries, tiers) are shared objects.
 PROJECTED = ("step", "workflow", "manifest")
@@ -41,7 +45,7 @@ class Projector:
         self.fields: dict[str, set[str] | None] = {name: set() for name in names}
         self._fresh = fresh
         for source in sources:
-            text = _NULL_TEST.sub("null", _STRING.sub("''", source))
+            text = _NULL_TEST.sub("null", _DOT.sub(".", _STRING.sub("''", source)))
             for match in _REFERENCE.finditer(text):
                 name, field = match.group(1), match.group(3)
                 if name not in self.fields:
