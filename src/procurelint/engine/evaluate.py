@@ -155,8 +155,9 @@ class Evaluator:
         self._alternative_projector = Projector(
             (source for r in self._alternative_rules for source in (r.rule.when, r.rule.violation or "")),
             names=("step", "workflow", "manifest", "alternative"),
-            # Its inputs are the interned values above, or a new `alternative` every time.
-            fresh=frozenset({"alternative"}),
+            # Its inputs are the values interned above, or new objects every time: the
+            # alternative, and any variable a step rule reads whole (so it is not interned).
+            fresh=frozenset({"alternative"} | {n for n, f in self.projector.fields.items() if f is None}),
         )
 
     # -- findings -----------------------------------------------------------------------
