@@ -157,7 +157,8 @@ class Evaluator:
             names=("step", "workflow", "manifest", "alternative"),
             # Its inputs are the values interned above, or new objects every time: the
             # alternative, and any variable a step rule reads whole (so it is not interned).
-            fresh=frozenset({"alternative"} | {n for n, f in self.projector.fields.items() if f is None}),
+            fresh=frozenset({"alternative"}
+                            | {n for n, f in self.projector.fields.items() if f is None}),
         )
 
     # -- findings -----------------------------------------------------------------------
