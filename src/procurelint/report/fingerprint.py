@@ -21,8 +21,13 @@ _FILE_POSITION = re.compile(r":\d+(?::\d+)?\b")
 _WORD_POSITION = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def normalise(message: str) -> str:
     """The message without the positions it quotes, and with runs of whitespace collapsed."""
+    if not _DIGIT.search(message):
+        return " ".join(message.split())  # a position is digits: nothing to take out
     text = _FILE_POSITION.sub(":#", message)
     text = _WORD_POSITION.sub(lambda m: f"{m.group(1)} #", text)
     return " ".join(text.split())

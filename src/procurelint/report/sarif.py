@@ -16,6 +16,7 @@ Built as typed data, then serialised. Choices that code scanning depends on:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, TypedDict
 from urllib.parse import quote
 
@@ -170,7 +171,12 @@ def _unlisted(finding: Finding) -> RuleMeta:
 
 def _artifact(file: str) -> ArtifactLocation:
     """A path relative to the source root, as code scanning wants it."""
-    return {"uri": quote(file, safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": _uri(file), "uriBaseId": "%SRCROOT%"}
+
+
+@lru_cache(maxsize=4096)
+def _uri(file: str) -> str:
+    return quote(file, safe="/")  # a file holds many findings: quote it once
 
 
 def _location(finding: Finding) -> Location:
