@@ -58,14 +58,14 @@ def offers_of(catalog: Catalog, endpoint: str) -> dict[str, Any]:
 def litellm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Imported, Catalog, Path]:
     out = tmp_path_factory.mktemp("litellm") / "prices.yaml"
     imported, _ = run_import("litellm", LITELLM, out)
-    return imported, load_one(out, Catalog)[0], out
+    return imported, load_one(out, "Catalog")[0], out
 
 
 @pytest.fixture(scope="module")
 def openrouter(tmp_path_factory: pytest.TempPathFactory) -> tuple[Imported, Catalog, Path]:
     out = tmp_path_factory.mktemp("openrouter") / "openrouter.yaml"
     imported, _ = run_import("openrouter", OR_MODELS, out)
-    return imported, load_one(out, Catalog)[0], out
+    return imported, load_one(out, "Catalog")[0], out
 
 
 # -- every file imports, and the result is a valid catalog -----------------------------------
@@ -82,7 +82,7 @@ def test_every_source_file_imports_into_a_valid_catalog(source: str, file: Path,
     assert imported.imported + sum(imported.skipped.values()) == entries
     assert changes.created and changes.as_of == (None, "2026-11-28")
 
-    catalog, _ = load_one(out, Catalog)  # pydantic, through procurelint's own loader
+    catalog, _ = load_one(out, "Catalog")  # pydantic, through procurelint's own loader
     schema = json.loads((REPO / "schemas" / "Catalog.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(load_file(str(out))[0].data)
 
@@ -242,7 +242,7 @@ def test_providers_file_gives_jurisdictions_and_datacenters(tmp_path: Path) -> N
     out = tmp_path / "providers.yaml"
     imported, changes = run_import("openrouter-providers", OR_PROVIDERS, out)
     rows = {r["slug"]: r for r in raw(OR_PROVIDERS)["data"]}
-    catalog, _ = load_one(out, Catalog)
+    catalog, _ = load_one(out, "Catalog")
     providers = {p.id: p for p in catalog.spec.providers}
     endpoints = {e.id: e for e in catalog.spec.endpoints}
     assert len(endpoints) == len(rows) == imported.imported == 82
@@ -324,7 +324,7 @@ def test_update_as_of_only_when_asked(tmp_path: Path) -> None:
     changes = write_import(imported, out, base_catalog([], out), dt.date(2026, 12, 5), None,
                            update_as_of=True)
     assert changes.as_of == ("2026-11-28", "2026-12-05")
-    assert load_one(out, Catalog)[0].metadata.as_of == dt.date(2026, 12, 5)
+    assert load_one(out, "Catalog")[0].metadata.as_of == dt.date(2026, 12, 5)
 
 
 @needs_data
@@ -342,8 +342,8 @@ def test_update_of_the_builtin_catalog_touches_only_openrouter_offers(tmp_path: 
     assert all(line.startswith("-         - {model: ") for line in removed)
     for comment in (line for line in original.splitlines() if line.lstrip().startswith("#")):
         assert comment in after
-    catalog, _ = load_one(out, Catalog)
-    before = len(load_one(builtin_catalog_path(), Catalog)[0].spec.models)
+    catalog, _ = load_one(out, "Catalog")
+    before = len(load_one(builtin_catalog_path(), "Catalog")[0].spec.models)
     assert len(catalog.spec.models) == before + len(changes.new_models)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import Any
 
 from procurelint.documents import is_ours, validate
 from procurelint.errors import ConfigError, Location, YamlError
@@ -12,38 +12,24 @@ from procurelint.records import from_model
 from procurelint.resources import cached
 from procurelint.yamlio import Document, load_file
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
-M = TypeVar("M", bound="BaseModel")
-
-
-@overload
-def load_one(path: Path, kind: type[M], display: str | None = None) -> tuple[M, Document]: ...
-
-
-@overload
-def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Document]: ...
-
-
-def load_one(path: Path, kind: type[BaseModel] | str, display: str | None = None) -> tuple[Any, Document]:
-    """Load a file that must hold exactly one document of `kind` (a model or its name).
+def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Document]:
+    """Load a file that must hold exactly one document of `kind` (the model's name).
 
     The document comes back as records (`procurelint.records`) that read like the model. One
     that validated once is taken from the cache, keyed by its content: validating it again,
     and importing pydantic to do so, on every commit would cost more than checking a small
-    repository. Pass the kind by name to keep the models unimported on that path.
+    repository; the kind is named, so that the models stay unimported on that path.
     """
-    kind_name = kind if isinstance(kind, str) else kind.__name__
     name = display or str(path)
     if not path.is_file():
-        raise ConfigError(f"{kind_name} file not found", Location(name))
+        raise ConfigError(f"{kind} file not found", Location(name))
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror}", Location(name)) from None
-    key = f"doc-{kind_name}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
-    return cached(key, lambda: _load_one(path, kind_name, name))
+    key = f"doc-{kind}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
+    return cached(key, lambda: _load_one(path, kind, name))
 
 
 def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:

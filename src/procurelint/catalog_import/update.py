@@ -117,7 +117,7 @@ def write_import(imported: Imported, output: Path, base: Base, today: dt.date, n
                  update_as_of: bool = False) -> Changes:
     """Create or update `output` with what `imported` holds; the file is validated first."""
     display = str(output)
-    existing = load_one(output, Catalog, display)[0] if output.exists() else None
+    existing: Catalog | None = load_one(output, "Catalog", display)[0] if output.exists() else None
     if existing is None:
         changes = Changes(display, True, (None, today.isoformat()))
     else:

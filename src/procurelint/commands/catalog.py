@@ -120,14 +120,13 @@ def _policy_catalogs(config_file: Path | None) -> list[Path]:
     from procurelint.config import find_config
     from procurelint.errors import ConfigError, Location
     from procurelint.loading import load_one
-    from procurelint.model.policy import Policy
 
     if config_file is not None and not config_file.is_file():
         raise ConfigError("config file not found", Location(str(config_file)))
     path = config_file or find_config(Path.cwd())
     if path is None:
         return []
-    policy, _ = load_one(path, Policy, str(path))
+    policy, _ = load_one(path, "Policy", str(path))
     return [path.resolve().parent / rel for rel in policy.spec.catalogs]
 
 
