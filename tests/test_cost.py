@@ -111,3 +111,45 @@ def test_text_and_markdown(cli, repo: Path) -> None:
     assert text.code == 0 and "billing/invoices/extract" in text.stdout and "$11.20" in text.stdout
     md = cli("cost", "--format", "md", "--date", TODAY, cwd=repo).stdout
     assert md.startswith("## Projected monthly spend") and "| `billing/invoices/tag` |" in md
+
+
+PUBLIC_STEP = """\
+apiVersion: procurelint/v1
+kind: AgentManifest
+metadata: {name: faq, team: support, owner: o@example.com}
+spec:
+  workflows:
+    - name: answer
+      runsPerMonth: 10000
+      dataClasses: [public]
+      steps:
+        - name: reply
+          model: anthropic/claude-sonnet-4.6
+          endpoint: anthropic/api
+          tokensPerCall: {input: 2000, output: 500}
+"""
+
+
+@pytest.mark.parametrize(("when", "alternative"), [("true", True), ("'not a bool'", False)])
+def test_an_error_rule_that_cannot_be_judged_leaves_no_alternative(
+        cli, tmp_path: Path, when: str, alternative: bool) -> None:
+    """An alternative must pass every error rule; a rule that cannot be evaluated on it is
+    reported as a violation there, so it cannot be named as compliant either."""
+    write(tmp_path, "procurelint.yaml", f"""\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {{name: p}}
+spec:
+  rules:
+    - id: ACME020
+      title: a rule of the organisation
+      severity: error
+      when: "{when}"
+      violation: "false"
+      message: never
+""")
+    write(tmp_path, "faq.yaml", PUBLIC_STEP)
+    run = cli("check", "--date", TODAY, "-f", "json", cwd=tmp_path)
+    rules = [f["rule"] for f in json.loads(run.stdout)["findings"]]
+    assert ("COST006" in rules) is alternative
+    assert ("ACME020" in rules) is not alternative  # the step itself: "gave 'not a bool'"

@@ -6,9 +6,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from procurelint.engine.cel import CelCompileError, Program
+from procurelint.engine.cel import CelCompileError, CelEvalError, Program
 from procurelint.errors import ConfigError, Location
 from procurelint.loading import load_one
 from procurelint.resources import builtin_dir, cached
@@ -66,6 +67,22 @@ class CompiledRule:
     @property
     def id(self) -> str:
         return self.rule.id
+
+    def outcome(self, run: Callable[[Program], Any]) -> bool | str:
+        """True (violated), False, or the text of an evaluation error, which is reported as a
+        violation. `run(program)` executes one of the rule's expressions (on a context, or
+        from a cache of earlier results)."""
+        try:
+            for part, program in (("when", self.when), ("violation", self.violation)):
+                assert program is not None
+                result = run(program)
+                if result is not True and result is not False:
+                    raise CelEvalError(f"`{part}` gave {result!r}, not a bool")
+                if not result:
+                    return False
+            return True
+        except CelEvalError as exc:
+            return str(exc)
 
 
 def load_pack(path: Path, display: str, builtin: bool = False) -> LoadedPack:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from procurelint.config import Config
-from procurelint.engine.cel import CelEvalError, ContextPool
+from procurelint.engine.cel import ContextPool
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
 from procurelint.engine.projection import Projector, freeze
@@ -154,11 +154,8 @@ class AlternativeFinder:
         for rule in self.rules:
             if "alternative" in rule.when.variables:
                 continue
-            try:
-                if rule.when.run(context) is True and rule.violation.run(context) is not False:  # type: ignore[union-attr]
-                    return False
-            except CelEvalError:
-                return False
+            if rule.outcome(lambda program: program.run(context)) is not False:
+                return False  # violated, or not evaluable, which is reported as a violation
         return True
 
     def _front(self, info: StepInfo, rank: int) -> list[tuple[float, float, float, str, str]]:

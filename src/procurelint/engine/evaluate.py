@@ -11,7 +11,7 @@ from typing import Any
 
 from procurelint.config import Config
 from procurelint.engine.alternatives import AlternativeFinder
-from procurelint.engine.cel import CelEvalError, ContextPool, new_context
+from procurelint.engine.cel import CelEvalError, ContextPool, Program, new_context
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.projection import Projector
 from procurelint.engine.units import ManifestInput, Unit, Walk, walk
@@ -177,25 +177,8 @@ class Evaluator:
         ))
 
     def _judge(self, rule: CompiledRule, context: Any, data: dict[str, Any], path: str,
-               location: Location | Callable[[], Location]) -> None:
-        try:
-            applies = rule.when.run(context)
-            if applies is not True and applies is not False:
-                raise CelEvalError(f"`when` gave {applies!r}, not a bool")
-            if not applies:
-                return
-            assert rule.violation is not None
-            broken = rule.violation.run(context)
-            if broken is not True and broken is not False:
-                raise CelEvalError(f"`violation` gave {broken!r}, not a bool")
-        except CelEvalError as exc:
-            self.add(rule.id, path, location() if callable(location) else location,
-                     f"rule {rule.id} could not be evaluated for {path or 'this run'}: {exc}; "
-                     "it is reported as a violation until the rule is fixed", severity="error")
-            return
-        if broken:
-            where = location() if callable(location) else location
-            self.add(rule.id, path, where, render(rule.rule.message, data))
+               location: Location) -> None:
+        self._report(rule, self._outcome(rule, context), data, path, lambda: location)
 
     # -- the run ------------------------------------------------------------------------
     def run(self, manifests: list[ManifestInput]) -> Evaluation:
@@ -299,47 +282,31 @@ class Evaluator:
 
     def _outcome(self, rule: CompiledRule, context: Any) -> bool | str:
         """True (violated), False, or the text of an evaluation error."""
-        try:
-            applies = rule.when.run(context)
-            if applies is not True and applies is not False:
-                raise CelEvalError(f"`when` gave {applies!r}, not a bool")
-            if not applies:
-                return False
-            assert rule.violation is not None
-            broken = rule.violation.run(context)
-            if broken is not True and broken is not False:
-                raise CelEvalError(f"`violation` gave {broken!r}, not a bool")
-            return bool(broken)
-        except CelEvalError as exc:
-            return str(exc)
+        return rule.outcome(lambda program: program.run(context))
 
     def _remembered_outcome(self, rule: CompiledRule, small: dict[str, Any]) -> bool | str:
         """`_outcome` on the small context, each expression run once per set of the values it
         reads: `when` usually reads only the interned step, `violation` the new alternative."""
         context: Any = None
-        for program in (rule.when, rule.violation):
-            assert program is not None
+
+        def run(program: Program) -> Any:
+            nonlocal context
             values = tuple(small.get(name, _ABSENT) for name in self._reads(program))
             key = (id(program), *map(id, values))
             known = self._program_results.get(key)
-            if known is not None and all(a is b for a, b in zip(known[0], values)):
-                result = known[1]
-            else:
+            if known is None or not all(a is b for a, b in zip(known[0], values)):
                 if context is None:
                     context = self.pool.context("alternative-rules", small)
                 try:
-                    result = program.run(context)
+                    known = (values, program.run(context))
                 except CelEvalError as exc:
-                    result = exc
-                self._program_results[key] = (values, result)
-            if isinstance(result, CelEvalError):
-                return str(result)
-            part = "when" if program is rule.when else "violation"
-            if result is not True and result is not False:
-                return f"`{part}` gave {result!r}, not a bool"
-            if not result:
-                return False
-        return True
+                    known = (values, exc)
+                self._program_results[key] = known
+            if isinstance(known[1], CelEvalError):
+                raise known[1]
+            return known[1]
+
+        return rule.outcome(run)
 
     def _reads(self, program: Any) -> tuple[str, ...]:
         names = self._program_names.get(id(program))
