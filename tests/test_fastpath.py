@@ -26,7 +26,7 @@ from procurelint.fastplan import DEFER, compile_schema
 from procurelint.model.manifest import AgentManifest
 from procurelint.records import Record, from_model, kind_of
 from procurelint.yamlio import load_file
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO, node_at, node_paths
 
 SETTINGS = settings(max_examples=400, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -88,23 +88,6 @@ TRICKY = [
     0.0, -0.0, 1.5, -1.5, 5.0, 1e308, math.inf, -math.inf, math.nan,
     True, False, None, [], [None], ["US"], ["x", 1], {}, {"input": 1}, {"zz": 1}, ("US",),
 ]
-
-
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            out += _paths(value, prefix + (i,))
-    return out
-
-
-def _get(node: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        node = node[part]
-    return node
 
 
 def _typed(value: Any) -> Any:
@@ -206,10 +189,10 @@ def test_snake_case_keys_are_deferred() -> None:
 def test_every_node_set_to_every_tricky_value_defers_or_agrees(base: dict[str, Any]) -> None:
     """Exhaustive single mutations: each node of the manifest replaced by each tricky value."""
     accepted = 0
-    for path in _paths(base)[1:]:
+    for path in node_paths(base)[1:]:
         for value in TRICKY:
             data = copy.deepcopy(base)
-            _get(data, path[:-1])[path[-1]] = value
+            node_at(data, path[:-1])[path[-1]] = value
             accepted += _agrees(data) is not None
     assert accepted > 100  # the fast path is exercised, not only deferring
 
@@ -230,19 +213,19 @@ def test_mutated_manifests_defer_or_agree_with_pydantic(
         base: dict[str, Any], mutations: list[tuple[str, int, Any]]) -> None:
     data = copy.deepcopy(base)
     for action, pick, value in mutations:
-        paths = _paths(data)
+        paths = node_paths(data)
         path = paths[pick % len(paths)]
-        parent = _get(data, path[:-1]) if path else None
+        parent = node_at(data, path[:-1]) if path else None
         if action in ("set", "set-any") and path:
             parent[path[-1]] = value
         elif action == "delete" and path and isinstance(parent, dict):
             del parent[path[-1]]
         elif action == "delete" and path and isinstance(parent, list) and len(parent) > 0:
             parent.pop(path[-1])
-        elif action == "add-key" and isinstance(_get(data, path), dict):
-            _get(data, path)[f"zz{pick}"] = value
-        elif action == "add-snake-key" and isinstance(_get(data, path), dict):
-            node = _get(data, path)
+        elif action == "add-key" and isinstance(node_at(data, path), dict):
+            node_at(data, path)[f"zz{pick}"] = value
+        elif action == "add-snake-key" and isinstance(node_at(data, path), dict):
+            node = node_at(data, path)
             camel = next((k for k in node if any(c.isupper() for c in k)), None)
             if camel is not None:
                 snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)

@@ -23,6 +23,7 @@ from procurelint.config import load_config
 from procurelint.errors import ConfigError, YamlError
 from procurelint.lint import Options, run_check
 from procurelint.yamlio import Limits, parse
+from tests.conftest import node_at, node_paths
 from tests.test_check_cli import manifest
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -55,23 +56,6 @@ def test_yaml_shaped_noise_parses_or_fails_with_a_position(text: str) -> None:
         assert exc.location is not None and exc.location.line >= 1
 
 
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            out += _paths(value, prefix + (i,))
-    return out
-
-
-def _get(node: Any, path: tuple) -> Any:
-    for part in path:
-        node = node[part]
-    return node
-
-
 def _run(text: str, extra: dict[str, str] | None = None) -> bool:
     """True when the check failed (findings at error) or refused the configuration."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,8 +71,8 @@ def _run(text: str, extra: dict[str, str] | None = None) -> bool:
         return result.failed
 
 
-MAPPINGS = [p for p in _paths(BASE) if isinstance(_get(BASE, p), dict)]
-LEAVES = [p for p in _paths(BASE) if p and not isinstance(_get(BASE, p), (dict, list))]
+MAPPINGS = [p for p in node_paths(BASE) if isinstance(node_at(BASE, p), dict)]
+LEAVES = [p for p in node_paths(BASE) if p and not isinstance(node_at(BASE, p), (dict, list))]
 REQUIRED = [("apiVersion",), ("kind",), ("metadata",), ("metadata", "name"), ("metadata", "team"),
             ("metadata", "owner"), ("spec",), ("spec", "workflows"), ("spec", "workflows", 0, "name"),
             ("spec", "workflows", 0, "runsPerMonth"), ("spec", "workflows", 0, "dataClasses"),
@@ -105,7 +89,7 @@ def test_the_unmutated_manifest_passes() -> None:
 @given(st.sampled_from(MAPPINGS), NAMES)
 def test_an_unknown_key_anywhere_fails(path: tuple, key: str) -> None:
     data = copy.deepcopy(BASE)
-    target = _get(data, path)
+    target = node_at(data, path)
     key = "zz" + key
     target[key] = "x"
     assert _run(yaml.safe_dump(data, sort_keys=False))
@@ -115,7 +99,7 @@ def test_an_unknown_key_anywhere_fails(path: tuple, key: str) -> None:
 @given(st.sampled_from(REQUIRED))
 def test_a_missing_required_key_fails(path: tuple) -> None:
     data = copy.deepcopy(BASE)
-    parent = _get(data, path[:-1])
+    parent = node_at(data, path[:-1])
     del parent[path[-1]]
     assert _run(yaml.safe_dump(data, sort_keys=False))
 
@@ -124,7 +108,7 @@ def test_a_missing_required_key_fails(path: tuple) -> None:
 @given(st.sampled_from(LEAVES), st.sampled_from([{"zzUnknown": 1}, [["nested"]], {"a": [1, {"b": None}]}]))
 def test_a_value_of_the_wrong_kind_fails(path: tuple, value: Any) -> None:
     data = copy.deepcopy(BASE)
-    _get(data, path[:-1])[path[-1]] = value
+    node_at(data, path[:-1])[path[-1]] = value
     assert _run(yaml.safe_dump(data, sort_keys=False))
 
 
@@ -159,7 +143,7 @@ POLICY = {"apiVersion": "procurelint/v1", "kind": "Policy", "metadata": {"name":
                    "tiers": [{"name": "public"}, {"name": "internal", "denyJurisdictions": ["CN"]},
                              {"name": "confidential"}, {"name": "restricted"}],
                    "dataClasses": {"notes": {"tier": "internal"}}}}
-POLICY_MAPPINGS = [p for p in _paths(POLICY) if isinstance(_get(POLICY, p), dict)
+POLICY_MAPPINGS = [p for p in node_paths(POLICY) if isinstance(node_at(POLICY, p), dict)
                    and p[-1:] != ("dataClasses",)]
 
 
@@ -167,7 +151,7 @@ POLICY_MAPPINGS = [p for p in _paths(POLICY) if isinstance(_get(POLICY, p), dict
 @given(st.sampled_from(POLICY_MAPPINGS), NAMES)
 def test_a_policy_with_an_unknown_key_is_refused(path: tuple, key: str) -> None:
     data = copy.deepcopy(POLICY)
-    _get(data, path)["zz" + key] = 1
+    node_at(data, path)["zz" + key] = 1
     ok = yaml.safe_dump(copy.deepcopy(POLICY))
     assert not _run(manifest(classes="public"), {"procurelint.yaml": ok})
     assert _run(manifest(classes="public"), {"procurelint.yaml": yaml.safe_dump(data)})
@@ -180,7 +164,7 @@ CATALOG = {"apiVersion": "procurelint/v1", "kind": "Catalog",
                                    "dataPolicy": {"trainsOnInputs": False, "retentionDays": 0},
                                    "offers": [{"model": "deepseek/deepseek-v3.2",
                                                "pricePerMillion": {"input": 1.0, "output": 2.0}}]}]}}
-CATALOG_MAPPINGS = [p for p in _paths(CATALOG) if isinstance(_get(CATALOG, p), dict)]
+CATALOG_MAPPINGS = [p for p in node_paths(CATALOG) if isinstance(node_at(CATALOG, p), dict)]
 WITH_CATALOG = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  catalogs: [org.yaml]\n"
 
 
@@ -188,7 +172,7 @@ WITH_CATALOG = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\ns
 @given(st.sampled_from(CATALOG_MAPPINGS), NAMES)
 def test_a_catalog_with_an_unknown_key_is_refused(path: tuple, key: str) -> None:
     data = copy.deepcopy(CATALOG)
-    _get(data, path)["zz" + key] = 1
+    node_at(data, path)["zz" + key] = 1
     files = {"procurelint.yaml": WITH_CATALOG, "org.yaml": yaml.safe_dump(CATALOG)}
     assert not _run(manifest(endpoint="org/us"), files)
     files["org.yaml"] = yaml.safe_dump(data)
