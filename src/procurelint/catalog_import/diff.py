@@ -21,7 +21,7 @@ from procurelint.catalog import (
     builtin_catalog_path,
     load_catalog_file,
 )
-from procurelint.catalog_import.records import money
+from procurelint.catalog_import.records import money, same_file
 from procurelint.config import Config
 from procurelint.engine.costs import cents
 from procurelint.errors import ConfigError, Location
@@ -135,7 +135,7 @@ def layered(config: Config, side: Side, anchors: tuple[Path, Path]) -> CatalogIn
     index = CatalogIndex()
     placed = False
     for path, catalog, source in layers:
-        if any(_same(path, anchor) for anchor in anchors):
+        if any(same_file(path, anchor) for anchor in anchors):
             if placed:
                 continue
             catalog, source, placed = side.catalog, side.source, True
@@ -148,13 +148,6 @@ def layered(config: Config, side: Side, anchors: tuple[Path, Path]) -> CatalogIn
         raise ConfigError(f"with this catalog in the policy: {exc.message}",
                           Location(str(side.path))) from None
     return index
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 # -- reports ------------------------------------------------------------------------------------

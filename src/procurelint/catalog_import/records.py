@@ -179,3 +179,11 @@ def data_rows(path: Path, display: str, api: str) -> list[Any]:
             Location(display, 1, 1),
         )
     return rows
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (the output may be a catalog the policy lists)."""
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -30,7 +30,7 @@ from procurelint.catalog import (
     load_catalog_file,
 )
 from procurelint.catalog_import import emit
-from procurelint.catalog_import.records import Commented, Imported
+from procurelint.catalog_import.records import Commented, Imported, same_file
 from procurelint.documents import validate
 from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.loading import load_one
@@ -85,11 +85,11 @@ def base_catalog(policy_catalogs: list[Path], output: Path) -> Base:
 
     base = Base(CatalogIndex())
     layers: list[tuple[Catalog, CatalogSource]] = []
-    if not _same(builtin_catalog_path(), output):
+    if not same_file(builtin_catalog_path(), output):
         layers.append(cached("catalog", lambda: load_catalog_file(
             builtin_catalog_path(), "<builtin>/catalog.yaml")))
     for path in policy_catalogs:
-        if path.is_file() and not _same(path, output):
+        if path.is_file() and not same_file(path, output):
             layers.append(load_catalog_file(path, str(path)))
     for catalog, source in layers:
         base.index.add(catalog, source)
@@ -97,13 +97,6 @@ def base_catalog(policy_catalogs: list[Path], output: Path) -> Base:
             for entry in getattr(catalog.spec, kind):
                 base.origin[(kind, entry.id)] = source
     return base
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def same_price(a: Price, b: Price) -> bool:
