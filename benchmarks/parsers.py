@@ -27,7 +27,7 @@ from corpus import generate  # noqa: E402
 def _candidates() -> list[tuple[str, Callable[[str], Any] | None]]:
     import yaml
 
-    from procurelint.yamlio import Limits, parse
+    from procurelint.documents.yamlio import Limits, parse
 
     limits = Limits()
     found: list[tuple[str, Callable[[str], Any] | None]] = [

@@ -17,14 +17,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from procurelint.catalog import CatalogIndex, CatalogSource, builtin_catalog_path, load_catalog_file
+from procurelint.policy.merged_catalog import CatalogIndex, CatalogSource, builtin_catalog_path, load_catalog_file
 from procurelint.catalog_import import SOURCES, reader
-from procurelint.catalog_import.records import Imported, per_million
+from procurelint.catalog_import.entries import Imported, per_million
 from procurelint.catalog_import.update import Changes, base_catalog, write_import
 from procurelint.errors import ConfigError
-from procurelint.loading import load_one
-from procurelint.model.catalog import Catalog
-from procurelint.yamlio import load_file
+from procurelint.documents.loading import load_one
+from procurelint.documents.models.catalog_model import Catalog
+from procurelint.documents.yamlio import load_file
 from tests.conftest import REPO
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

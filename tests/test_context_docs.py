@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from procurelint.config import load_config
-from procurelint.lint import Options, run_check
+from procurelint.policy.config import load_config
+from procurelint.run.pipeline import Options, check
 from tests.conftest import EXAMPLES, REPO
 
 # Backticked words in the document that are values or other documents' keys, not fields.
@@ -41,7 +41,8 @@ def documented() -> dict[str, set[str]]:
 
 def actual() -> dict[str, dict]:
     config = load_config(None, EXAMPLES)
-    result, evaluation = run_check(config, Options(today=dt.date(2026, 11, 28)))
+    evaluation = check(config, Options(today=dt.date(2026, 11, 28)),
+                       view=lambda evaluation, _: evaluation).views[0]
     unit = next(u for u in evaluation.walk.units if u.info.step.name == "draft-reply")
     data = evaluation.factory.unit(unit.info, unit, 1.0, 1.0)
     data["alternative"] = {"model": "m", "endpoint": "e", "monthlyUsd": 1.0, "savingUsd": 1.0,

@@ -58,3 +58,22 @@ def test_source_date_epoch_fixes_the_date(cli, tmp_path: Path) -> None:
     write(tmp_path, "app.yaml", manifest())
     run = cli("check", "--format", "json", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1830000000"})
     assert any(f["rule"] == "CAT001" for f in json.loads(run.stdout)["findings"])  # 2027-12-28
+
+
+def test_core_yaml_documents_exactly_the_rules_detected_in_python() -> None:
+    """A core rule is defined once: its detector formats the message from core_rules.TEMPLATES,
+    and policies/core.yaml (the rule's documentation) carries that same template."""
+    import yaml
+
+    from procurelint.policy.core_rules import DETECTORS, TEMPLATES
+
+    package = Path(__file__).resolve().parents[1] / "src" / "procurelint"
+    pack = yaml.safe_load((package.parents[1] / "policies" / "core.yaml").read_text())
+    documented = {r["id"]: r for r in pack["spec"]["rules"] if r.get("violation") is None}
+    assert set(documented) == set(DETECTORS)
+    assert {key.split(".")[0] for key in TEMPLATES} == set(DETECTORS)
+    for rule_id, rule in documented.items():
+        assert rule["message"] == TEMPLATES[rule_id], rule_id
+        for module in DETECTORS[rule_id].split(", "):
+            text = (package / module).read_text()
+            assert f'"{rule_id}"' in text, f"{module} does not detect {rule_id}"

@@ -1,6 +1,6 @@
 """The manifest fast path against pydantic: it defers, or builds exactly what pydantic builds.
 
-The fast path (procurelint.fastpath) may only ever accept what pydantic accepts, with the
+The fast path (procurelint.documents.manifest_validation) may only ever accept what pydantic accepts, with the
 same values and the same types (an int in a float field becomes a float). Manifests are
 generated valid and then broken or bent (wrong types, numeric strings, bools for ints, unknown
 and snake_case keys, missing keys, failed constraints, nulls); every manifest the project
@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from procurelint.documents import is_ours
-from procurelint.fastpath import fast_manifest, manifest_checks
-from procurelint.fastplan import DEFER, compile_schema
-from procurelint.model.manifest import AgentManifest
-from procurelint.records import Record, from_model, kind_of
-from procurelint.yamlio import load_file
+from procurelint.documents.kinds import is_ours
+from procurelint.documents.manifest_validation import fast_manifest, manifest_checks
+from procurelint.documents.validation_plan import DEFER, compile_schema
+from procurelint.documents.models.manifest_model import AgentManifest
+from procurelint.documents.records import Record, from_model, kind_of
+from procurelint.documents.yamlio import load_file
 from tests.conftest import EXAMPLES, REPO, node_at, node_paths
 
 SETTINGS = settings(max_examples=400, deadline=None,

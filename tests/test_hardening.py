@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from procurelint.errors import YamlError
-from procurelint.yamlio import load_file
+from procurelint.documents.yamlio import load_file
 from tests.conftest import REPO, TODAY, write
 from tests.test_check_cli import manifest
 

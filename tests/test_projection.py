@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from procurelint.engine.cel import CelEvalError, Program, new_context
+from procurelint.expressions import CelEvalError, Program, new_context
 from procurelint.engine.projection import Projector
 
 NAMES = ("alternative",)

@@ -19,10 +19,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from procurelint.config import load_config
+from procurelint.policy.config import load_config
 from procurelint.errors import ConfigError, YamlError
-from procurelint.lint import Options, run_check
-from procurelint.yamlio import Limits, parse
+from procurelint.run.pipeline import Options, check
+from procurelint.documents.yamlio import Limits, parse
 from tests.conftest import node_at, node_paths
 from tests.test_check_cli import manifest
 
@@ -65,7 +65,7 @@ def _run(text: str, extra: dict[str, str] | None = None) -> bool:
             (root / name).write_text(content, encoding="utf-8")
         try:
             config = load_config(None, root, search=False)
-            result, _ = run_check(config, Options(today=TODAY))
+            result = check(config, Options(today=TODAY)).result
         except ConfigError:
             return True
         return result.failed

@@ -8,13 +8,13 @@ import pickle
 
 import pytest
 
-from procurelint import documents
-from procurelint.config import _custom_pack, load_config
-from procurelint.model import API_VERSION, KINDS
-from procurelint.model.catalog import Endpoint
-from procurelint.model.policy import Policy
-from procurelint.model.rulepack import PackMetadata, RulePack, RulePackSpec
-from procurelint.records import Record, fields_of, from_model, kind_of, replace, to_model
+from procurelint.documents import kinds as documents
+from procurelint.policy.config import _custom_pack, load_config
+from procurelint.documents.models import API_VERSION, KINDS
+from procurelint.documents.models.catalog_model import Endpoint
+from procurelint.documents.models.policy_model import Policy
+from procurelint.documents.models.rulepack_model import PackMetadata, RulePack, RulePackSpec
+from procurelint.documents.records import Record, fields_of, from_model, kind_of, replace, to_model
 from tests.conftest import EXAMPLES
 
 

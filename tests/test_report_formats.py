@@ -18,10 +18,10 @@ import pytest
 from lxml import etree
 
 from procurelint.findings import Finding, Result, RuleMeta, Summary
-from procurelint.report import FORMATS, renderer
-from procurelint.report.fingerprint import fingerprints, normalise
-from procurelint.report.github import escape_data, escape_property
-from procurelint.report.markdown import MAX_ROWS, cell
+from procurelint.output import FORMATS, renderer
+from procurelint.output.fingerprint import fingerprints, normalise
+from procurelint.output.github import escape_data, escape_property
+from procurelint.output.pr_comment import MAX_ROWS, cell
 from tests.conftest import EXAMPLES, SHARED, TODAY
 
 SCHEMAS = SHARED / "data" / "schemas"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from procurelint.casetest import find_cases, run_case
-from procurelint.packs import available_builtin_packs, builtin_pack
+from procurelint.run.rule_cases import find_cases, run_case
+from procurelint.policy.packs import available_builtin_packs, builtin_pack
 from tests.conftest import REPO, TODAY
 
 CASES = find_cases(REPO / "tests" / "cases")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from procurelint.packs import BUILTIN_PACKS, builtin_pack
+from procurelint.policy.packs import BUILTIN_PACKS, builtin_pack
 
 # From the design contract, rules.md version 1: (pack, id, default severity).
 CONTRACT = [
@@ -52,7 +52,7 @@ def test_rule_ids_are_unique_across_packs() -> None:
 
 
 def test_built_in_rules_keep_list_macros_shallow() -> None:
-    from procurelint.packs import MAX_COMPREHENSION_DEPTH, comprehension_depth
+    from procurelint.policy.packs import MAX_COMPREHENSION_DEPTH, comprehension_depth
 
     for pack in BUILTIN_PACKS:
         for rule in builtin_pack(pack).pack.spec.rules:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from procurelint.packs import available_builtin_packs, builtin_pack
-from procurelint.ruledocs import markdown
+from procurelint.policy.packs import available_builtin_packs, builtin_pack
+from procurelint.output.rule_docs import markdown
 from tests.conftest import REPO
 
 

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 
-from procurelint.model import KINDS
-from procurelint.schemas import schema_of, schema_text
+from procurelint.documents.models import KINDS
+from procurelint.documents.schemas import schema_of, schema_text
 from tests.conftest import REPO
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from procurelint.config import load_config
-from procurelint.lint import Options, check, run_check
-from procurelint.report import renderer
-from procurelint.shards import MIN_FILES_PER_PROCESS, process_count
+from procurelint.policy.config import load_config
+from procurelint.run.pipeline import Options, check
+from procurelint.output import renderer
+from procurelint.run.processes import MIN_FILES_PER_PROCESS, process_count
 from tests.conftest import EXAMPLES, REPO, TODAY, write
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -50,11 +50,7 @@ spec:
 def _json(folder: Path, processes: int | None, **options: object) -> str:
     config = load_config(None, folder)
     opts = Options(today=DAY, **options)  # type: ignore[arg-type]
-    if processes is None:
-        result, _ = run_check(config, opts)
-    else:
-        result = check(config, opts, processes=processes)
-    return renderer("json")(result)
+    return renderer("json")(check(config, opts, processes=processes).result)
 
 
 @pytest.fixture(scope="module")

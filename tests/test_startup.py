@@ -2,7 +2,7 @@
 
 Importing pydantic and the document models costs more than checking a small repository, so
 with the cache warm, configuration comes from the cache as records and manifests from the
-fast path. A module-level import of pydantic (or of procurelint.model) anywhere on that path
+fast path. A module-level import of pydantic (or of procurelint.documents.models) anywhere on that path
 fails these tests.
 """
 
@@ -27,7 +27,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core")
-                or m.startswith("procurelint.model"))
+                or m.startswith("procurelint.documents.models"))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 sys.exit(code)
 """
@@ -108,7 +108,7 @@ def test_the_cache_holds_no_pydantic_objects(tmp_path: Path) -> None:
     script = ("import pickle, sys\n"
               "for name in sys.argv[1:]:\n"
               "    pickle.load(open(name, 'rb'))\n"
-              "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'procurelint.model'))))\n")
+              "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'procurelint.documents.models'))))\n")
     proc = subprocess.run([sys.executable, "-c", script, *map(str, entries)],
                           capture_output=True, text=True, timeout=60, check=True)
     assert proc.stdout.strip() == "[]"

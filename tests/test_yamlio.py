@@ -7,7 +7,7 @@ import math
 import pytest
 
 from procurelint.errors import YamlError
-from procurelint.yamlio import Limits, load_file, parse, resolve_plain
+from procurelint.documents.yamlio import Limits, load_file, parse, resolve_plain
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ CAPABILITY_RANK: dict[str, int] = {"small": 0, "efficient": 1, "strong": 2, "fro
 
 def known_jurisdiction(code: str) -> str:
     """The after-validator of every jurisdiction field; here, free of pydantic, so that the
-    manifest fast path (procurelint.fastpath) can run it without importing the models."""
+    manifest fast path (procurelint.documents.manifest_validation) can run it without importing the models."""
     if code != "EU" and code not in ISO_3166_ALPHA2:
         hint = " (the United Kingdom is GB)" if code == "UK" else ""
         raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code or EU{hint}")

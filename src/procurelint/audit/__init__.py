@@ -20,7 +20,7 @@ Renderer = Callable[[Report], str]
 FORMATS: dict[str, str] = {
     "html": "procurelint.audit.html",
     "md": "procurelint.audit.markdown",
-    "json": "procurelint.audit.json_",
+    "json": "procurelint.audit.report_json",
     "cyclonedx": "procurelint.audit.cyclonedx",
 }
 

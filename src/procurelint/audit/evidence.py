@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from procurelint import __version__
-from procurelint.config import Config
-from procurelint.discovery import discover
+from procurelint.policy.config import Config
+from procurelint.documents.files import discover
 from procurelint.errors import ConfigError
-from procurelint.lint import needs_whole_repo
-from procurelint.packs import builtin_pack
-from procurelint.resources import builtin_dir
+from procurelint.run.pipeline import needs_whole_repo
+from procurelint.policy.packs import builtin_pack
+from procurelint.documents.cache import builtin_dir
 
 TOOL = {"name": "procurelint", "version": __version__}
 NOT_GIT = "not a git repository"

@@ -70,7 +70,7 @@ def _verify_json_file(doc: Any, raw: bytes) -> Outcome:
     if version != __version__:
         return Outcome(OK, f"{outcome.message}; the file's layout was not compared (written by "
                            f"procurelint {version}, this is {__version__})")
-    from procurelint.audit.json_ import render
+    from procurelint.audit.report_json import render
 
     if render(doc).encode("utf-8") != raw:
         return _tampered("the data and evidence are intact, but the file is not as procurelint "

@@ -16,7 +16,7 @@ from procurelint.engine.costs import cents
 from procurelint.findings import SEVERITIES
 
 Json = dict[str, Any]
-API_VERSION = "procurelint/v1"
+from procurelint.documents.envelope import API_VERSION
 KIND = "AuditReport"
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from procurelint.registry import lookup
 
 if TYPE_CHECKING:  # the command registers SOURCES at start-up; the models load only on use
-    from procurelint.catalog_import.records import Imported
+    from procurelint.catalog_import.entries import Imported
 
 Reader = Callable[[Path, str], "Imported"]
 

@@ -1,7 +1,7 @@
 """Comparing two catalogs: offers added and removed, prices changed, and what that costs.
 
 The cost of a change is the engine's own projection: the manifests are checked once under the
-old catalog and once under the new one (`run_check`), with the catalog file in question put
+old catalog and once under the new one (the check pipeline), with the catalog file in question put
 in the place it holds in the policy (or on top), and each step's projected monthly spend is
 compared. Figures therefore match what `check` and the cost rules see.
 """
@@ -13,19 +13,22 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from procurelint.catalog import (
+from procurelint.policy.merged_catalog import (
     CatalogIndex,
     CatalogSource,
     builtin_catalog_path,
     load_catalog_file,
 )
-from procurelint.catalog_import.records import money, same_file
-from procurelint.config import Config
+from procurelint.catalog_import.entries import money, same_file
+from procurelint.policy.config import Config
+
+if TYPE_CHECKING:
+    from procurelint.engine.evaluate import Evaluation
 from procurelint.engine.costs import cents
 from procurelint.errors import ConfigError, Location
-from procurelint.model.catalog import Catalog, Price
+from procurelint.documents.models.catalog_model import Catalog, Price
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,33 +100,44 @@ def offer_changes(old: Catalog, new: Catalog) -> list[OfferChange]:
 def spend_effect(config: Config, paths: list[Path], today: dt.date, old: Side,
                  new: Side) -> SpendEffect:
     """Check the manifests under each catalog and compare the projected monthly spend."""
-    from procurelint.lint import Options, run_check
+    from procurelint.run.pipeline import Options, check
 
-    evaluations = []
+    sides = []
     for side in (old, new):
         index = layered(config, side, (old.path, new.path))
-        _, evaluation = run_check(dataclasses.replace(config, catalog=index),
-                                  Options(paths=list(paths), today=today))
-        evaluations.append(evaluation)
-    before, after = evaluations
+        checked = check(dataclasses.replace(config, catalog=index),
+                        Options(paths=list(paths), today=today), view=_steps_of_slice)
+        names = [name for part in checked.views for name in part[0]]
+        steps = [step for part in checked.views for step in part[1]]
+        sides.append((checked.spend, names, steps))
+    (before, _, old_steps), (after, names, new_steps) = sides
     effect = SpendEffect()
-    names = [s.source.manifest.metadata.name for s in after.walk.steps if s.source.selected]
-    names += [s.manifest.metadata.name for s, _, _ in after.walk.workflows if s.selected]
     for name in dict.fromkeys(names):
-        effect.manifests.append((name, before.spend.manifests.get(name, 0.0),
-                                 after.spend.manifests.get(name, 0.0)))
-    for a, b in zip(before.walk.steps, after.walk.steps, strict=True):
-        if not b.source.selected or a.monthly_usd == b.monthly_usd:
+        effect.manifests.append((name, before.manifests.get(name, 0.0),
+                                 after.manifests.get(name, 0.0)))
+    for (_, *_, old_usd), (selected, path, manifest, endpoint, model, new_usd) in zip(
+            old_steps, new_steps, strict=True):
+        if not selected or old_usd == new_usd:
             continue
-        effect.steps.append(StepEffect(b.path, b.source.manifest.metadata.name, b.step.endpoint,
-                                       b.step.model, a.monthly_usd, b.monthly_usd))
+        effect.steps.append(StepEffect(path, manifest, endpoint, model, old_usd, new_usd))
     return effect
+
+
+def _steps_of_slice(evaluation: Evaluation, _request: object) -> tuple[list[str], list[Any]]:
+    """The selected manifests' names (steps' first, then workflows') and every step as
+    (selected, path, manifest, endpoint, model, monthly USD), of one slice of a run."""
+    walked = evaluation.walk
+    names = [s.source.manifest.metadata.name for s in walked.steps if s.source.selected]
+    names += [s.manifest.metadata.name for s, _, _ in walked.workflows if s.selected]
+    steps = [(s.source.selected, s.path, s.source.manifest.metadata.name, s.step.endpoint,
+              s.step.model, s.monthly_usd) for s in walked.steps]
+    return names, steps
 
 
 def layered(config: Config, side: Side, anchors: tuple[Path, Path]) -> CatalogIndex:
     """The policy's merged catalog with `side` in place of whichever anchor file it uses."""
     layers: list[tuple[Path, Catalog, CatalogSource]] = []
-    from procurelint.resources import cached
+    from procurelint.documents.cache import cached
 
     builtin, source = cached("catalog", lambda: load_catalog_file(
         builtin_catalog_path(), "<builtin>/catalog.yaml"))

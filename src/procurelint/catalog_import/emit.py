@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from procurelint.catalog_import.records import Commented, money
-from procurelint.model.catalog import Endpoint, Model, Offer, Price, Provider
-from procurelint.yamlio import resolve_plain
+from procurelint.catalog_import.entries import Commented, money
+from procurelint.documents.models.catalog_model import Endpoint, Model, Offer, Price, Provider
+from procurelint.documents.yamlio import resolve_plain
 
 COMMENT_COLUMN = 36
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")

@@ -25,7 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from procurelint.catalog_import.records import (
+from procurelint.catalog_import.entries import (
     price_skip_reason,
     Imported,
     estimate_capability,
@@ -36,7 +36,7 @@ from procurelint.catalog_import.records import (
     valid_id,
 )
 from procurelint.errors import ConfigError, Location
-from procurelint.model.catalog import Model, Offer, Provider
+from procurelint.documents.models.catalog_model import Model, Offer, Provider
 
 SOURCE = "LiteLLM model_prices_and_context_window.json"
 CHAT_MODES = frozenset({"chat", "responses"})

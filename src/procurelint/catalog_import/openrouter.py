@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from procurelint.catalog_import.records import (
+from procurelint.catalog_import.entries import (
     data_rows,
     price_skip_reason,
     Imported,
@@ -25,7 +25,7 @@ from procurelint.catalog_import.records import (
     unknown_endpoint,
     valid_id,
 )
-from procurelint.model.catalog import Model, Offer, Provider
+from procurelint.documents.models.catalog_model import Model, Offer, Provider
 
 ENDPOINT = "openrouter"
 PROVIDER = "openrouter"

@@ -17,13 +17,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from procurelint.catalog_import.records import (
+from procurelint.catalog_import.entries import (
     data_rows,
     Imported,
     unknown_endpoint,
     valid_id,
 )
-from procurelint.model.catalog import Provider
+from procurelint.documents.models.catalog_model import Provider
 
 SOURCE = "openrouter.ai/api/v1/providers"
 

@@ -23,20 +23,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from procurelint.catalog import (
+from procurelint.policy.merged_catalog import (
     CatalogIndex,
     CatalogSource,
     builtin_catalog_path,
     load_catalog_file,
 )
 from procurelint.catalog_import import emit
-from procurelint.catalog_import.records import Commented, Imported, same_file
-from procurelint.documents import validate
+from procurelint.catalog_import.entries import Commented, Imported, same_file
+from procurelint.documents.kinds import validate
 from procurelint.errors import ConfigError, Location, YamlError
-from procurelint.loading import load_one
-from procurelint.model.catalog import Catalog, Endpoint, Offer, Price
-from procurelint.records import to_model
-from procurelint.yamlio import DEFAULT_LIMITS, parse
+from procurelint.documents.loading import load_one
+from procurelint.documents.models.catalog_model import Catalog, Endpoint, Offer, Price
+from procurelint.documents.records import to_model
+from procurelint.documents.yamlio import DEFAULT_LIMITS, parse
 
 SECTIONS = ("models", "providers", "endpoints")
 
@@ -81,7 +81,7 @@ class _Plan:
 
 def base_catalog(policy_catalogs: list[Path], output: Path) -> Base:
     """The built-in catalog and the policy's catalogs, leaving out `output` itself."""
-    from procurelint.resources import cached
+    from procurelint.documents.cache import cached
 
     base = Base(CatalogIndex())
     layers: list[tuple[Catalog, CatalogSource]] = []

@@ -12,12 +12,12 @@ from typing import Any
 
 from procurelint.wording import fact_text
 from procurelint import facts
-from procurelint.catalog import CatalogIndex
-from procurelint.catalog_import.records import money
+from procurelint.policy.merged_catalog import CatalogIndex
+from procurelint.catalog_import.entries import money
 from procurelint.catalog_import.update import Changes
 from procurelint.errors import ConfigError
-from procurelint.model.catalog import Endpoint, Model, Price, Provider
-from procurelint.records import to_model
+from procurelint.documents.models.catalog_model import Endpoint, Model, Price, Provider
+from procurelint.documents.records import to_model
 
 LIST_LIMIT = 40  # detail lines of an import report before "... and N more"
 

@@ -23,11 +23,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from procurelint import baseline
-    from procurelint.config import load_config
-    from procurelint.lint import Options, run_check
+    from procurelint.run import baselines as baseline
+    from procurelint.policy.config import load_config
+    from procurelint.run.pipeline import Options, check
 
     config = load_config(args.config, search_start(args.paths))
-    result, _ = run_check(config, Options(paths=list(args.paths), today=today(args.date)))
+    result = check(config, Options(paths=list(args.paths), today=today(args.date))).result
     write(baseline.render(result.findings), args.output)
     return EXIT_CLEAN

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> str:
     from procurelint.catalog_import import view
-    from procurelint.config import load_config
+    from procurelint.policy.config import load_config
     from procurelint.errors import ConfigError
 
     if args.jurisdiction is not None and not re.fullmatch(r"[A-Z]{2}", args.jurisdiction):
@@ -96,7 +96,7 @@ def _list(args: argparse.Namespace) -> str:
 
 def _show(args: argparse.Namespace) -> str:
     from procurelint.catalog_import import view
-    from procurelint.config import load_config
+    from procurelint.policy.config import load_config
 
     doc = view.show_doc(load_config(args.config, Path.cwd()).catalog, args.entry_id)
     return view.render_json(doc) if args.format == "json" else view.render_show(doc)
@@ -117,9 +117,9 @@ def _import(args: argparse.Namespace) -> str:
 
 def _policy_catalogs(config_file: Path | None) -> list[Path]:
     """The catalog files the policy lists, without loading them (one may be the output)."""
-    from procurelint.config import find_config
+    from procurelint.policy.config import find_config
     from procurelint.errors import ConfigError, Location
-    from procurelint.loading import load_one
+    from procurelint.documents.loading import load_one
 
     if config_file is not None and not config_file.is_file():
         raise ConfigError("config file not found", Location(str(config_file)))
@@ -132,7 +132,7 @@ def _policy_catalogs(config_file: Path | None) -> list[Path]:
 
 def _diff(args: argparse.Namespace) -> str:
     from procurelint.catalog_import import diff
-    from procurelint.config import load_config
+    from procurelint.policy.config import load_config
 
     old, new = diff.load_side(args.old), diff.load_side(args.new)
     changes = diff.offer_changes(old.catalog, new.catalog)

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from procurelint.commands.common import (
-    EXIT_CLEAN, EXIT_FINDINGS, FAIL_ON, add_config, add_date, ids, search_start, today, write,
+    EXIT_CLEAN, EXIT_FINDINGS, FAIL_ON, add_config, add_date, add_jobs, ids, search_start, today,
+    write,
 )
 
 
 def register(commands: Any) -> None:
-    from procurelint.report import FORMATS
+    from procurelint.output import FORMATS
 
     parser = commands.add_parser("check", help="lint manifests; exit 1 when findings reach failOn",
                                  description="Lint manifests against the policy.")
@@ -40,50 +41,30 @@ def register(commands: Any) -> None:
                         help="pull-request mode: report only findings new relative to git revision BASE")
     parser.add_argument("--policy-from", metavar="BASE",
                         help="judge with the policy, waivers, catalogs and packs of git revision BASE")
-    parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
-                        help="processes to split a large run across (default 0: the usable "
-                             "cores; 1: this process only); the result is the same")
+    add_jobs(parser)
     parser.set_defaults(handler=run)
 
 
-def _jobs(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}")
-    return int(value)
-
-
 def run(args: argparse.Namespace) -> int:
-    from procurelint.config import load_config
-    from procurelint.lint import Options, check
+    from procurelint.policy.config import load_config
+    from procurelint.run.pipeline import Options, check
     from procurelint.progress import Progress
-    from procurelint.report import renderer
+    from procurelint.output import renderer
 
     outputs = [(renderer(name), file) for name, file in parse_formats(args.format, args.output)]
     config = load_config(args.config, search_start(args.paths))
     progress = Progress()
-    options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
-                      fail_on=args.fail_on, today=today(args.date), progress=progress,
-                      jobs=args.jobs)
     with _scratch(args) as scratch:
+        options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
+                          fail_on=args.fail_on, today=today(args.date), progress=progress,
+                          jobs=args.jobs, baseline=args.baseline, diff=args.diff,
+                          scratch=Path(scratch) if scratch else None)
         if args.policy_from:
-            from procurelint import prmode
+            from procurelint.run.pull_request import policy_from
 
-            config = prmode.policy_from(config, args.config, args.policy_from, Path(str(scratch)) / "policy")
-        result = check(config, options)
-        result.policy_changes = list(config.policy_changes)
-        if args.diff:
-            from procurelint import baseline, prmode
-
-            base = prmode.base_findings(config, options, args.diff, Path(str(scratch)) / "base")
-            base_findings = base.findings if base is not None else []
-            result.findings, _ = baseline.subtract(result.findings, baseline.counts(base_findings))
-            result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
+            config = policy_from(config, args.config, args.policy_from, Path(str(scratch)) / "policy")
+        result = check(config, options).result
     progress.close()
-    if args.baseline:
-        from procurelint import baseline
-
-        result.findings, result.stale_baseline = baseline.subtract(
-            result.findings, baseline.load(args.baseline))
     for render, file in outputs:
         write(render(result), file)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN

@@ -63,3 +63,15 @@ def add_config(parser: argparse.ArgumentParser) -> None:
 def add_date(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", metavar="YYYY-MM-DD",
                         help="judge as of this date (default: SOURCE_DATE_EPOCH, else today)")
+
+
+def add_jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                        help="processes to split a large run across (default 0: the usable "
+                             "cores; 1: this process only); the result is the same")
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}")
+    return int(value)

@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from procurelint.commands.common import EXIT_CLEAN, add_config, add_date, search_start, today, write
+from procurelint.commands.common import (
+    EXIT_CLEAN, add_config, add_date, add_jobs, search_start, today, write,
+)
 
 GROUPS = ("team", "tier", "jurisdiction", "model", "endpoint")
 
@@ -23,17 +25,20 @@ def register(commands: Any) -> None:
     parser.add_argument("--by", choices=GROUPS, default="team", help="group totals by (default team)")
     parser.add_argument("--format", "-f", choices=("text", "json", "md"), default="text")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE")
+    add_jobs(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from procurelint import costing
-    from procurelint.config import load_config
-    from procurelint.lint import Options, run_check
+    from procurelint.output import cost_view
+    from procurelint.policy.config import load_config
+    from procurelint.run.pipeline import Options, check
 
     config = load_config(args.config, search_start(args.paths))
-    _, evaluation = run_check(config, Options(paths=list(args.paths), today=today(args.date)))
-    doc = costing.summary(costing.step_costs(evaluation), evaluation, args.by)
-    render = {"text": costing.render_text, "json": costing.render_json, "md": costing.render_md}
+    checked = check(config, Options(paths=list(args.paths), today=today(args.date), jobs=args.jobs),
+                    view=cost_view.rows_of_slice)
+    rows = [row for rows in checked.views for row in rows]
+    doc = cost_view.summary(rows, checked.spend, config, args.by)
+    render = {"text": cost_view.render_text, "json": cost_view.render_json, "md": cost_view.render_md}
     write(render[args.format](doc), args.output)
     return EXIT_CLEAN

@@ -17,7 +17,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from procurelint.ruledocs import explain_rule
+    from procurelint.output.rule_docs import explain_rule
 
     sys.stdout.write(explain_rule(args.rule_id, args.config))
     return EXIT_CLEAN

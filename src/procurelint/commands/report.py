@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from procurelint.commands.common import EXIT_CLEAN, add_config, add_date, search_start, today, write
+from procurelint.commands.common import (
+    EXIT_CLEAN, add_config, add_date, add_jobs, search_start, today, write,
+)
 
 FORMATS = ("html", "md", "json", "cyclonedx")
 
@@ -34,6 +36,7 @@ def register(commands: Any) -> None:
                         help="build one report from JSON reports of several repositories")
     parser.add_argument("--verify", type=Path, metavar="FILE",
                         help="check that a report is unchanged: exit 0 ok, 1 tampered, 2 unreadable")
+    add_jobs(parser)
     parser.set_defaults(handler=run)
 
 
@@ -63,18 +66,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace, generated_at: str) -> dict[str, Any]:
     from procurelint.audit.evidence import repository_evidence
-    from procurelint.audit.model import build_repository
+    from procurelint.audit.repository import build_repository, manifests_of_slice, reported
     from procurelint.audit.views import assemble
-    from procurelint.config import load_config
-    from procurelint.lint import Options, run_check
+    from procurelint.policy.config import load_config
+    from procurelint.run.pipeline import Options, check
 
     config = load_config(args.config, search_start(args.paths))
     day = today(args.date)
     paths = list(args.paths)
     name = args.repository or config.root.name or "repository"
     evidence = repository_evidence(config, name, paths, day, generated_at)
-    result, evaluation = run_check(config, Options(paths=paths, today=day))
-    repository = build_repository(config, result, evaluation, name, day)
+    checked = check(config, Options(paths=paths, today=day, jobs=args.jobs),
+                    view=manifests_of_slice, request=reported)
+    manifests = [manifest for part in checked.views for manifest in part]
+    repository = build_repository(config, checked.result, manifests, name, day)
     return assemble([repository], [evidence], generated_at, [])
 
 

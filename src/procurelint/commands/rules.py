@@ -18,7 +18,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from procurelint.ruledocs import list_rules
+    from procurelint.output.rule_docs import list_rules
 
     sys.stdout.write(list_rules(args.pack, args.format, args.config))
     return EXIT_CLEAN

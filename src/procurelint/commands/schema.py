@@ -17,7 +17,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from procurelint.schemas import schema_text
+    from procurelint.documents.schemas import schema_text
 
     sys.stdout.write(schema_text(args.kind))
     return EXIT_CLEAN

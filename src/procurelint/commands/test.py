@@ -20,7 +20,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from procurelint.casetest import find_cases, run_case
+    from procurelint.run.rule_cases import find_cases, run_case
 
     day = today(args.date)
     cases = [case for folder in args.folders for case in find_cases(folder)]

@@ -1,1 +1,5 @@
-"""The engine: documents in, findings out. Pure: no file or terminal I/O."""
+"""The engine: documents in, findings out; the only place a rule is judged. Pure: no file or
+terminal I/O.
+
+May import: `policy`, `documents` and the vocabulary modules.
+"""

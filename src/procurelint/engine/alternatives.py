@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from procurelint.config import Config
-from procurelint.engine.cel import ContextPool
+from procurelint.policy.config import Config
+from procurelint.expressions import ContextPool
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
+from procurelint.engine import judgement
 from procurelint.engine.projection import Projector, freeze
 from procurelint.engine.units import StepInfo, Unit
 from procurelint.facts import CAPABILITY_RANK
-from procurelint.packs import CompiledRule
+from procurelint.policy.packs import CompiledRule
 
 SAVING_THRESHOLD = 30.0
 # After this many searches for one set of facts, finding every compliant offer once (and
@@ -154,11 +155,15 @@ class AlternativeFinder:
         for rule in self.rules:
             if "alternative" in rule.when.variables:
                 continue
-            if rule.outcome(lambda program: program.run(context)) is not False:
+            if judgement.outcome(rule, lambda program: program.run(context)) is not False:
                 return False  # violated, or not evaluable, which is reported as a violation
         return True
 
-    def _front(self, info: StepInfo, rank: int) -> list[tuple[float, float, float, str, str]]:
+    def rank(self, model_id: str) -> int:
+        """The capability rank of a model: alternatives are of this rank or above."""
+        return self._ranks[model_id]
+
+    def front(self, info: StepInfo, rank: int) -> list[tuple[float, float, float, str, str]]:
         """The compliant offers of this rank or above that no other compliant offer beats on
         every price: the cheapest compliant offer for any token mix is one of them.
 
@@ -215,7 +220,7 @@ class AlternativeFinder:
             self._searches[key] = searched + 1
             if searched < FRONT_AFTER:
                 return self._cheapest_first(info, unit, rank, current)
-            front = self._front(info, rank)
+            front = self.front(info, rank)
         tokens = info.tokens
         ti, tc, to = tokens.input, tokens.cached_input, tokens.output
         own_endpoint, own_model = unit.endpoint_id, unit.model_id
@@ -244,3 +249,25 @@ def _bulk(records: int | None, threshold: int | None) -> dict[str, Any]:
     exceeded = threshold is not None and (records is None or records > threshold)
     return {"records": records, "threshold": threshold, "exceeded": exceeded,
             "undeclared": records is None}
+
+
+def cheapest_compliant(finder: AlternativeFinder, info: StepInfo, unit: Unit) -> dict[str, Any]:
+    """The cheapest compliant offer of equal or higher capability for a step, whatever it costs
+    (the audit report shows it for a step with findings; COST006 only looks for cheaper ones):
+    {found: true, current, model, endpoint, monthlyUsd, currentUsd, deltaUsd}, or
+    {found: false, reason: no-tokens | none-compliant}."""
+    front = finder.front(info, finder.rank(unit.model_id))
+    t = info.tokens
+    if t.total == 0:  # every offer would cost nothing: "cheapest" means nothing
+        return {"found": False, "reason": "no-tokens"}
+    if not front:
+        return {"found": False, "reason": "none-compliant"}
+    cost, endpoint_id, model_id = min(
+        ((t.input * pi + t.cached_input * pc + t.output * po) / 1_000_000, e, m)
+        for pi, pc, po, e, m in front
+    )
+    return {
+        "found": True, "current": (endpoint_id, model_id) == (unit.endpoint_id, unit.model_id),
+        "model": model_id, "endpoint": endpoint_id, "monthlyUsd": cost,
+        "currentUsd": unit.monthly_usd, "deltaUsd": cost - unit.monthly_usd,
+    }

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from procurelint import facts
-from procurelint.config import Config
+from procurelint.policy.config import Config
 from procurelint.engine.units import StepInfo, Unit
 
-if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
-    from procurelint.model.catalog import Endpoint, Model, Provider
-    from procurelint.model.policy import Tier
+if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
+    from procurelint.documents.models.catalog_model import Endpoint, Model, Provider
+    from procurelint.documents.models.policy_model import Tier
 
 
 def _age(day: dt.date, today: dt.date) -> int:

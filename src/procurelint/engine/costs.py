@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
-    from procurelint.model.catalog import Price
-    from procurelint.model.manifest import Tokens
+if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
+    from procurelint.documents.models.catalog_model import Price
+    from procurelint.documents.models.manifest_model import Tokens
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,120 +1,39 @@
-"""Evaluating the compiled rules over every unit, workflow, manifest, team and the org."""
+"""Evaluating the compiled rules over every unit, workflow, manifest, team and the org.
+
+The evaluator offers the phases of a run (walk, contributions, settle, judge_local,
+duplicates, judge_global); the pipeline calls them in order, in one process or in several.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from procurelint.config import Config
+from procurelint.policy.config import Config
+from procurelint.policy.core_rules import message
 from procurelint.engine.alternatives import AlternativeFinder
-from procurelint.engine.cel import CelEvalError, ContextPool, Program, new_context
+from procurelint.expressions import CelEvalError, ContextPool, Program, new_context
 from procurelint.engine.context import ContextFactory
+from procurelint.engine import judgement
 from procurelint.engine.projection import Projector
+from procurelint.engine.messages import render
+from procurelint.engine.totals import Contributions, ManifestRef, Spend
 from procurelint.engine.units import ManifestInput, Unit, Walk, walk
-from procurelint.yamlio import Path
 from procurelint.errors import Location
 from procurelint.findings import Finding
-from procurelint.packs import STEP_VARIABLES, CompiledRule
-from procurelint.wording import fact_text
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
-
+from procurelint.policy.packs import STEP_VARIABLES, CompiledRule
 
 _ABSENT = object()  # a variable the small context lacks: CEL reports it when the rule runs
-
-Template = tuple[tuple[str, tuple[str, ...] | None], ...]
-_TEMPLATES: dict[str, Template] = {}
-
-
-def _parse(template: str) -> Template:
-    """A message template as literal text and placeholder paths, parsed once per rule."""
-    parts: list[tuple[str, tuple[str, ...] | None]] = []
-    last = 0
-    for match in _PLACEHOLDER.finditer(template):
-        parts.append((template[last:match.start()], None))
-        parts.append((match.group(0), tuple(match.group(1).split("."))))
-        last = match.end()
-    parts.append((template[last:], None))
-    return tuple(parts)
-
-
-def _show(node: Any) -> str:
-    # Numbers with a fraction in messages are money or percentages: two decimals.
-    return f"{node:,.2f}" if isinstance(node, float) else fact_text(node)
-
-
-def render(template: str, context: dict[str, Any]) -> str:
-    """Fill `{dotted.path}` placeholders from the context; nothing is executed."""
-    parts = _TEMPLATES.get(template)
-    if parts is None:
-        parts = _TEMPLATES[template] = _parse(template)
-    out = []
-    for text, path in parts:
-        if path is None:
-            out.append(text)
-            continue
-        node: Any = context
-        for part in path:
-            if node is None:
-                break
-            if not isinstance(node, dict) or part not in node:
-                node = text  # an unknown placeholder stays as written
-                break
-            node = node[part]
-        out.append(text if node is text else _show(node))
-    return "".join(out)
-
-
-@dataclass(slots=True)
-class Spend:
-    """Projected monthly spend by step, workflow, manifest, team and organisation."""
-
-    manifests: dict[str, float] = field(default_factory=dict)
-    workflows: dict[tuple[str, str], float] = field(default_factory=dict)
-    teams: dict[str, float] = field(default_factory=dict)
-    org: float = 0.0
-
-
-@dataclass(slots=True)
-class ManifestRef:
-    """What the checks across manifests (names, teams, the organisation) need of one manifest:
-    small, so that it can cross from a worker process to the parent."""
-
-    file: str
-    base: Path
-    name: str
-    team: str
-    selected: bool
-    workflows: int
-    steps: int
-    name_at: Location
-    team_at: Location
-
-    @classmethod
-    def of(cls, source: ManifestInput) -> ManifestRef:
-        meta = source.manifest.metadata
-        workflows = source.manifest.spec.workflows
-        return cls(source.doc.file, source.base, meta.name, meta.team, source.selected,
-                   len(workflows), sum(len(w.steps) for w in workflows),
-                   source.location("metadata", "name"), source.location("metadata", "team"))
-
-
-@dataclass(slots=True)
-class Contributions:
-    """What some manifests add to the totals every step is judged against: spend by step (in
-    order), and the records per year of each workflow with personal data reaching a provider."""
-
-    refs: list[ManifestRef]
-    steps: list[tuple[str, str, float]]
-    bulk: dict[str, list[int | None]]
 
 
 @dataclass(slots=True)
 class Evaluation:
+    """What one slice of a run was judged on, for the commands that show more than findings
+    (`cost`, `report`): its walk, the settled spend, its context factory and alternatives."""
+
     findings: list[Finding]
     walk: Walk
     spend: Spend
@@ -180,16 +99,7 @@ class Evaluator:
                location: Location) -> None:
         self._report(rule, self._outcome(rule, context), data, path, lambda: location)
 
-    # -- the run ------------------------------------------------------------------------
-    def run(self, manifests: list[ManifestInput]) -> Evaluation:
-        """The whole run in this process."""
-        walked, refs = self.walk(manifests)
-        self.duplicates(refs)
-        spend = self.settle([self.contributions(walked, refs)])
-        alternatives = self.judge_local(walked, manifests, spend)
-        self.judge_global(refs, spend)
-        return Evaluation(self.findings, walked, spend, self.factory, alternatives, refs)
-
+    # -- the phases, in the order the pipeline (procurelint.run.pipeline) calls them -------
     def walk(self, manifests: list[ManifestInput]) -> tuple[Walk, list[ManifestRef]]:
         """Steps and units of these manifests, with the structural findings within each."""
         return walk(self.config, manifests, self.add), [ManifestRef.of(m) for m in manifests]
@@ -237,7 +147,7 @@ class Evaluator:
         for ref in refs:
             if ref.name in first:
                 self.add("MAN007", ref.name, ref.name_at,
-                         f"manifest name {ref.name!r} is already used at {first[ref.name].name_at}")
+                         message("MAN007", name=ref.name, first=first[ref.name].name_at))
             else:
                 first[ref.name] = ref
 
@@ -282,7 +192,7 @@ class Evaluator:
 
     def _outcome(self, rule: CompiledRule, context: Any) -> bool | str:
         """True (violated), False, or the text of an evaluation error."""
-        return rule.outcome(lambda program: program.run(context))
+        return judgement.outcome(rule, lambda program: program.run(context))
 
     def _remembered_outcome(self, rule: CompiledRule, small: dict[str, Any]) -> bool | str:
         """`_outcome` on the small context, each expression run once per set of the values it
@@ -306,7 +216,7 @@ class Evaluator:
                 raise known[1]
             return known[1]
 
-        return rule.outcome(run)
+        return judgement.outcome(rule, run)
 
     def _reads(self, program: Any) -> tuple[str, ...]:
         names = self._program_names.get(id(program))
@@ -473,10 +383,6 @@ class Evaluator:
             age = (self.today - source.as_of).days
             if age > limit:
                 self.add("CAT001", "", Location(source.file, source.as_of_line, 1),
-                         f"catalog {source.name} is {age} days old (asOf {source.as_of.isoformat()}), "
-                         f"older than maxCatalogAgeDays {limit}; re-import prices and re-check facts")
+                         message("CAT001", name=source.name, age=age, as_of=source.as_of.isoformat(),
+                                 limit=limit))
 
-
-def evaluate(config: Config, manifests: list[ManifestInput], today: dt.date) -> Evaluation:
-    """Run every enabled rule; findings are unsorted."""
-    return Evaluator(config, today).run(manifests)

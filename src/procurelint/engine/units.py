@@ -10,13 +10,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from procurelint.config import Config
+from procurelint.policy.config import Config
+from procurelint.policy.core_rules import message
 from procurelint.engine.costs import MonthlyTokens, monthly_cost, monthly_tokens
 from procurelint.errors import Location
-from procurelint.yamlio import Document, Path
+from procurelint.documents.yamlio import Document, Path
 
-if TYPE_CHECKING:  # at run time these are records (procurelint.records) that read alike
-    from procurelint.model.manifest import AgentManifest, Step, Workflow
+if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
+    from procurelint.documents.models.manifest_model import AgentManifest, Step, Workflow
 
 Report = Callable[[str, str, Location, str], None]
 """report(rule_id, path, location, message): records a structural finding."""
@@ -97,13 +98,13 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
         for ri, regime in enumerate(manifest.spec.regimes):
             if regime not in config.regimes:
                 report("MAN002", name, source.location("spec", "regimes", ri),
-                       f"unknown regime {regime!r}; known regimes: {', '.join(sorted(config.regimes))}")
+                       message("MAN002.regime", regime=regime, known=", ".join(sorted(config.regimes))))
         seen_workflows: set[str] = set()
         for wi, workflow in enumerate(manifest.spec.workflows):
             wpath = f"{name}/{workflow.name}"
             if workflow.name in seen_workflows:
                 report("MAN007", wpath, source.location("spec", "workflows", wi, "name"),
-                       f"workflow name {workflow.name!r} is used twice in manifest {name}")
+                       message("MAN007.workflow", name=workflow.name, manifest=name))
             seen_workflows.add(workflow.name)
             out.workflows.append((source, workflow, wi))
             for ci, cls in enumerate(workflow.data_classes):
@@ -116,7 +117,7 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
                 node = _step_node(wi, si)
                 if step.name in seen_steps:
                     report("MAN007", spath, source.location(*node, "name"),
-                           f"step name {step.name!r} is used twice in workflow {wpath}")
+                           message("MAN007.step", name=step.name, workflow=wpath))
                 seen_steps.add(step.name)
                 info = _resolve_step(config, source, workflow, step, wi, si, spath, least, report)
                 out.steps.append(info)
@@ -129,7 +130,7 @@ def _unknown_class(cls: str, classes: Mapping[str, object]) -> str:
 
     hint = difflib.get_close_matches(cls, list(classes), n=1)
     tip = f"; did you mean {hint[0]!r}?" if hint else ""
-    return f"data class {cls!r} is not defined (built-in or in the policy){tip}"
+    return message("MAN006", data_class=cls, tip=tip)
 
 
 def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, step: Step,
@@ -182,7 +183,7 @@ def _units(config: Config, info: StepInfo, report: Report, out: list[Unit]) -> N
             aggregator = primary_endpoint.id
     if step.routing is not None and primary_endpoint is not None and aggregator is None:
         report("MAN009", info.path, info.location("routing", key=True),
-               f"step {info.path} declares routing, but {step.endpoint} is not an aggregator")
+               message("MAN009", path=info.path, endpoint=step.endpoint))
     candidates: list[tuple[str, str, str, str | None, Path, Path]] = [
         (step.model, step.endpoint, "primary", None, ("endpoint",), ("model",))
     ]
@@ -198,16 +199,16 @@ def _units(config: Config, info: StepInfo, report: Report, out: list[Unit]) -> N
         endpoint_ok = endpoint_id in catalog.endpoints
         if not model_ok and (via != "routing"):
             report("MAN003", info.path, info.location(*model_node),
-                   f"step {info.path} names model {model_id!r}, which is not in the catalog")
+                   message("MAN003", path=info.path, model=model_id))
         if not endpoint_ok:
             report("MAN004", info.path, info.location(*endpoint_node),
-                   f"step {info.path} names endpoint {endpoint_id!r}, which is not in the catalog")
+                   message("MAN004", path=info.path, endpoint=endpoint_id))
         if not (model_ok and endpoint_ok):
             continue
         price = catalog.offer(endpoint_id, model_id)
         if price is None:
             report("MAN005", info.path, info.location(*endpoint_node),
-                   f"endpoint {endpoint_id} does not offer model {model_id} (step {info.path})")
+                   message("MAN005", endpoint=endpoint_id, model=model_id, path=info.path))
         unit = Unit(info, model_id, endpoint_id, via, agg if via == "routing" else
                     (aggregator if via == "primary" else None),
                     info.node + endpoint_node, info.node + model_node)

@@ -1,0 +1,56 @@
+"""Loading configuration documents (policy, catalogs, packs, waivers): errors here exit 2."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from procurelint.documents.kinds import is_ours, validate
+from procurelint.errors import ConfigError, Location, YamlError
+from procurelint.documents.records import from_model
+from procurelint.documents.cache import cached
+from procurelint.documents.yamlio import Document, load_file
+
+
+def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Document]:
+    """Load a file that must hold exactly one document of `kind` (the model's name).
+
+    The document comes back as records (`procurelint.documents.records`) that read like the model. One
+    that validated once is taken from the cache, keyed by its content: validating it again,
+    and importing pydantic to do so, on every commit would cost more than checking a small
+    repository; the kind is named, so that the models stay unimported on that path.
+    """
+    name = display or str(path)
+    if not path.is_file():
+        raise ConfigError(f"{kind} file not found", Location(name))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read file: {exc.strerror}", Location(name)) from None
+    key = f"doc-{kind}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
+    return cached(key, lambda: _load_one(path, kind, name))
+
+
+def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:
+    try:
+        docs = load_file(str(path), name)
+    except YamlError as exc:
+        raise ConfigError(exc.message, exc.location) from None
+    ours = [d for d in docs if is_ours(d.data)]
+    if len(ours) != 1:
+        raise ConfigError(
+            f"expected one {kind} document, found {len(ours)}", Location(name, 1, 1)
+        )
+    doc = ours[0]
+    model, problems = validate(doc, doc.data)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise ConfigError(first.message + more, first.location)
+    if type(model).__name__ != kind:
+        raise ConfigError(
+            f"expected a {kind} document, found kind {doc.data.get('kind')!r}",
+            doc.location(("kind",)),
+        )
+    return from_model(model), doc

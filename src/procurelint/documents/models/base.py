@@ -1,0 +1,33 @@
+"""Shared model configuration and value types."""
+
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from procurelint.facts import known_jurisdiction
+
+
+class Strict(BaseModel):
+    """Base of every document model: camelCase keys, unknown keys rejected, frozen."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        # Schemas are built on first use: a run that never reads a Policy never pays for one.
+        defer_build=True,
+    )
+
+
+Jurisdiction = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(known_jurisdiction)]
+"""An ISO 3166-1 alpha-2 code, or `EU` for every EU/EEA member state."""
+
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", max_length=100)]
+"""Lowercase kebab-case, as used for manifest, workflow and step names."""
+
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^\S+$")]
+
+ApiVersion = Literal["procurelint/v1"]  # documents.envelope.API_VERSION (a test holds them equal)

@@ -1,0 +1,289 @@
+"""Finding and resolving the policy: defaults, tiers, data classes, catalogs, packs, waivers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from procurelint import facts
+from procurelint.policy.merged_catalog import CatalogIndex, builtin_catalog_path, load_catalog_file
+from procurelint.errors import ConfigError, Location
+from procurelint.documents.loading import load_one
+from procurelint.policy.packs import (
+    BUILTIN_PACKS,
+    CompiledRule,
+    LoadedPack,
+    available_builtin_packs,
+    builtin_pack,
+    compile_rule,
+    load_pack,
+)
+from procurelint.documents.records import Record
+from procurelint.documents.cache import builtin_dir, cached
+from procurelint.policy.waivers_file import check_rules as check_waiver_rules
+from procurelint.documents.yamlio import Document
+from procurelint.documents.envelope import API_VERSION
+
+if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
+    from procurelint.documents.models.policy_model import DataClass, Policy, Tier
+    from procurelint.documents.models.rulepack_model import RulePack
+    from procurelint.documents.models.waivers_model import Waivers
+
+CONFIG_NAME = "procurelint.yaml"
+
+
+@dataclass(slots=True)
+class Config:
+    """Everything a run needs besides the manifests, resolved and cross-checked."""
+
+    policy: Policy
+    policy_file: str | None
+    root: Path
+    tiers: list[Tier]
+    tier_rank: dict[str, int]
+    data_classes: dict[str, DataClass]
+    regimes: frozenset[str]
+    adequate: frozenset[str]
+    catalog: CatalogIndex
+    packs: list[LoadedPack]
+    rules: list[CompiledRule]
+    disabled_packs: list[str]
+    waivers: Waivers | None = None
+    waivers_file: str | None = None
+    waivers_doc: Document | None = None
+    rule_index: dict[str, CompiledRule] = field(default_factory=dict)
+    policy_doc: Document | None = None
+    policy_changes: list[str] = field(default_factory=list)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `procurelint.yaml` in `start` or its parents."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _defaults() -> Policy:
+    def build() -> Policy:
+        policy: Policy = load_one(builtin_dir() / "defaults.yaml", "Policy", "<builtin>/defaults.yaml")[0]
+        return policy
+
+    return cached("defaults", build)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_config(config_file: Path | None, cwd: Path, *, search: bool = True) -> Config:
+    """Load the policy at `config_file`, or the nearest one, or the built-in defaults.
+
+    With `search` off, only `cwd/procurelint.yaml` is considered (test cases are self-contained).
+    """
+    if config_file is not None:
+        path: Path | None = config_file
+    elif search:
+        path = find_config(cwd)
+    else:
+        path = cwd / CONFIG_NAME if (cwd / CONFIG_NAME).is_file() else None
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError("config file not found", Location(str(config_file)))
+    defaults = _defaults()
+    if path is None:
+        policy, doc, root, shown = defaults, None, cwd.resolve(), None
+    else:
+        root = path.resolve().parent
+        shown = _display(path, root)
+        policy, doc = load_one(path, "Policy", shown)
+    return resolve(policy, doc, shown, root, defaults)
+
+
+def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
+            defaults: Policy | None = None) -> Config:
+    """Apply the override semantics of formats.md section 6 and cross-check references."""
+    defaults = defaults or _defaults()
+    spec = policy.spec
+
+    def where(*path: str | int) -> Location | None:
+        return doc.location(path) if doc is not None else None
+
+    tiers = list(spec.tiers if spec.tiers is not None else (defaults.spec.tiers or []))
+    tier_rank: dict[str, int] = {}
+    for i, tier in enumerate(tiers):
+        if tier.name in tier_rank:
+            raise ConfigError(f"tier {tier.name!r} is defined twice", where("spec", "tiers", i))
+        tier_rank[tier.name] = i
+
+    classes = dict(defaults.spec.data_classes)
+    classes.update(spec.data_classes)
+    for name, data_class in classes.items():
+        if data_class.tier not in tier_rank:
+            raise ConfigError(
+                f"data class {name!r} uses tier {data_class.tier!r}, which is not defined; "
+                f"tiers: {', '.join(tier_rank)}",
+                where("spec", "dataClasses", name, "tier") or where("spec", "tiers"),
+            )
+    for tier_name in spec.budgets.max_price_per_million:
+        if tier_name not in tier_rank:
+            raise ConfigError(
+                f"budgets.maxPricePerMillion names unknown tier {tier_name!r}; "
+                f"tiers: {', '.join(tier_rank)}",
+                where("spec", "budgets", "maxPricePerMillion", tier_name),
+            )
+    regimes = frozenset(r for c in classes.values() for r in c.regimes)
+
+    catalog = CatalogIndex()
+    builtin, source = cached(
+        "catalog", lambda: load_catalog_file(builtin_catalog_path(), "<builtin>/catalog.yaml")
+    )
+    catalog.add(builtin, source)
+    for i, rel in enumerate(spec.catalogs):
+        file = root / rel
+        if not file.is_file():
+            raise ConfigError(f"catalog file {rel!r} not found", where("spec", "catalogs", i))
+        extra, extra_source = load_catalog_file(file, _display(file, root))
+        catalog.add(extra, extra_source)
+    catalog.finish()
+
+    pack_names = list(spec.packs) if spec.packs is not None else available_builtin_packs()
+    if "core" not in pack_names:
+        pack_names.insert(0, "core")  # the documents themselves are always checked
+    packs: list[LoadedPack] = []
+    for i, name in enumerate(pack_names):
+        try:
+            packs.append(builtin_pack(name))
+        except ConfigError as exc:
+            raise ConfigError(exc.message, where("spec", "packs", i)) from None
+    for i, rel in enumerate(spec.rule_packs):
+        file = root / rel
+        if not file.is_file():
+            raise ConfigError(f"rule pack file {rel!r} not found", where("spec", "rulePacks", i))
+        packs.append(load_pack(file, _display(file, root)))
+    disabled = [n for n in BUILTIN_PACKS if n not in pack_names]
+
+    rules = _compile(policy, packs, doc, shown)
+
+    waivers = waivers_doc = None
+    waivers_file = None
+    if spec.waivers is not None:
+        file = root / spec.waivers
+        if not file.is_file():
+            raise ConfigError(f"waivers file {spec.waivers!r} not found", where("spec", "waivers"))
+        waivers_file = _display(file, root)
+        waivers, waivers_doc = load_one(file, "Waivers", waivers_file)
+        known = {r.id for p in packs for r in p.pack.spec.rules} | {r.id for r in spec.rules}
+        check_waiver_rules(waivers, known, waivers_doc, waivers_file)
+    for i, name in enumerate(spec.inline_suppressions):
+        if name not in {p.pack.metadata.name for p in packs} | set(BUILTIN_PACKS) | {"custom"}:
+            raise ConfigError(f"inlineSuppressions names unknown pack {name!r}",
+                              where("spec", "inlineSuppressions", i))
+
+    _check_facts(policy, catalog, classes, defaults, rules, where)
+
+    adequate = spec.adequate_jurisdictions
+    config = Config(
+        policy=policy, policy_file=shown, root=root, tiers=tiers, tier_rank=tier_rank,
+        data_classes=classes, regimes=regimes,
+        adequate=frozenset(facts.expand(list(adequate)) or [] if adequate is not None else facts.DEFAULT_ADEQUATE),
+        catalog=catalog, packs=packs, rules=rules, disabled_packs=disabled,
+        waivers=waivers, waivers_file=waivers_file, waivers_doc=waivers_doc,
+    )
+    config.rule_index = {r.id: r for r in rules}
+    config.policy_doc = doc
+    return config
+
+
+def _did_you_mean(value: str, choices: list[str]) -> str:
+    import difflib
+
+    hint = difflib.get_close_matches(value, choices, n=1)
+    return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
+def _check_facts(policy: Policy, catalog: CatalogIndex, classes: dict[str, DataClass],
+                 defaults: Policy, rules: list[CompiledRule],
+                 where: Callable[..., Location | None]) -> None:
+    """The policy facts rules read must name things that exist: a typo would silently
+    turn a signed BAA, an approved vendor or a validated model into a missing one, or a
+    regime into one no rule knows."""
+    spec = policy.spec
+    providers = sorted(catalog.providers)
+    for i, provider in enumerate(spec.agreements.baa):
+        if provider not in catalog.providers:
+            raise ConfigError(f"agreements.baa names unknown provider {provider!r}"
+                              f"{_did_you_mean(provider, providers)}", where("spec", "agreements", "baa", i))
+    for i, vendor in enumerate(spec.agreements.vendors):
+        if vendor.provider not in catalog.providers:
+            raise ConfigError(f"agreements.vendors names unknown provider {vendor.provider!r}"
+                              f"{_did_you_mean(vendor.provider, providers)}",
+                              where("spec", "agreements", "vendors", i, "provider"))
+    for i, entry in enumerate(spec.model_inventory):
+        if entry.model not in catalog.models:
+            raise ConfigError(f"modelInventory names unknown model {entry.model!r}"
+                              f"{_did_you_mean(entry.model, sorted(catalog.models))}",
+                              where("spec", "modelInventory", i, "model"))
+    known = {r for c in defaults.spec.data_classes.values() for r in c.regimes}
+    sources = " ".join(r.rule.when + " " + (r.rule.violation or "") for r in rules)
+    known |= set(re.findall(r"'([a-z][a-z0-9-]*)'", sources))
+    for name, data_class in spec.data_classes.items():
+        for i, regime in enumerate(data_class.regimes):
+            if regime not in known:
+                raise ConfigError(
+                    f"data class {name!r} names regime {regime!r}, which no enabled rule knows"
+                    f"{_did_you_mean(regime, sorted(known))}; built-in regimes: "
+                    f"{', '.join(sorted(r for c in defaults.spec.data_classes.values() for r in c.regimes))}",
+                    where("spec", "dataClasses", name, "regimes", i))
+
+
+def _compile(policy: Policy, packs: list[LoadedPack], doc: Document | None,
+             shown: str | None) -> list[CompiledRule]:
+    spec = policy.spec
+    seen: dict[str, str] = {}
+    compiled: list[CompiledRule] = []
+    custom = LoadedPack(
+        pack=custom_pack(policy), file=shown or "<policy>", sha256="", doc=doc, builtin=False
+    )
+    sources = [(p, p.pack.spec.rules, ("spec", "rules")) for p in packs]
+    sources.append((custom, spec.rules, ("spec", "rules")))
+    for pack, rules, _ in sources:
+        for i, rule in enumerate(rules):
+            if rule.id in seen:
+                raise ConfigError(
+                    f"rule id {rule.id} is defined twice ({seen[rule.id]} and {pack.file})",
+                    pack.doc.location(("spec", "rules", i, "id")) if pack.doc else None,
+                )
+            seen[rule.id] = pack.file
+            if rule.id in spec.disable:
+                continue
+            override = spec.overrides.get(rule.id)
+            severity = override.severity if override else rule.severity
+            compiled.append(compile_rule(rule, pack, i, severity))
+    known = set(seen)
+    for key in ("overrides", "disable"):
+        names = spec.overrides if key == "overrides" else spec.disable
+        for name in names:
+            if name not in known:
+                raise ConfigError(
+                    f"{key} names unknown rule {name!r}",
+                    doc.location(("spec", key)) if doc else None,
+                )
+    return compiled
+
+
+def custom_pack(policy: Policy) -> RulePack:
+    """The pack the policy's own rules belong to, as the records a validated RulePack would
+    be (every field, defaults included; a test holds it to pydantic's result)."""
+    metadata = Record("PackMetadata", {"name": "custom", "version": policy.metadata.version or "0",
+                                       "title": "Policy rules", "regime": None, "description": None})
+    pack = Record("RulePack", {"api_version": API_VERSION, "kind": "RulePack",
+                               "metadata": metadata, "spec": Record("RulePackSpec", {"rules": []})})
+    return pack  # type: ignore[return-value]  # a record that reads as the model

@@ -1,0 +1,233 @@
+"""How the evaluate phase runs: one slice of the files in this process, the others in forked
+processes, each answering the pipeline's calls in the same order.
+
+The pipeline (`run.pipeline`) owns the phases and calls every slice alike: `contributions()`
+(read, validate, walk: what the slice adds to the totals), `judge(spend, bulk)` (its steps,
+workflows and manifests against the settled totals) and, for `cost` and `report`,
+`view(request)` (what those commands show of the slice). A forked slice runs the same
+`LocalSlice` in its own process and sends back only those small answers: parsed manifests
+never cross a process boundary, since pickling them costs as much as parsing them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol
+
+from procurelint.documents.files import Candidate
+from procurelint.documents.yamlio import Limits
+from procurelint.engine.evaluate import Evaluation, Evaluator
+from procurelint.engine.totals import Contributions, Spend
+from procurelint.errors import ProcurelintError
+from procurelint.findings import Finding
+from procurelint.policy.config import Config
+from procurelint.run.reading import Loaded, Progress, load_manifests
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+MIN_FILES_PER_PROCESS = 400
+"""Below this, starting and feeding another process costs more than it saves."""
+
+Work = list[tuple[Candidate, bool]]
+"""Files of a slice, each with whether it was selected (False: read only for the totals)."""
+
+SliceView = Callable[[Evaluation, Any], Any]
+"""view(evaluation of a slice, request) -> what a command shows of that slice (picklable)."""
+
+
+def usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def process_count(requested: int | None, files: int) -> int:
+    """How many processes to split `files` across: `requested` (0 or None: the usable cores),
+    fewer when there is too little work, and one where processes cannot be forked. (Cheap: a
+    small check must not pay for importing multiprocessing.)"""
+    if not hasattr(os, "fork") or files < 2 * MIN_FILES_PER_PROCESS:
+        return 1
+    wanted = requested or usable_cores()
+    return max(1, min(wanted, files // MIN_FILES_PER_PROCESS))
+
+
+class Slice(Protocol):
+    def contributions(self) -> Contributions: ...
+    def judge(self, spend: Spend, bulk: dict[str, Any]) -> tuple[Loaded, list[Finding]]: ...
+    def view(self, request: Any) -> Any: ...
+
+
+class LocalSlice:
+    """A slice of the files, read and judged in this process."""
+
+    def __init__(self, config: Config, work: Work, limits: Limits, today: dt.date,
+                 view: SliceView | None = None, progress: Progress | None = None) -> None:
+        self.config = config
+        self.work = work
+        self.limits = limits
+        self.progress = progress
+        self.evaluator = Evaluator(config, today)
+        self._view = view
+        self._evaluation: Evaluation | None = None
+
+    def contributions(self) -> Contributions:
+        chosen = [c for c, selected in self.work if selected]
+        others = [c for c, selected in self.work if not selected]
+        self.loaded = load_manifests(self.config, chosen, self.limits, progress=self.progress)
+        self.manifests = list(self.loaded.manifests)
+        if others:
+            rest = load_manifests(self.config, others, self.limits, selected=False,
+                                  progress=self.progress)
+            self.manifests.extend(rest.manifests)
+        self.walked, self.refs = self.evaluator.walk(self.manifests)
+        return self.evaluator.contributions(self.walked, self.refs)
+
+    def judge(self, spend: Spend, bulk: dict[str, Any]) -> tuple[Loaded, list[Finding]]:
+        evaluator = self.evaluator
+        evaluator.factory.bulk.update(bulk)
+        alternatives = evaluator.judge_local(self.walked, self.manifests, spend)
+        self._evaluation = Evaluation(list(evaluator.findings), self.walked, spend,
+                                      evaluator.factory, alternatives, self.refs)
+        loaded = self.loaded
+        return (Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions),
+                list(evaluator.findings))
+
+    @property
+    def has_view(self) -> bool:
+        return self._view is not None
+
+    def view(self, request: Any) -> Any:
+        assert self._view is not None and self._evaluation is not None
+        return self._view(self._evaluation, request)
+
+
+class ForkedSlice:
+    """A slice judged by a forked process, which runs a `LocalSlice` and answers each call."""
+
+    def __init__(self, process: Any, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+
+    def _call(self, *message: Any) -> Any:
+        self.conn.send(message)
+        return _receive(self.conn)
+
+    def contributions(self) -> Contributions:
+        # The child starts on its own, without being asked.
+        contributions: Contributions = _receive(self.conn)
+        return contributions
+
+    def judge(self, spend: Spend, bulk: dict[str, Any]) -> tuple[Loaded, list[Finding]]:
+        return self._call("judge", spend, bulk)  # type: ignore[no-any-return]
+
+    def view(self, request: Any) -> Any:
+        return self._call("view", request)
+
+
+@contextmanager
+def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes: int,
+           view: SliceView | None = None,
+           progress: Progress | None = None) -> Iterator[list[Slice]]:
+    """`work` in `processes` contiguous slices (in order), the first in this process."""
+    size = -(-len(work) // processes)
+    pieces = [work[i:i + size] for i in range(0, len(work), size)] or [[]]
+    if len(pieces) == 1:
+        yield [LocalSlice(config, pieces[0], limits, today, view, progress)]
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # or a child would write out what this process had buffered
+    gc.freeze()  # objects that exist now are never collected in a child, so stay shared
+    children: list[ForkedSlice] = []
+    finished = False
+    try:
+        for piece in pieces[1:]:
+            ours, theirs = context.Pipe()
+            # A child is given this process's ends of every pipe so far, its own included, to
+            # close: while it held them, no child would see the end of a pipe when this
+            # process gives up, and every child would be waited for to the timeout.
+            inherited = [child.conn for child in children] + [ours]
+            process = context.Process(target=_child, daemon=True, args=(
+                theirs, inherited, LocalSlice(config, piece, limits, today, view)))
+            process.start()
+            theirs.close()
+            children.append(ForkedSlice(process, ours))
+        own_progress = None
+        if progress is not None:
+            scale, total = len(pieces), len(work)
+            own_progress = lambda label, done, _: progress(  # noqa: E731
+                label, min(done * scale, total), total)
+        yield [LocalSlice(config, pieces[0], limits, today, view, own_progress), *children]
+        finished = True
+    finally:
+        for child in children:
+            child.conn.close()  # a child still waiting to send or receive now ends
+        for child in children:
+            # After a failure (or Ctrl-C) nothing a child could still send is of use.
+            child.process.join(timeout=5 if finished else 0.2)
+            if child.process.is_alive():
+                child.process.terminate()
+                child.process.join()
+        gc.unfreeze()
+
+
+def _child(conn: Connection, inherited: list[Connection], local: LocalSlice) -> None:
+    """One slice, in a forked process: it sends its contributions, then answers `judge` and
+    `view` until the parent closes the pipe. Every reply is ("ok", value) or ("error", details).
+    Ctrl-C is the parent's to handle: it closes the pipes, and that ends this process."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for other in inherited:
+        other.close()
+    calls: dict[str, Callable[..., Any]] = {"judge": local.judge, "view": local.view}
+    try:
+        conn.send(_answer(local.contributions))
+        while True:
+            name, *args = conn.recv()
+            conn.send(_answer(calls[name], *args))
+            if name == "judge" and local.has_view is False:
+                break  # no view will be asked for: leave at once
+    except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        pass  # the parent is done, gave up or was interrupted: nobody to report to
+    finally:
+        conn.close()
+    # Nothing is left to do: leave at once, rather than have the interpreter take apart a heap
+    # of parsed manifests while the parent waits to reap this process.
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)
+
+
+def _answer(call: Callable[..., Any], *args: Any) -> tuple[str, Any]:
+    try:
+        return ("ok", call(*args))
+    except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        raise
+    except ProcurelintError as exc:
+        return ("error", (type(exc), exc.message, exc.location))
+    except BaseException:  # noqa: BLE001 - reported by the parent as an internal error
+        import traceback
+
+        return ("error", (None, traceback.format_exc(), None))
+
+
+def _receive(conn: Connection) -> Any:
+    try:
+        status, value = conn.recv()
+    except EOFError:
+        raise RuntimeError("a worker process of the check ended without a result") from None
+    if status == "ok":
+        return value
+    kind, message, location = value
+    if kind is not None:
+        raise kind(message, location)
+    raise RuntimeError(f"a worker process of the check failed:\n{message}")

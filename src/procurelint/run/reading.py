@@ -1,0 +1,125 @@
+"""The read phase: parse candidate files and validate their manifests.
+
+Problems become MAN001/MAN002 findings, never exceptions: a broken file is a finding about that
+file, and the rest of the repository is still judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from procurelint.documents.files import Candidate
+from procurelint.documents.kinds import is_ours, validate_manifest
+from procurelint.documents.yamlio import Limits, parse, read_text
+from procurelint.engine.units import ManifestInput
+from procurelint.errors import YamlError
+from procurelint.findings import Finding
+from procurelint.policy.config import Config
+from procurelint.policy.core_rules import message
+from procurelint.run.suppressions import MARKER, Suppression, scan
+
+Progress = Callable[[str, int, int], None]
+"""progress(label, done, total), called on long loops (the CLI draws it on a terminal)."""
+
+
+@dataclass(slots=True)
+class Loaded:
+    """What reading some files gave: their manifests, the findings about the files themselves,
+    how many files were read and how many held no procurelint document."""
+
+    manifests: list[ManifestInput]
+    findings: list[Finding]
+    files: int
+    ignored: int
+    suppressions: list[Suppression] = field(default_factory=list)
+
+
+def core_finding(config: Config, rule_id: str, message: str, file: str, line: int, column: int,
+                 path: str) -> Finding:
+    """A finding of a core rule, with the rule's severity, citations and remediation."""
+    rule = config.rule_index.get(rule_id)
+    return Finding(
+        rule=rule_id, severity=rule.severity if rule else "error", message=message,
+        file=file, line=line, column=column, path=path,
+        citations=tuple(rule.rule.citations) if rule else (),
+        remediation=rule.rule.remediation if rule else "",
+    )
+
+
+def parser_limits(config: Config) -> Limits:
+    """The YAML limits of the policy."""
+    spec = config.policy.spec.limits
+    return Limits(max_file_bytes=spec.max_file_bytes, max_depth=spec.max_depth,
+                  max_nodes=spec.max_nodes, max_scalar_length=spec.max_scalar_length)
+
+
+def _too_big(config: Config, data: dict[str, object]) -> tuple[str, tuple[str | int, ...]] | None:
+    """A manifest with more workflows or steps than the policy's limits allow."""
+    limits = config.policy.spec.limits
+    spec = data.get("spec")
+    workflows = spec.get("workflows") if isinstance(spec, dict) else None
+    if not isinstance(workflows, list):
+        return None
+    if len(workflows) > limits.max_workflows:
+        return (f"manifest has {len(workflows)} workflows, more than the limit of "
+                f"{limits.max_workflows} (limits.maxWorkflows); split it"), ("spec", "workflows")
+    for i, workflow in enumerate(workflows):
+        steps = workflow.get("steps") if isinstance(workflow, dict) else None
+        if isinstance(steps, list) and len(steps) > limits.max_steps:
+            return (f"workflow has {len(steps)} steps, more than the limit of {limits.max_steps} "
+                    "(limits.maxSteps); split it"), ("spec", "workflows", i, "steps")
+    return None
+
+
+def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
+                   selected: bool = True, progress: Progress | None = None) -> Loaded:
+    """Parse and validate files; problems become MAN001/MAN002 findings, never exceptions."""
+    manifests: list[ManifestInput] = []
+    findings: list[Finding] = []
+    ignored = 0
+    suppressions: list[Suppression] = []
+    for number, candidate in enumerate(candidates, start=1):
+        if progress is not None and number % 64 == 0:
+            progress("reading manifests", number, len(candidates))
+        if candidate.problem is not None:
+            findings.append(core_finding(config, "MAN001", message("MAN001", problem=candidate.problem), candidate.display,
+                                         1, 1, ""))
+            continue
+        try:
+            text = read_text(str(candidate.path), candidate.display, limits)
+            if MARKER in text:
+                suppressions.extend(scan(text, candidate.display))
+            docs = parse(text, candidate.display, limits)
+        except YamlError as exc:
+            loc = exc.location
+            findings.append(core_finding(
+                config, "MAN001", message("MAN001", problem=exc.message), candidate.display,
+                loc.line if loc else 1, loc.column if loc else 1, "",
+            ))
+            continue
+        ours = 0
+        for doc in docs:
+            if not is_ours(doc.data):
+                continue
+            ours += 1
+            if doc.data.get("kind") not in (None, "AgentManifest"):
+                continue  # a policy, catalog, pack or waivers file: read where referenced
+            too_big = _too_big(config, doc.data)
+            if too_big is not None:
+                where = doc.location(too_big[1])
+                findings.append(core_finding(config, "MAN001", message("MAN001", problem=too_big[0]),
+                                             where.file, where.line,
+                                             where.column, ""))
+                continue
+            model, problems = validate_manifest(doc)
+            for problem in problems:
+                findings.append(core_finding(
+                    config, "MAN002", message("MAN002", problem=problem.message), problem.location.file,
+                    problem.location.line, problem.location.column, problem.path,
+                ))
+            if model is not None:
+                manifests.append(ManifestInput(doc, model, (), selected))
+        if not ours:
+            ignored += 1
+    return Loaded(manifests, findings, len(candidates), ignored, suppressions)
