@@ -4,7 +4,8 @@ A change that must not change behaviour (a redesign, a speed-up) is held to this
 
     python benchmarks/same_outputs.py --against REV [--manifests 1000]
 
-It extracts REV's `src/` and `policies/` into a temporary folder, generates the benchmark
+It extracts REV's `src/` and `policies/` (with `--same-data`, only `src/`: both versions of
+the code then read this checkout's `policies/`) into a temporary folder, generates the benchmark
 corpus once (benchmarks/corpus.py), and runs the same commands with both versions of the code
 on the same files: `check` in every format (with one process and with two), `cost` in every
 format and `report -f json`, over `examples/`, each example repository with a policy of its
@@ -19,6 +20,7 @@ import difflib
 import os
 import subprocess
 import sys
+import shutil
 import tarfile
 import tempfile
 from io import BytesIO
@@ -63,21 +65,26 @@ def run(source: Path, args: list[str], cwd: Path, cache: Path) -> tuple[int, byt
     return done.returncode, done.stdout + b"\n--- stderr ---\n" + done.stderr
 
 
-def extract(revision: str, into: Path) -> None:
+def extract(revision: str, into: Path, same_data: bool) -> None:
+    parts = ["src"] if same_data else ["src", "policies"]
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision,
-                              "src", "policies"], capture_output=True, check=True).stdout
+                              *parts], capture_output=True, check=True).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
+    if same_data:
+        shutil.copytree(ROOT / "policies", into / "policies")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", default="HEAD", help="the git revision to compare with")
+    parser.add_argument("--same-data", action="store_true",
+                        help="run REV's code on this checkout's policies/ (compare code only)")
     parser.add_argument("--manifests", type=int, default=1000, help="corpus size (default 1000)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="same-outputs-") as scratch:
         tmp = Path(scratch)
-        extract(args.against, tmp / "base")
+        extract(args.against, tmp / "base", args.same_data)
         generate(args.manifests, tmp / "corpus")
         differing = 0
         runs = commands(tmp / "corpus")

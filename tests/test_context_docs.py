@@ -55,7 +55,7 @@ def evaluation_spend_example() -> dict:
     from procurelint.engine.evaluate import Evaluator
 
     config = load_config(None, EXAMPLES)
-    return Evaluator(config, dt.date(2026, 11, 28))._spend_context("org", 1.0, 2.0)
+    return Evaluator(config, dt.date(2026, 11, 28)).factory.spend("org", 1.0, 2.0)
 
 
 def _flatten(value: dict, prefix: str = "") -> set[str]:

@@ -36,7 +36,7 @@ class Problem:
 
 
 def is_ours(data: Any) -> bool:
-    """Whether a YAML document is a procurelint document (formats.md section 6)."""
+    """Whether a YAML document is a procurelint document: our apiVersion or one of our kinds."""
     if not isinstance(data, dict):
         return False
     api = data.get("apiVersion")

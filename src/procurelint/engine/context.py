@@ -298,3 +298,37 @@ class ContextFactory:
             "transfer": self.transfer(workflow, step, endpoint_ctx, provider_ctx),
             "policy": self.policy(), "today": self.today_text,
         }
+
+    # -- the scopes across manifests: spend against a budget, teams, the organisation ---------
+    def spend(self, subject: str, monthly: float, budget: float | None) -> dict[str, Any]:
+        """`spend` of the manifest, team and org scopes: a total against its ceiling."""
+        percent = self.config.policy.spec.budgets.warn_at_percent
+        return {
+            "subject": subject, "monthlyUsd": monthly, "budgetUsd": budget,
+            "warnAtPercent": percent,
+            "warnUsd": None if budget is None else budget * percent / 100.0,
+        }
+
+    def team(self, team: str, monthly: float, budget: float | None,
+             manifests: list[str]) -> dict[str, Any]:
+        """The context of the team scope."""
+        ceiling = None if budget is None else float(budget)
+        data: dict[str, Any] = {
+            "team": {"name": team, "monthlyUsd": monthly, "budgetUsd": ceiling,
+                     "manifests": sorted(manifests)},
+            "spend": self.spend(f"team {team}", monthly, ceiling),
+            "policy": self.policy(), "today": self.today_text,
+        }
+        data["team"]["warnUsd"] = data["spend"]["warnUsd"]
+        return data
+
+    def org(self, monthly: float, budget: float | None, manifests: list[str]) -> dict[str, Any]:
+        """The context of the org scope."""
+        ceiling = None if budget is None else float(budget)
+        data: dict[str, Any] = {
+            "org": {"monthlyUsd": monthly, "budgetUsd": ceiling, "manifests": manifests},
+            "spend": self.spend("org", monthly, ceiling),
+            "policy": self.policy(), "today": self.today_text,
+        }
+        data["org"]["warnUsd"] = data["spend"]["warnUsd"]
+        return data

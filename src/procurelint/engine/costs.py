@@ -1,4 +1,5 @@
-"""Monthly token and cost projection (formats.md sections 1 and 6)."""
+"""Monthly token and cost projection: runsPerMonth x callsPerRun x tokensPerCall, priced at
+the endpoint's offer (cached input at its own price, or at the input price where none)."""
 
 from __future__ import annotations
 

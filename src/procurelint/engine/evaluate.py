@@ -298,14 +298,6 @@ class Evaluator:
             location = source.location("spec", "workflows", wi, at)
             self._judge(rule, context, data, f"{name}/{workflow.name}", location)
 
-    def _spend_context(self, subject: str, monthly: float, budget: float | None) -> dict[str, Any]:
-        percent = self.config.policy.spec.budgets.warn_at_percent
-        return {
-            "subject": subject, "monthlyUsd": monthly, "budgetUsd": budget,
-            "warnAtPercent": percent,
-            "warnUsd": None if budget is None else budget * percent / 100.0,
-        }
-
     def _manifest(self, source: ManifestInput, spend: Spend) -> None:
         rules = self.by_scope["manifest"]
         if not rules:
@@ -315,7 +307,7 @@ class Evaluator:
         ctx = self.factory.manifest(manifest, spend.manifests.get(name, 0.0))
         data = {
             "manifest": ctx, "policy": self.factory.policy(), "today": self.factory.today_text,
-            "spend": self._spend_context(f"manifest {name}", ctx["monthlyUsd"], ctx["budgetUsd"]),
+            "spend": self.factory.spend(f"manifest {name}", ctx["monthlyUsd"], ctx["budgetUsd"]),
         }
         context = self.pool.context("manifest", data)
         for rule in rules:
@@ -339,15 +331,7 @@ class Evaluator:
         for team in sorted(set(members) | set(budgets.teams)):
             budget = budgets.teams.get(team)
             monthly = spend.teams.get(team, 0.0)
-            data: dict[str, Any] = {
-                "team": {"name": team, "monthlyUsd": monthly,
-                         "budgetUsd": None if budget is None else float(budget),
-                         "manifests": sorted(members[team])},
-                "spend": self._spend_context(f"team {team}", monthly,
-                                             None if budget is None else float(budget)),
-                "policy": self.factory.policy(), "today": self.factory.today_text,
-            }
-            data["team"]["warnUsd"] = data["spend"]["warnUsd"]
+            data = self.factory.team(team, monthly, budget, members[team])
             if budget is not None and self.config.policy_doc is not None:
                 location = self.config.policy_doc.location(("spec", "budgets", "teams", team))
             else:
@@ -362,13 +346,7 @@ class Evaluator:
             return
         budget = self.config.policy.spec.budgets.org_monthly_usd
         names = sorted(r.name for r in refs)
-        data: dict[str, Any] = {
-            "org": {"monthlyUsd": spend.org, "budgetUsd": None if budget is None else float(budget),
-                    "manifests": names},
-            "spend": self._spend_context("org", spend.org, None if budget is None else float(budget)),
-            "policy": self.factory.policy(), "today": self.factory.today_text,
-        }
-        data["org"]["warnUsd"] = data["spend"]["warnUsd"]
+        data = self.factory.org(spend.org, budget, names)
         if budget is not None and self.config.policy_doc is not None:
             location = self.config.policy_doc.location(("spec", "budgets", "orgMonthlyUsd"))
         else:

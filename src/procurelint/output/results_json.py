@@ -1,4 +1,4 @@
-"""Machine-readable results: exactly formats.md section 8."""
+"""Machine-readable results: the JSON contract for CI tooling documented in docs/ci.md."""
 
 from __future__ import annotations
 

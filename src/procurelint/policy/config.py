@@ -109,7 +109,7 @@ def load_config(config_file: Path | None, cwd: Path, *, search: bool = True) -> 
 
 def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
             defaults: Policy | None = None) -> Config:
-    """Apply the override semantics of formats.md section 6 and cross-check references."""
+    """Apply the override semantics (docs/catalog.md: later entries replace earlier ones by id) and cross-check references."""
     defaults = defaults or _defaults()
     spec = policy.spec
 

@@ -1,4 +1,4 @@
-"""Applying waivers (formats.md section 4): approved, expiring exceptions by rule and target.
+"""Applying waivers: approved, expiring exceptions by rule and target.
 
 A waiver covers findings of its rule whose path is its target or lies below it. It holds
 through its `expires` day (UTC). An expired waiver no longer applies (the finding fails the

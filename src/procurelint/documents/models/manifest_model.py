@@ -1,4 +1,4 @@
-"""AgentManifest: what a team declares about its agent workflows (formats.md section 1)."""
+"""AgentManifest: what a team declares about its agent workflows."""
 
 
 from typing import Annotated, Literal

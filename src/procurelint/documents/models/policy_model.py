@@ -1,4 +1,4 @@
-"""Policy: what the organisation decides (formats.md section 3)."""
+"""Policy: what the organisation decides."""
 
 
 import datetime as dt

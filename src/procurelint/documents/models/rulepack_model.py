@@ -1,4 +1,4 @@
-"""RulePack: rules as data (formats.md section 5), for built-in packs and custom rules."""
+"""RulePack: rules as data, for built-in packs and custom rules."""
 
 
 from typing import Annotated, Literal

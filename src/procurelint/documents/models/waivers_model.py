@@ -1,4 +1,4 @@
-"""Waivers: approved, expiring exceptions to a rule for a target (formats.md section 4)."""
+"""Waivers: approved, expiring exceptions to a rule for a target."""
 
 
 import datetime as dt
