@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.conftest import REPO
 
 INTERNAL_NAMES = ("formats.md", "regulations.md", "catalog-facts.md")
-SCANNED = [REPO / "README.md", REPO / "docs", REPO / "policies", REPO / "examples"]
+SCANNED = [REPO / "README.md", REPO / "docs", REPO / "policies", REPO / "examples", REPO / "src"]
 SOURCES = REPO / "docs" / "sources.md"
 SOURCES_LINK = re.compile(r"docs/sources\.md#([A-Za-z0-9_-]+)")
 
