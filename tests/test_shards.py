@@ -96,6 +96,32 @@ def test_split_check_with_waivers(tmp_path: Path) -> None:
     assert _json(folder, 3) == _json(folder, None)
 
 
+def _cost_and_report(folder: Path, processes: int) -> tuple[str, str]:
+    """What `cost -f json` and `report -f json` are built from, with the run split in
+    `processes`: each slice answers for its own steps, wherever it was judged."""
+    from procurelint.audit.repository import build_repository, manifests_of_slice, reported
+    from procurelint.output import cost_view
+
+    config = load_config(None, folder)
+    costed = check(config, Options(today=DAY), processes=processes, view=cost_view.rows_of_slice)
+    assert len(costed.views) == processes
+    rows = [row for part in costed.views for row in part]
+    cost = cost_view.render_json(cost_view.summary(rows, costed.spend, config, "team"))
+    audited = check(config, Options(today=DAY), processes=processes, view=manifests_of_slice,
+                    request=reported)
+    manifests = [m for part in audited.views for m in part]
+    report = json.dumps(build_repository(config, audited.result, manifests, "r", DAY),
+                        sort_keys=True)
+    return cost, report
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_split_cost_and_report_are_the_same(corpus: Path, processes: int) -> None:
+    serial = _cost_and_report(corpus, 1)
+    assert '"alternative' in serial[0] and '"passed"' in serial[1]
+    assert _cost_and_report(corpus, processes) == serial
+
+
 def test_process_count() -> None:
     enough = 4 * MIN_FILES_PER_PROCESS
     assert process_count(1, enough) == 1
