@@ -23,7 +23,6 @@ from procurelint.policy.packs import (
 )
 from procurelint.documents.records import Record
 from procurelint.documents.cache import builtin_dir, cached
-from procurelint.policy.waivers_file import check_rules as check_waiver_rules
 from procurelint.documents.yamlio import Document
 from procurelint.documents.envelope import API_VERSION
 
@@ -287,3 +286,21 @@ def custom_pack(policy: Policy) -> RulePack:
     pack = Record("RulePack", {"api_version": API_VERSION, "kind": "RulePack",
                                "metadata": metadata, "spec": Record("RulePackSpec", {"rules": []})})
     return pack  # type: ignore[return-value]  # a record that reads as the model
+
+
+NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002"})
+
+
+def check_waiver_rules(waivers: Waivers, known: set[str], doc: Document | None, file: str) -> None:
+    """A waiver naming an unknown rule is a config error: it would silently waive nothing."""
+    seen: set[str] = set()
+    for i, waiver in enumerate(waivers.spec.waivers):
+        where = doc.location(("spec", "waivers", i, "rule")) if doc else Location(file)
+        if waiver.rule not in known:
+            raise ConfigError(f"waiver {waiver.id} names unknown rule {waiver.rule!r}", where)
+        if waiver.rule in NOT_WAIVABLE:
+            raise ConfigError(f"waiver {waiver.id}: {waiver.rule} cannot be waived", where)
+        if waiver.id in seen:
+            raise ConfigError(f"waiver id {waiver.id} is used twice",
+                              doc.location(("spec", "waivers", i, "id")) if doc else Location(file))
+        seen.add(waiver.id)

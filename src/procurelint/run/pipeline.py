@@ -23,7 +23,7 @@ from procurelint.findings import Finding, Result, RuleMeta, Summary
 from procurelint.documents.yamlio import Limits
 from procurelint.policy.config import Config
 from procurelint.run.apply_waivers import apply_waivers
-from procurelint.run.processes import SliceView, process_count, slices
+from procurelint.run.processes import LocalSlice, SliceView, process_count, slices
 from procurelint.run.reading import Loaded, Progress, core_finding, parser_limits
 from procurelint.run.suppressions import Suppression
 from procurelint.run.suppressions import apply as apply_suppressions
@@ -77,7 +77,9 @@ def check(config: Config, options: Options, processes: int | None = None,
     processes = max(1, min(processes, len(work)))
     with slices(config, work, limits, options.today, processes, view, options.progress) as parts:
         contributions = [part.contributions() for part in parts]
-        judge = parts[0].evaluator  # type: ignore[attr-defined]  # this process's slice
+        here = parts[0]
+        assert isinstance(here, LocalSlice)  # the first slice is always this process's
+        judge = here.evaluator
         spend = judge.settle(contributions)
         bulk = dict(judge.factory.bulk)
         loaded = Loaded([], [], 0, 0)
@@ -182,6 +184,8 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
 
 def _compare(config: Config, options: Options, result: Result) -> None:
     """Pull-request mode and baselines: keep only the findings that are new."""
+    if not (options.diff or options.baseline):
+        return  # a plain check need not import the baseline module
     from procurelint.run import baselines
 
     if options.diff:

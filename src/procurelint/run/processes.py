@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Union
 
 from procurelint.documents.files import Candidate
 from procurelint.documents.yamlio import Limits
@@ -55,12 +55,6 @@ def process_count(requested: int | None, files: int) -> int:
         return 1
     wanted = requested or usable_cores()
     return max(1, min(wanted, files // MIN_FILES_PER_PROCESS))
-
-
-class Slice(Protocol):
-    def contributions(self) -> Contributions: ...
-    def judge(self, spend: Spend, bulk: dict[str, Any]) -> tuple[Loaded, list[Finding]]: ...
-    def view(self, request: Any) -> Any: ...
 
 
 class LocalSlice:
@@ -130,11 +124,16 @@ class ForkedSlice:
         return self._call("view", request)
 
 
+Slice = Union[LocalSlice, ForkedSlice]
+"""A slice as the pipeline calls it: contributions(), judge(spend, bulk), view(request)."""
+
+
 @contextmanager
 def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes: int,
            view: SliceView | None = None,
            progress: Progress | None = None) -> Iterator[list[Slice]]:
-    """`work` in `processes` contiguous slices (in order), the first in this process."""
+    """`work` in `processes` contiguous slices (in order); the first is always a `LocalSlice`
+    in this process, whose evaluator also judges what needs every manifest."""
     size = -(-len(work) // processes)
     pieces = [work[i:i + size] for i in range(0, len(work), size)] or [[]]
     if len(pieces) == 1:
