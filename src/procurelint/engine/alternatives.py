@@ -22,7 +22,6 @@ from procurelint.engine.units import StepInfo, Unit
 from procurelint.facts import CAPABILITY_RANK
 from procurelint.policy.packs import CompiledRule
 
-SAVING_THRESHOLD = 30.0
 # After this many searches for one set of facts, finding every compliant offer once (and
 # pruning it to the price front) is cheaper than trying offers cheapest first each time.
 FRONT_AFTER = 3
