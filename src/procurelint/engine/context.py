@@ -97,6 +97,7 @@ class ContextFactory:
                 "kind": provider.kind,
                 "coveredPerson": any(p is None or p in facts.COUNTRIES_OF_CONCERN for p in places),
                 "baaSigned": provider.id in spec.agreements.baa,
+                "contract": self.contract(provider.id),
                 "vendor": None if vendor is None else {
                     "approved": vendor.approved,
                     "assessedOn": vendor.assessed_on.isoformat(),
@@ -106,6 +107,27 @@ class ContextFactory:
             self._providers[provider.id] = found
         return found
 
+    def contract(self, provider_id: str) -> dict[str, Any]:
+        """The account-level terms in force with a provider (policy agreements.contracts):
+        each term holds when a contract that is not past its expiry grants it."""
+        terms = {"zeroDataRetention": False, "noTraining": False, "pciDss": False,
+                 "dpa": False, "dpf": False}
+        refs: list[str] = []
+        expired: list[dict[str, Any]] = []
+        for c in self.config.policy.spec.agreements.contracts:
+            if c.provider != provider_id:
+                continue
+            if c.expires is not None and c.expires < self.today:
+                expired.append({"ref": c.ref, "expires": c.expires.isoformat()})
+                continue
+            refs.append(c.ref)
+            terms["zeroDataRetention"] |= c.zero_data_retention
+            terms["noTraining"] |= c.no_training
+            terms["pciDss"] |= c.pci_dss
+            terms["dpa"] |= c.dpa
+            terms["dpf"] |= c.dpf
+        return {**terms, "refs": refs, "expired": expired}
+
     def endpoint(self, endpoint: Endpoint, model_id: str) -> dict[str, Any]:
         key = (endpoint.id, model_id)
         found = self._endpoints.get(key)
@@ -113,6 +135,14 @@ class ContextFactory:
             catalog = self.config.catalog
             price = catalog.offer(endpoint.id, model_id)
             provider = catalog.providers[endpoint.provider]
+            policy = catalog.data_policy(endpoint.id, model_id)
+            contract = self.contract(provider.id)
+            if contract["zeroDataRetention"]:
+                retention: int | None = policy.min_retention_days
+            else:
+                retention = policy.retention_days
+                if retention is not None:
+                    retention = max(retention, policy.min_retention_days)
             found = {
                 "id": endpoint.id, "provider": endpoint.provider, "country": endpoint.country,
                 "region": endpoint.region, "hipaaBaa": endpoint.hipaa_baa,
@@ -122,8 +152,14 @@ class ContextFactory:
                 "certifications": list(endpoint.certifications),
                 "usPersonsOnly": endpoint.us_persons_only,
                 "dataPolicy": {
-                    "trainsOnInputs": endpoint.data_policy.trains_on_inputs,
-                    "retentionDays": endpoint.data_policy.retention_days,
+                    "trainsOnInputs": policy.trains_on_inputs,
+                    "retentionDays": policy.retention_days,
+                    "minRetentionDays": policy.min_retention_days,
+                },
+                "terms": {
+                    "trainsOnInputs": False if contract["noTraining"] else policy.trains_on_inputs,
+                    "retentionDays": retention,
+                    "pciDss": contract["pciDss"] or "pci-dss" in endpoint.certifications,
                 },
                 "isAggregator": provider.kind == "aggregator",
                 "countryOfConcern": endpoint.country is None
@@ -252,8 +288,12 @@ class ContextFactory:
         places = [endpoint["country"], provider["jurisdiction"], provider["parentJurisdiction"]]
         unlawful: list[str] = []
         if workflow["euSubjects"] and step["personal"]:
+            # The Data Privacy Framework covers only organisations certified under it, one by
+            # one: a dpf mechanism counts for a provider whose contract records dpf.
+            certified = provider["contract"]["dpf"]
             mechanisms = {
-                m.to for m in self.config.policy.spec.transfer_mechanisms if facts.in_eu(m.from_)
+                m.to for m in self.config.policy.spec.transfer_mechanisms
+                if facts.in_eu(m.from_) and (m.mechanism != "dpf" or certified)
             }
             for place in places:
                 if place is None:

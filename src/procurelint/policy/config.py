@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from procurelint import facts
-from procurelint.policy.merged_catalog import CatalogIndex, builtin_catalog_path, load_catalog_file
+from procurelint.policy.merged_catalog import CatalogIndex, builtin_catalog_path, load_catalog, load_catalog_file
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
 from procurelint.policy.packs import (
@@ -145,13 +145,13 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     builtin, source = cached(
         "catalog", lambda: load_catalog_file(builtin_catalog_path(), "<builtin>/catalog.yaml")
     )
-    catalog.add(builtin, source)
+    catalog.add(builtin, source, builtin=True)
     for i, rel in enumerate(spec.catalogs):
         file = root / rel
         if not file.is_file():
             raise ConfigError(f"catalog file {rel!r} not found", where("spec", "catalogs", i))
-        extra, extra_source = load_catalog_file(file, _display(file, root))
-        catalog.add(extra, extra_source)
+        extra, extra_source, extra_doc = load_catalog(file, _display(file, root))
+        catalog.add(extra, extra_source, extra_doc)
     catalog.finish()
 
     pack_names = list(spec.packs) if spec.packs is not None else available_builtin_packs()
@@ -226,6 +226,11 @@ def _check_facts(policy: Policy, catalog: CatalogIndex, classes: dict[str, DataC
             raise ConfigError(f"agreements.vendors names unknown provider {vendor.provider!r}"
                               f"{_did_you_mean(vendor.provider, providers)}",
                               where("spec", "agreements", "vendors", i, "provider"))
+    for i, contract in enumerate(spec.agreements.contracts):
+        if contract.provider not in catalog.providers:
+            raise ConfigError(f"agreements.contracts names unknown provider {contract.provider!r}"
+                              f"{_did_you_mean(contract.provider, providers)}",
+                              where("spec", "agreements", "contracts", i, "provider"))
     for i, entry in enumerate(spec.model_inventory):
         if entry.model not in catalog.models:
             raise ConfigError(f"modelInventory names unknown model {entry.model!r}"

@@ -2,7 +2,7 @@
 
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -40,14 +40,20 @@ class Price(Strict):
     cached_input: Annotated[float, Field(ge=0)] | None = None
 
 
-class Offer(Strict):
-    model: Identifier
-    price_per_million: Price
-
-
 class DataPolicy(Strict):
     trains_on_inputs: bool | None
     retention_days: Annotated[int, Field(ge=0)] | None
+    # Retention that applies even under the organisation's zero-data-retention agreement, e.g.
+    # a model served in a mode that shares prompts with its developer. 0: such an agreement
+    # brings retention to zero.
+    min_retention_days: Annotated[int, Field(ge=0)] = 0
+
+
+class Offer(Strict):
+    model: Identifier
+    price_per_million: Price
+    # This model's data handling where it differs from the endpoint's (replaces it whole).
+    data_policy: DataPolicy | None = None
 
 
 class Endpoint(Strict):
@@ -72,10 +78,25 @@ class CatalogMetadata(Strict):
     description: str | None = None
 
 
+class Patch(Strict):
+    """A field-level change to an entry defined earlier (usually a built-in one): `set` holds
+    the changed fields in the entry's own form; nested mappings merge, lists replace. With
+    `endpoint` and `offer`, it changes that endpoint's offer of the model `offer`."""
+
+    endpoint: Identifier | None = None
+    model: Identifier | None = None
+    provider: Identifier | None = None
+    offer: Identifier | None = None
+    set: Annotated[dict[str, Any], Field(min_length=1)]
+    sources: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    description: str | None = None
+
+
 class CatalogSpec(Strict):
     models: list[Model] = []
     providers: list[Provider] = []
     endpoints: list[Endpoint] = []
+    patches: list[Patch] = []
 
 
 class Catalog(Strict):
