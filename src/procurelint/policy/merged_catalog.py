@@ -44,6 +44,13 @@ class FactChange:
     sources: tuple[str, ...]
 
 
+def change_json(change: FactChange) -> dict[str, Any]:
+    """A changed fact in the form of the JSON results and the audit report."""
+    return {"kind": change.kind, "id": change.id, "field": change.field, "old": change.old,
+            "new": change.new, "file": change.file, "line": change.line, "how": change.how,
+            "sources": list(change.sources)}
+
+
 _KINDS = (("model", "models"), ("provider", "providers"), ("endpoint", "endpoints"))
 
 
@@ -225,12 +232,24 @@ def _patched(kind: str, old: Any, patch: Any, where: Any) -> Any:
     try:
         return from_model(model.model_validate(plain, by_alias=True, by_name=False))
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            path = ".".join(str(p) for p in error["loc"])
-            problems.append(f"{path}: {error['msg']}")
+        errors = exc.errors()
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
+        # Point at the changed key the first problem is about, where the patch sets it.
+        loc = tuple(errors[0]["loc"]) if errors else ()
+        at = where("set")
+        if patch.offer is None and loc and _sets(changes, loc):
+            at = where("set", *loc)
         raise ConfigError(f"patch of {kind} {old.id!r} does not give a valid entry: "
-                          + "; ".join(problems), where("set")) from None
+                          + "; ".join(problems), at) from None
+
+
+def _sets(changes: Any, loc: tuple[Any, ...]) -> bool:
+    """Whether a patch's `set` holds the key at this path."""
+    for key in loc:
+        if not isinstance(changes, dict) or key not in changes:
+            return False
+        changes = changes[key]
+    return True
 
 
 def _flat(entry: Any) -> dict[str, Any]:
