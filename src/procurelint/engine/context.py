@@ -136,6 +136,8 @@ class ContextFactory:
             price = catalog.offer(endpoint.id, model_id)
             provider = catalog.providers[endpoint.provider]
             policy = catalog.data_policy(endpoint.id, model_id)
+            serving = (None if endpoint.serving_countries is None
+                       else facts.expand(list(endpoint.serving_countries)))
             contract = self.contract(provider.id)
             if contract["zeroDataRetention"]:
                 retention: int | None = policy.min_retention_days
@@ -149,6 +151,9 @@ class ContextFactory:
                 "fedramp": endpoint.fedramp, "fedrampRank": facts.FEDRAMP_RANK[endpoint.fedramp],
                 "dodImpactLevel": endpoint.dod_impact_level,
                 "crossBorderRouting": endpoint.cross_border_routing,
+                "servingCountries": serving,
+                "countries": [endpoint.country] if endpoint.country is not None
+                else serving if serving is not None else [None],
                 "certifications": list(endpoint.certifications),
                 "usPersonsOnly": endpoint.us_persons_only,
                 "dataPolicy": {

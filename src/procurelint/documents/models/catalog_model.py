@@ -65,6 +65,9 @@ class Endpoint(Strict):
     fedramp: Literal["none", "low", "moderate", "high"] | None
     dod_impact_level: Literal[2, 4, 5, 6] | None = None
     cross_border_routing: bool | None
+    # Every country where a request may be served, for an endpoint that routes across borders
+    # (EU: any EU/EEA member state); null: not known beyond `country`.
+    serving_countries: list[Jurisdiction] | None = None
     certifications: list[Identifier] = []
     us_persons_only: bool | None = None
     data_policy: DataPolicy
