@@ -223,3 +223,32 @@ def test_every_catalog_id_in_a_remediation_or_example_exists() -> None:
                         missing.append(f"{path.name} {rule['id']} {field}: {token}")
     assert seen > 50
     assert not missing, "ids in remediations and examples that the catalog does not hold:\n" + "\n".join(missing)
+
+
+# -- prohibitions cannot be waived -----------------------------------------------------------
+
+def test_a_prohibited_transaction_cannot_be_waived(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", """\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {name: lab}
+spec:
+  waivers: waivers.yaml
+""")
+    write(tmp_path, "waivers.yaml", """\
+apiVersion: procurelint/v1
+kind: Waivers
+spec:
+  waivers:
+    - id: W-1
+      rule: JUR009
+      target: app
+      reason: accepted
+      approvedBy: cso@example.com
+      ticket: SEC-1
+      expires: "2027-01-01"
+""")
+    write(tmp_path, "app.yaml", MANIFEST)
+    run = cli("check", cwd=tmp_path)
+    assert run.code == 2
+    assert "waivers.yaml:6:13: waiver W-1: JUR009 cannot be waived" in run.stderr

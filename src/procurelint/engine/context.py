@@ -95,7 +95,10 @@ class ContextFactory:
                 "jurisdiction": provider.jurisdiction,
                 "parentJurisdiction": provider.parent_jurisdiction,
                 "kind": provider.kind,
-                "coveredPerson": any(p is None or p in facts.COUNTRIES_OF_CONCERN for p in places),
+                # 28 CFR 202.211: an entity organised under US law is a US person, not a covered
+                # person, whoever owns it (unless designated, which the catalog does not record).
+                "coveredPerson": provider.jurisdiction != "US"
+                and any(p is None or p in facts.COUNTRIES_OF_CONCERN for p in places),
                 "baaSigned": provider.id in spec.agreements.baa,
                 "contract": self.contract(provider.id),
                 "vendor": None if vendor is None else {
@@ -244,8 +247,16 @@ class ContextFactory:
 
     def step(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
         s = info.step
+        known = self.config.data_classes
+        class_regimes = {c: list(known[c].regimes) if c in known else [] for c in info.classes}
+        # 45 CFR 160.103: under HIPAA, identifiers held with health information are PHI; so is
+        # every class of the hipaa regime (formats.md section 6, Regimes).
+        phi = "phi" in info.classes or ("hipaa" in info.regimes and (
+            "health" in info.categories or "identifiers" in info.categories
+            or any("hipaa" in r for r in class_regimes.values())))
         return {
             "name": s.name, "path": info.path, "dataClasses": info.classes,
+            "classRegimes": class_regimes, "phi": phi,
             "tier": info.tier, "tierRank": self.config.tier_rank[info.tier],
             "regimes": info.regimes, "categories": info.categories,
             "personal": bool(info.categories),

@@ -171,6 +171,10 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     disabled = [n for n in BUILTIN_PACKS if n not in pack_names]
 
     rules = _compile(policy, packs, doc, shown)
+    # A regime no class implies may still be declared where an enabled rule tests for it by
+    # name (FED006: `'dod' in manifest.regimes`).
+    named = " ".join(r.rule.when + " " + (r.rule.violation or "") for r in rules)
+    regimes |= frozenset(re.findall(r"'([a-z][a-z0-9-]*)' in (?:manifest|workflow|step)\.regimes", named))
 
     waivers = waivers_doc = None
     waivers_file = None

@@ -10,7 +10,9 @@ from procurelint.errors import ConfigError, Location
 if TYPE_CHECKING:  # at run time a record (procurelint.documents.records) that reads alike
     from procurelint.documents.models.waivers_model import Waivers
 
-NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002"})
+NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", "JUR009"})
+"""Rules no waiver or inline suppression may cover: the waiver rules themselves, and
+prohibitions that the organisation cannot accept as a risk (JUR009, 28 CFR 202.303)."""
 
 
 def check_rules(waivers: Waivers, known: set[str], doc: Document | None, file: str) -> None:
@@ -21,7 +23,9 @@ def check_rules(waivers: Waivers, known: set[str], doc: Document | None, file: s
         if waiver.rule not in known:
             raise ConfigError(f"waiver {waiver.id} names unknown rule {waiver.rule!r}", where)
         if waiver.rule in NOT_WAIVABLE:
-            raise ConfigError(f"waiver {waiver.id}: {waiver.rule} cannot be waived", where)
+            raise ConfigError(f"waiver {waiver.id}: {waiver.rule} cannot be waived"
+                              + (" (a prohibited transaction under 28 CFR 202.303)"
+                                 if waiver.rule == "JUR009" else ""), where)
         if waiver.id in seen:
             raise ConfigError(f"waiver id {waiver.id} is used twice",
                               doc.location(("spec", "waivers", i, "id")) if doc else Location(file))
