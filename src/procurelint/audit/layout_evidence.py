@@ -55,7 +55,7 @@ def _repository(ev: Json, level: int) -> list[Any]:
         for c in ev["catalogs"]])
     changes = ev.get("catalogChanges") or []
     changed = Table(["Entry", "Fact", "Built-in value", "Organisation's value", "Where", "Sources"], [
-        [[Text(f"{c['kind']} ")] + [Code(c["id"])], [Code(c["field"])],
+        [[Text(f"{c['kind']} "), Code(c["id"])], [Code(c["field"])],
          [Code(_yaml_value(c["old"]))], [Code(_yaml_value(c["new"]))],
          [Code(f"{c['file']}:{c['line']}"), Text(f" ({c['how']})")],
          [Text("; ".join(c["sources"]) or "none")]]

@@ -114,7 +114,7 @@ def endpoint_lines(endpoint: Endpoint, comments: Commented | None) -> list[str]:
         ("hipaaBaa", scalar(endpoint.hipaa_baa)), ("fedramp", scalar(endpoint.fedramp)),
         ("dodImpactLevel", scalar(endpoint.dod_impact_level)),
         ("crossBorderRouting", scalar(endpoint.cross_border_routing)),
-        *([("servingCountries", flow_list(endpoint.serving_countries))]
+        *([("servingCountries", flow_list(endpoint.serving_countries or []))]
           if getattr(endpoint, "serving_countries", None) is not None else []),
         ("certifications", flow_list(endpoint.certifications)),
         ("usPersonsOnly", scalar(endpoint.us_persons_only)),

@@ -227,7 +227,7 @@ def _patched(kind: str, old: Any, patch: Any, where: Any) -> Any:
         plain["offers"] = offers
     else:
         plain = _merge(plain, changes)
-    model = {"model": catalog_model.Model, "provider": catalog_model.Provider,
+    model: Any = {"model": catalog_model.Model, "provider": catalog_model.Provider,
              "endpoint": catalog_model.Endpoint}[kind]
     try:
         return from_model(model.model_validate(plain, by_alias=True, by_name=False))
