@@ -252,3 +252,31 @@ spec:
     run = cli("check", cwd=tmp_path)
     assert run.code == 2
     assert "waivers.yaml:6:13: waiver W-1: JUR009 cannot be waived" in run.stderr
+
+
+# -- the three setups the README recommends pass end to end ----------------------------------
+
+SCENARIOS = [
+    "hipaa/HIPAA002-passes-hospital-on-bedrock-with-baa-and-zdr",
+    "banking/BANK003-passes-bank-with-pci-aoc-contract",
+    "federal/FED001-passes-remediation-claude-on-govcloud-with-zdr",
+]
+
+
+def test_recommended_setups_pass_every_rule(cli, tmp_path: Path) -> None:
+    import shutil
+
+    for case in SCENARIOS:
+        folder = REPO / "tests" / "cases" / case
+        run = cli("check", "--date", TODAY, "--fail-on", "warning", "-f", "json", cwd=folder)
+        doc = json.loads(run.stdout)
+        serious = [f"{f['rule']}: {f['message']}" for f in doc["findings"] if f["severity"] != "info"]
+        assert run.code == 0 and not serious, (case, serious, run.stderr)
+        # Without the organisation's contracts, the same setup fails: the contracts are what
+        # make it pass, not a rule that stopped looking.
+        copy = tmp_path / case.replace("/", "-")
+        shutil.copytree(folder, copy)
+        policy = yaml.safe_load((copy / "procurelint.yaml").read_text(encoding="utf-8"))
+        assert policy["spec"]["agreements"].pop("contracts"), case
+        (copy / "procurelint.yaml").write_text(yaml.safe_dump(policy), encoding="utf-8")
+        assert cli("check", "--date", TODAY, cwd=copy).code == 1, case
