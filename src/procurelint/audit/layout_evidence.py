@@ -102,4 +102,4 @@ def evidence_section(evidence: Json, digest: str) -> Section:
     ]
     for ev in evidence["repositories"]:
         blocks += _repository(ev, 3)
-    return Section("evidence", "7. Evidence", blocks)
+    return Section("evidence", "8. Evidence", blocks)
