@@ -102,7 +102,10 @@ def provider_lines(provider: Provider, comments: Commented | None) -> list[str]:
         ("id", scalar(provider.id)), ("name", scalar(provider.name)),
         ("jurisdiction", scalar(provider.jurisdiction)),
         ("parentJurisdiction", scalar(provider.parent_jurisdiction)),
-        ("kind", scalar(provider.kind)), ("sources", flow_list(provider.sources)),
+        ("kind", scalar(provider.kind)),
+        *([("restrictions", "null" if provider.restrictions is None else flow_list(provider.restrictions))]
+          if getattr(provider, "restrictions", []) != [] else []),
+        ("sources", flow_list(provider.sources)),
     ], comments)
 
 

@@ -95,6 +95,7 @@ class ContextFactory:
                 "jurisdiction": provider.jurisdiction,
                 "parentJurisdiction": provider.parent_jurisdiction,
                 "kind": provider.kind,
+                "restrictions": None if provider.restrictions is None else list(provider.restrictions),
                 # 28 CFR 202.211: an entity organised under US law is a US person, not a covered
                 # person, whoever owns it (unless designated, which the catalog does not record).
                 "coveredPerson": provider.jurisdiction != "US"

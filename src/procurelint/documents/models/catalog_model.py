@@ -29,6 +29,9 @@ class Provider(Strict):
     jurisdiction: Jurisdiction | None
     parent_jurisdiction: Jurisdiction | None
     kind: Literal["first-party", "cloud", "aggregator", "self-hosted"]
+    # US restricted-party listings that bind the provider (e.g. bis-entity-list); null: unknown
+    # (screening not settled), treated as listed.
+    restrictions: list[Identifier] | None = []
     sources: list[str] = []
 
 
