@@ -62,6 +62,7 @@ class Contract(Strict):
     pci_dss: bool = False
     dpa: bool = False
     dpf: bool = False
+    qsoa: bool = False        # 42 CFR Part 2 qualified service organization agreement
     description: str | None = None
 
 
