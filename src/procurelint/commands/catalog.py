@@ -152,8 +152,7 @@ def _loadable_catalogs(config_file: Path | None, broken: list[Any]) -> Any:
     for file in files:
         try:
             catalog, extra, doc = load_catalog(file, str(file))
-            trial = CatalogIndex(dict(index.models), dict(index.providers), dict(index.endpoints),
-                                 list(index.sources), list(index.changes), dict(index._builtin))
+            trial = index.copy()
             trial.add(catalog, extra, doc)
             trial.finish()
         except ConfigError:

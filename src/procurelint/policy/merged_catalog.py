@@ -95,6 +95,11 @@ class CatalogIndex:
             self._patch(patch, source.file, lambda *p, _i=i: where("spec", "patches", _i, *p))
         self.sources.append(source)
 
+    def copy(self) -> CatalogIndex:
+        """An independent index with the same entries, to try adding a catalog to."""
+        return CatalogIndex(dict(self.models), dict(self.providers), dict(self.endpoints),
+                            list(self.sources), list(self.changes), dict(self._builtin))
+
     def _patch(self, patch: Any, file: str, where: Any) -> None:
         targets = [(kind, getattr(patch, kind)) for kind, _ in _KINDS if getattr(patch, kind) is not None]
         if len(targets) != 1:
