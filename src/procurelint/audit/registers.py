@@ -19,7 +19,7 @@ from procurelint.policy.config import Config
 
 Json = dict[str, Any]
 FEDERAL = ("federal", "federal-cui", "itar")
-TERMS = ("zeroDataRetention", "noTraining", "pciDss", "dpa", "dpf", "qsoa")
+TERMS = ("zeroDataRetention", "noTraining", "pciDss", "dpa", "dpf", "qsoa", "soc2")
 
 
 def _statutory(citations: list[str]) -> bool:
@@ -101,7 +101,7 @@ def build_registers(config: Config, result: Result, manifests: list[Json], today
             if c.provider != provider:
                 continue
             terms = [t for t, on in zip(TERMS, (c.zero_data_retention, c.no_training, c.pci_dss,
-                                                c.dpa, c.dpf, c.qsoa)) if on]
+                                                c.dpa, c.dpf, c.qsoa, c.soc2)) if on]
             out.append({"ref": c.ref, "expires": None if c.expires is None else c.expires.isoformat(),
                         "expired": c.expires is not None and c.expires < today, "terms": terms})
         return out

@@ -115,7 +115,7 @@ class ContextFactory:
         """The account-level terms in force with a provider (policy agreements.contracts):
         each term holds when a contract that is not past its expiry grants it."""
         terms = {"zeroDataRetention": False, "noTraining": False, "pciDss": False,
-                 "dpa": False, "dpf": False, "qsoa": False}
+                 "dpa": False, "dpf": False, "qsoa": False, "soc2": False}
         refs: list[str] = []
         expired: list[dict[str, Any]] = []
         for c in self.config.policy.spec.agreements.contracts:
@@ -131,6 +131,7 @@ class ContextFactory:
             terms["dpa"] |= c.dpa
             terms["dpf"] |= c.dpf
             terms["qsoa"] |= c.qsoa
+            terms["soc2"] |= c.soc2
         return {**terms, "refs": refs, "expired": expired}
 
     def endpoint(self, endpoint: Endpoint, model_id: str) -> dict[str, Any]:

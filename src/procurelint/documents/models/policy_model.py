@@ -63,6 +63,7 @@ class Contract(Strict):
     dpa: bool = False
     dpf: bool = False
     qsoa: bool = False        # 42 CFR Part 2 qualified service organization agreement
+    soc2: bool = False        # the provider's SOC 2 Type II report on the services used is on file
     description: str | None = None
 
 
