@@ -280,3 +280,24 @@ def test_recommended_setups_pass_every_rule(cli, tmp_path: Path) -> None:
         assert policy["spec"]["agreements"].pop("contracts"), case
         (copy / "procurelint.yaml").write_text(yaml.safe_dump(policy), encoding="utf-8")
         assert cli("check", "--date", TODAY, cwd=copy).code == 1, case
+
+
+def test_an_offer_patch_shows_in_catalog_show_and_reads_back(cli, tmp_path: Path) -> None:
+    case = REPO / "tests" / "cases" / "jurisdiction" / "JUR007-fires-offer-retention-despite-zdr-contract"
+    run = cli("catalog", "show", "aws-bedrock/us-east-1", "-f", "yaml", cwd=case)
+    assert run.code == 0, run.stderr
+    line = next(x for x in run.stdout.splitlines() if "anthropic/claude-sonnet-4.6" in x)
+    assert "dataPolicy: {trainsOnInputs: false, retentionDays: 30, minRetentionDays: 30}" in line
+    other = next(x for x in run.stdout.splitlines() if "openai/gpt-oss-120b" in x)
+    assert "dataPolicy" not in other
+    # The printed entry, used as a whole-entry override, gives the same facts as the patch.
+    entry = run.stdout.replace("sources: [", 'sources: ["Acme review", ')
+    repo = _repo(tmp_path, entry)
+    doc = json.loads(cli("check", "--date", TODAY, "-f", "json", cwd=repo).stdout)
+    fields = {c["field"]: (c["old"], c["new"]) for c in doc["catalog"]["changes"]}
+    assert fields == {
+        "offers[anthropic/claude-sonnet-4.6].dataPolicy.minRetentionDays": (None, 30),
+        "offers[anthropic/claude-sonnet-4.6].dataPolicy.retentionDays": (None, 30),
+        "offers[anthropic/claude-sonnet-4.6].dataPolicy.trainsOnInputs": (None, False),
+    }
+    assert [f["rule"] for f in doc["findings"] if f["rule"] == "JUR007"] == ["JUR007"]

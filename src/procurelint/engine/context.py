@@ -253,7 +253,7 @@ class ContextFactory:
         known = self.config.data_classes
         class_regimes = {c: list(known[c].regimes) if c in known else [] for c in info.classes}
         # 45 CFR 160.103: under HIPAA, identifiers held with health information are PHI; so is
-        # every class of the hipaa regime (formats.md section 6, Regimes).
+        # every class of the hipaa regime (docs/context.md, `step.phi`).
         phi = "phi" in info.classes or ("hipaa" in info.regimes and (
             "health" in info.categories or "identifiers" in info.categories
             or any("hipaa" in r for r in class_regimes.values())))
