@@ -27,7 +27,7 @@ from tests.conftest import EXAMPLES, REPO, TODAY, run_cli, write
 
 SECTIONS = {"summary": "1. Summary", "inventory": "2. AI inventory", "flows": "3. Data flows",
             "findings": "4. Findings", "waivers": "5. Waiver register", "spend": "6. Spend",
-            "evidence": "7. Evidence"}
+            "registers": "7. Registers for reviewers", "evidence": "8. Evidence"}
 FORMATS = ("html", "md", "json")
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -325,7 +325,7 @@ def test_verify_rejects_any_edited_character_in_the_evidence(examples: dict[str,
     for k, edited in _edits(html, start, len(html)):
         assert verify_bytes(edited).code == 1, f"html edit at {k} {html[k - 30:k + 30]!r}"
     md = examples["md"].encode("utf-8")
-    start = md.index(b"## 7. Evidence")
+    start = md.index(b"## 8. Evidence")
     for k, edited in _edits(md, start, len(md), 3):
         assert verify_bytes(edited).code == 1, f"md edit at {k} {md[k - 30:k + 30]!r}"
     js = examples["json"].encode("utf-8")

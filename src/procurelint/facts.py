@@ -38,11 +38,28 @@ BULK_THRESHOLDS: dict[str, int] = {
     "identifiers": 100_000,
 }
 
-# EU adequacy decisions in force (GDPR Art. 45); the US only through the DPF, which the policy
-# declares as a transfer mechanism.
-DEFAULT_ADEQUATE: tuple[str, ...] = (
-    "AD", "AR", "CA", "CH", "FO", "GB", "GG", "IL", "IM", "JE", "JP", "KR", "NZ", "UY",
-)
+# EU adequacy decisions in force (GDPR Art. 45), each with the decision and its date; the US
+# only through the DPF, for certified organisations, which the policy declares (a dpf transfer
+# mechanism and a dpf contract with the provider). Sources and confidence of each entry:
+# docs/sources-changes.md, "JUR004 adequacy list".
+ADEQUACY_DECISIONS: dict[str, tuple[str, str]] = {
+    "AD": ("Commission Decision 2010/625/EU", "2010-10-19"),
+    "AR": ("Commission Decision 2003/490/EC", "2003-06-30"),
+    "BR": ("Commission Implementing Decision (EU) 2026/179", "2026-01-26"),
+    "CA": ("Commission Decision 2002/2/EC (commercial organisations under PIPEDA)", "2001-12-20"),
+    "CH": ("Commission Decision 2000/518/EC", "2000-07-26"),
+    "FO": ("Commission Decision 2010/146/EU", "2010-03-05"),
+    "GB": ("Commission Implementing Decision (EU) 2021/1772, as renewed", "2021-06-28"),
+    "GG": ("Commission Decision 2003/821/EC", "2003-11-21"),
+    "IL": ("Commission Decision 2011/61/EU", "2011-01-31"),
+    "IM": ("Commission Decision 2004/411/EC", "2004-04-28"),
+    "JE": ("Commission Decision 2008/393/EC", "2008-05-08"),
+    "JP": ("Commission Implementing Decision (EU) 2019/419", "2019-01-23"),
+    "KR": ("Commission Implementing Decision (EU) 2022/254", "2021-12-17"),
+    "NZ": ("Commission Implementing Decision 2013/65/EU", "2012-12-19"),
+    "UY": ("Commission Implementing Decision 2012/484/EU", "2012-08-21"),
+}
+DEFAULT_ADEQUATE: tuple[str, ...] = tuple(sorted(ADEQUACY_DECISIONS))
 
 FEDRAMP_RANK: dict[str | None, int] = {None: 0, "none": 0, "low": 1, "moderate": 2, "high": 3}
 

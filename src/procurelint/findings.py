@@ -85,6 +85,9 @@ class Result:
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
     """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
+    catalog_changes: list[dict[str, Any]] = field(default_factory=list)
+    """Facts of built-in catalog entries that the policy's catalogs changed (override or patch):
+    {kind, id, field, old, new, file, line, how, sources}."""
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity and not f.waived)

@@ -15,6 +15,7 @@ from typing import Any
 
 from procurelint import __version__
 from procurelint.policy.config import Config
+from procurelint.policy.merged_catalog import change_json
 from procurelint.documents.files import discover
 from procurelint.errors import ConfigError
 from procurelint.run.pipeline import needs_whole_repo
@@ -126,6 +127,9 @@ def repository_evidence(config: Config, name: str, paths: list[Path], today: dt.
             {"name": s.name, "file": s.file, "asOf": s.as_of.isoformat(), "sha256": s.sha256}
             for s in config.catalog.sources
         ],
+        # Every fact of a built-in entry the organisation changed (override or patch): a
+        # reviewer must see where the tool's facts stop and the organisation's begin.
+        "catalogChanges": [change_json(c) for c in config.catalog.changes],
         "inputs": input_files(config, paths),
         "git": git_state(config.root),
     }

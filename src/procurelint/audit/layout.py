@@ -15,6 +15,7 @@ from procurelint.audit.blocks import (
 from procurelint.audit.layout_evidence import evidence_section
 from procurelint.audit.layout_findings import findings_section, waivers_section
 from procurelint.audit.layout_flows import flows_section, inventory_section
+from procurelint.audit.layout_registers import registers_section
 
 Json = dict[str, Any]
 
@@ -36,6 +37,7 @@ def sections(report: Json) -> list[Section]:
         findings_section(data),
         waivers_section(data),
         spend_section(data),
+        registers_section(data),
         evidence_section(report["evidence"], report["digest"]),
     ]
 

@@ -53,14 +53,30 @@ def _repository(ev: Json, level: int) -> list[Any]:
     catalogs = Table(["Catalog", "As of", "File", "SHA-256"], [
         [[Text(c["name"])], [Text(c["asOf"])], [Code(c["file"])], [Code(c["sha256"])]]
         for c in ev["catalogs"]])
+    changes = ev.get("catalogChanges") or []
+    changed = Table(["Entry", "Fact", "Built-in value", "Organisation's value", "Where", "Sources"], [
+        [[Text(f"{c['kind']} "), Code(c["id"])], [Code(c["field"])],
+         [Code(_yaml_value(c["old"]))], [Code(_yaml_value(c["new"]))],
+         [Code(f"{c['file']}:{c['line']}"), Text(f" ({c['how']})")],
+         [Text("; ".join(c["sources"]) or "none")]]
+        for c in changes])
     inputs = Table(["Input file", "SHA-256"], [
         [[Code(i["file"])], [Code(i["sha256"])]] for i in ev["inputs"]])
     return [
         Heading(level, f"Repository {ev['name']}", None), kv(rows),
         Heading(level + 1, "Rule packs"), packs,
         Heading(level + 1, "Catalogs"), catalogs,
+        Heading(level + 1, f"Built-in catalog facts changed by the organisation ({len(changes)})"),
+        changed if changes else Para([Text("None: every catalog fact is the built-in one.")]),
         Heading(level + 1, f"Input files ({len(ev['inputs'])})"), inputs,
     ]
+
+
+def _yaml_value(value: Any) -> str:
+    """A fact as YAML would show it (null, true, [a, b])."""
+    import json
+
+    return "null" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def evidence_section(evidence: Json, digest: str) -> Section:
@@ -86,4 +102,4 @@ def evidence_section(evidence: Json, digest: str) -> Section:
     ]
     for ev in evidence["repositories"]:
         blocks += _repository(ev, 3)
-    return Section("evidence", "7. Evidence", blocks)
+    return Section("evidence", "8. Evidence", blocks)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from procurelint.audit.registers import build_registers
 from procurelint.audit.views import severity_counts
 from procurelint.policy.config import Config
 from procurelint.engine.alternatives import cheapest_compliant
@@ -90,6 +91,7 @@ def build_repository(config: Config, result: Result, manifests: list[Json], name
             "warnAtPercent": spec.budgets.warn_at_percent,
         },
         "catalog": _catalog_facts(config, manifests),
+        "registers": build_registers(config, result, manifests, today),
         "manifests": manifests,
         "findings": [dict(f.to_json(), regime=_regime(result, f.rule)) for f in result.findings],
         "waivers": _waivers(config, result.findings, today),

@@ -153,7 +153,7 @@ def layered(config: Config, side: Side, anchors: tuple[Path, Path]) -> CatalogIn
             if placed:
                 continue
             catalog, source, placed = side.catalog, side.source, True
-        index.add(catalog, source)
+        index.add(catalog, source, builtin=path == builtin_catalog_path())
     if not placed:
         index.add(side.catalog, side.source)
     try:

@@ -55,8 +55,19 @@ def price_flow(price: Price) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
+def data_policy_flow(policy: Any) -> str:
+    text = (f"{{trainsOnInputs: {scalar(policy.trains_on_inputs)}, "
+            f"retentionDays: {scalar(policy.retention_days)}")
+    if getattr(policy, "min_retention_days", 0):
+        text += f", minRetentionDays: {scalar(policy.min_retention_days)}"
+    return text + "}"
+
+
 def offer_flow(offer: Offer) -> str:
-    return f"{{model: {scalar(offer.model)}, pricePerMillion: {price_flow(offer.price_per_million)}}}"
+    text = f"{{model: {scalar(offer.model)}, pricePerMillion: {price_flow(offer.price_per_million)}"
+    if getattr(offer, "data_policy", None) is not None:
+        text += f", dataPolicy: {data_policy_flow(offer.data_policy)}"
+    return text + "}"
 
 
 def _line(indent: str, key: str, text: str, comment: str | None = None) -> str:
@@ -91,7 +102,10 @@ def provider_lines(provider: Provider, comments: Commented | None) -> list[str]:
         ("id", scalar(provider.id)), ("name", scalar(provider.name)),
         ("jurisdiction", scalar(provider.jurisdiction)),
         ("parentJurisdiction", scalar(provider.parent_jurisdiction)),
-        ("kind", scalar(provider.kind)), ("sources", flow_list(provider.sources)),
+        ("kind", scalar(provider.kind)),
+        *([("restrictions", "null" if provider.restrictions is None else flow_list(provider.restrictions))]
+          if getattr(provider, "restrictions", []) != [] else []),
+        ("sources", flow_list(provider.sources)),
     ], comments)
 
 
@@ -103,10 +117,11 @@ def endpoint_lines(endpoint: Endpoint, comments: Commented | None) -> list[str]:
         ("hipaaBaa", scalar(endpoint.hipaa_baa)), ("fedramp", scalar(endpoint.fedramp)),
         ("dodImpactLevel", scalar(endpoint.dod_impact_level)),
         ("crossBorderRouting", scalar(endpoint.cross_border_routing)),
+        *([("servingCountries", flow_list(endpoint.serving_countries or []))]
+          if getattr(endpoint, "serving_countries", None) is not None else []),
         ("certifications", flow_list(endpoint.certifications)),
         ("usPersonsOnly", scalar(endpoint.us_persons_only)),
-        ("dataPolicy", f"{{trainsOnInputs: {scalar(policy.trains_on_inputs)}, "
-                       f"retentionDays: {scalar(policy.retention_days)}}}"),
+        ("dataPolicy", data_policy_flow(policy)),
     ]
     lines = _entry(fields, comments)
     for note in comments.before_offers if comments else []:

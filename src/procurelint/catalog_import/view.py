@@ -122,6 +122,41 @@ def _provider(index: CatalogIndex, provider: Provider) -> dict[str, Any]:
     return data
 
 
+def render_yaml(index: CatalogIndex, entry_id: str) -> str:
+    """The entries with this id as a catalog file ready to edit: saved under the policy's
+    catalogs, the file replaces them whole (then add your sources), or, trimmed to a patch,
+    changes single facts."""
+    import datetime as dt
+
+    from procurelint.catalog_import import emit
+
+    sections: dict[str, list[str]] = {}
+    kinds = []
+    if entry_id in index.models:
+        sections["models"] = emit.model_lines(index.models[entry_id], None)
+        kinds.append("model")
+    if entry_id in index.providers:
+        sections["providers"] = emit.provider_lines(index.providers[entry_id], None)
+        kinds.append("provider")
+    if entry_id in index.endpoints:
+        sections["endpoints"] = emit.endpoint_lines(index.endpoints[entry_id], None)
+        kinds.append("endpoint")
+    as_of = index.as_of or dt.date(1970, 1, 1)
+    header = [
+        f"The {' and '.join(kinds)} {entry_id} as the merged catalog holds it (asOf {as_of}).",
+        "Saved as a file listed in the policy's catalogs, an entry with this id replaces the",
+        "earlier one whole: change the facts you have evidence for and add that evidence to",
+        "its sources. To change one fact only, replace the entry with a patch instead:",
+        "",
+        "  spec:",
+        "    patches:",
+        f"      - {kinds[-1]}: {emit.scalar(entry_id)}",
+        "        set: {dataPolicy: {retentionDays: 0}}",
+        "        sources: [\"https://example.com/your-evidence\"]",
+    ]
+    return emit.catalog_text(header, "my-catalog", as_of, f"edited copy of {entry_id}", sections)
+
+
 def _fact(value: Any) -> str:
     return fact_text(value, unknown="null (unknown)")
 

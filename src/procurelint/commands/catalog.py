@@ -30,9 +30,14 @@ def register(commands: Any) -> None:
     listing.add_argument("--model", metavar="TEXT", help="only model ids containing TEXT")
     _common(listing)
 
-    show = actions.add_parser("show", help="a model with its offers, or an endpoint with its facts")
+    show = actions.add_parser(
+        "show", help="a model with its offers, or an endpoint with its facts",
+        description="Show a catalog entry. With -f yaml, print it as a catalog file ready to "
+                    "edit (or to patch single facts). A policy catalog file that cannot be "
+                    "loaded is reported, and the entry is shown from the catalogs that load.")
     show.add_argument("entry_id", metavar="ID", help="a model, endpoint or provider id")
-    _common(show)
+    show.add_argument("--format", "-f", choices=(*FORMATS, "yaml"), default="text")
+    add_config(show)
 
     importing = actions.add_parser(
         "import", help="import prices into a catalog file (created, or updated in place)",
@@ -69,7 +74,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    handlers = {"list": _list, "show": _show, "import": _import, "diff": _diff}
+    if args.action == "show":
+        return _show(args)
+    handlers = {"list": _list, "import": _import, "diff": _diff}
     text = handlers[args.action](args)
     sys.stdout.write(text)
     return EXIT_CLEAN
@@ -94,12 +101,65 @@ def _list(args: argparse.Namespace) -> str:
     return view.render_json(doc) if args.format == "json" else view.render_list(doc)
 
 
-def _show(args: argparse.Namespace) -> str:
+def _show(args: argparse.Namespace) -> int:
+    """Show an entry. A broken policy catalog file must not hide the built-in entry that the
+    user wants to copy into it: it is reported, and the catalogs that load are shown (exit 2)."""
     from procurelint.catalog_import import view
+    from procurelint.commands.common import EXIT_USAGE
+    from procurelint.errors import ConfigError
     from procurelint.policy.config import load_config
 
-    doc = view.show_doc(load_config(args.config, Path.cwd()).catalog, args.entry_id)
-    return view.render_json(doc) if args.format == "json" else view.render_show(doc)
+    broken: list[ConfigError] = []
+    try:
+        index = load_config(args.config, Path.cwd()).catalog
+    except ConfigError as exc:
+        index = _loadable_catalogs(args.config, broken)
+        if index is None:
+            raise
+        broken.insert(0, exc)
+    doc = view.show_doc(index, args.entry_id)
+    if args.format == "json":
+        text = view.render_json(doc)
+    elif args.format == "yaml":
+        text = view.render_yaml(index, args.entry_id)
+    else:
+        text = view.render_show(doc)
+    sys.stdout.write(text)
+    if broken:
+        sys.stderr.write(f"procurelint: error: {broken[0]}\n")
+        sys.stderr.write("procurelint: the entry above is shown from the built-in catalog and "
+                         "the policy's catalog files that load; fix the file above.\n")
+        return EXIT_USAGE
+    return EXIT_CLEAN
+
+
+def _loadable_catalogs(config_file: Path | None, broken: list[Any]) -> Any:
+    """The built-in catalog plus each of the policy's catalog files that loads on its own, or
+    None when the policy itself (not one of its catalog files) is what fails."""
+    from procurelint.documents.cache import cached
+    from procurelint.errors import ConfigError
+    from procurelint.policy.merged_catalog import (
+        CatalogIndex, builtin_catalog_path, load_catalog, load_catalog_file)
+
+    try:
+        files = _policy_catalogs(config_file)
+    except ConfigError:
+        return None
+    index = CatalogIndex()
+    builtin, source = cached("catalog", lambda: load_catalog_file(
+        builtin_catalog_path(), "<builtin>/catalog.yaml"))
+    index.add(builtin, source, builtin=True)
+    for file in files:
+        try:
+            catalog, extra, doc = load_catalog(file, str(file))
+            trial = index.copy()
+            trial.add(catalog, extra, doc)
+            trial.finish()
+        except ConfigError:
+            continue
+        index = trial
+    index.finish()
+    return index
 
 
 def _import(args: argparse.Namespace) -> str:

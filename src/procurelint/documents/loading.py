@@ -46,7 +46,11 @@ def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:
     model, problems = validate(doc, doc.data)
     if problems:
         first = problems[0]
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        # Every problem at once: a user filling in a partial entry learns all the missing keys
+        # from one run, not one per run.
+        more = "".join(f"\n  {p.location}: {p.message}" for p in problems[1:])
+        if more:
+            more = f"\n  and {len(problems) - 1} more:{more}"
         raise ConfigError(first.message + more, first.location)
     if type(model).__name__ != kind:
         raise ConfigError(

@@ -95,8 +95,13 @@ class ContextFactory:
                 "jurisdiction": provider.jurisdiction,
                 "parentJurisdiction": provider.parent_jurisdiction,
                 "kind": provider.kind,
-                "coveredPerson": any(p is None or p in facts.COUNTRIES_OF_CONCERN for p in places),
+                "restrictions": None if provider.restrictions is None else list(provider.restrictions),
+                # 28 CFR 202.211: an entity organised under US law is a US person, not a covered
+                # person, whoever owns it (unless designated, which the catalog does not record).
+                "coveredPerson": provider.jurisdiction != "US"
+                and any(p is None or p in facts.COUNTRIES_OF_CONCERN for p in places),
                 "baaSigned": provider.id in spec.agreements.baa,
+                "contract": self.contract(provider.id),
                 "vendor": None if vendor is None else {
                     "approved": vendor.approved,
                     "assessedOn": vendor.assessed_on.isoformat(),
@@ -106,6 +111,29 @@ class ContextFactory:
             self._providers[provider.id] = found
         return found
 
+    def contract(self, provider_id: str) -> dict[str, Any]:
+        """The account-level terms in force with a provider (policy agreements.contracts):
+        each term holds when a contract that is not past its expiry grants it."""
+        terms = {"zeroDataRetention": False, "noTraining": False, "pciDss": False,
+                 "dpa": False, "dpf": False, "qsoa": False, "soc2": False}
+        refs: list[str] = []
+        expired: list[dict[str, Any]] = []
+        for c in self.config.policy.spec.agreements.contracts:
+            if c.provider != provider_id:
+                continue
+            if c.expires is not None and c.expires < self.today:
+                expired.append({"ref": c.ref, "expires": c.expires.isoformat()})
+                continue
+            refs.append(c.ref)
+            terms["zeroDataRetention"] |= c.zero_data_retention
+            terms["noTraining"] |= c.no_training
+            terms["pciDss"] |= c.pci_dss
+            terms["dpa"] |= c.dpa
+            terms["dpf"] |= c.dpf
+            terms["qsoa"] |= c.qsoa
+            terms["soc2"] |= c.soc2
+        return {**terms, "refs": refs, "expired": expired}
+
     def endpoint(self, endpoint: Endpoint, model_id: str) -> dict[str, Any]:
         key = (endpoint.id, model_id)
         found = self._endpoints.get(key)
@@ -113,17 +141,36 @@ class ContextFactory:
             catalog = self.config.catalog
             price = catalog.offer(endpoint.id, model_id)
             provider = catalog.providers[endpoint.provider]
+            policy = catalog.data_policy(endpoint.id, model_id)
+            serving = (None if endpoint.serving_countries is None
+                       else facts.expand(list(endpoint.serving_countries)))
+            contract = self.contract(provider.id)
+            if contract["zeroDataRetention"]:
+                retention: int | None = policy.min_retention_days
+            else:
+                retention = policy.retention_days
+                if retention is not None:
+                    retention = max(retention, policy.min_retention_days)
             found = {
                 "id": endpoint.id, "provider": endpoint.provider, "country": endpoint.country,
                 "region": endpoint.region, "hipaaBaa": endpoint.hipaa_baa,
                 "fedramp": endpoint.fedramp, "fedrampRank": facts.FEDRAMP_RANK[endpoint.fedramp],
                 "dodImpactLevel": endpoint.dod_impact_level,
                 "crossBorderRouting": endpoint.cross_border_routing,
+                "servingCountries": serving,
+                "countries": [endpoint.country] if endpoint.country is not None
+                else serving if serving is not None else [None],
                 "certifications": list(endpoint.certifications),
                 "usPersonsOnly": endpoint.us_persons_only,
                 "dataPolicy": {
-                    "trainsOnInputs": endpoint.data_policy.trains_on_inputs,
-                    "retentionDays": endpoint.data_policy.retention_days,
+                    "trainsOnInputs": policy.trains_on_inputs,
+                    "retentionDays": policy.retention_days,
+                    "minRetentionDays": policy.min_retention_days,
+                },
+                "terms": {
+                    "trainsOnInputs": False if contract["noTraining"] else policy.trains_on_inputs,
+                    "retentionDays": retention,
+                    "pciDss": contract["pciDss"] or "pci-dss" in endpoint.certifications,
                 },
                 "isAggregator": provider.kind == "aggregator",
                 "countryOfConcern": endpoint.country is None
@@ -203,8 +250,16 @@ class ContextFactory:
 
     def step(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
         s = info.step
+        known = self.config.data_classes
+        class_regimes = {c: list(known[c].regimes) if c in known else [] for c in info.classes}
+        # 45 CFR 160.103: under HIPAA, identifiers held with health information are PHI; so is
+        # every class of the hipaa regime (docs/context.md, `step.phi`).
+        phi = "phi" in info.classes or ("hipaa" in info.regimes and (
+            "health" in info.categories or "identifiers" in info.categories
+            or any("hipaa" in r for r in class_regimes.values())))
         return {
             "name": s.name, "path": info.path, "dataClasses": info.classes,
+            "classRegimes": class_regimes, "phi": phi,
             "tier": info.tier, "tierRank": self.config.tier_rank[info.tier],
             "regimes": info.regimes, "categories": info.categories,
             "personal": bool(info.categories),
@@ -252,8 +307,12 @@ class ContextFactory:
         places = [endpoint["country"], provider["jurisdiction"], provider["parentJurisdiction"]]
         unlawful: list[str] = []
         if workflow["euSubjects"] and step["personal"]:
+            # The Data Privacy Framework covers only organisations certified under it, one by
+            # one: a dpf mechanism counts for a provider whose contract records dpf.
+            certified = provider["contract"]["dpf"]
             mechanisms = {
-                m.to for m in self.config.policy.spec.transfer_mechanisms if facts.in_eu(m.from_)
+                m.to for m in self.config.policy.spec.transfer_mechanisms
+                if facts.in_eu(m.from_) and (m.mechanism != "dpf" or certified)
             }
             for place in places:
                 if place is None:

@@ -29,7 +29,8 @@ def document(result: Result) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "tool": {"name": "procurelint", "version": __version__},
         "policy": policy,
-        "catalog": {"asOf": result.catalog_as_of},
+        "catalog": {"asOf": result.catalog_as_of,
+                    **({"changes": result.catalog_changes} if result.catalog_changes else {})},
         "findings": [f.to_json() for f in result.findings],
         "summary": summary,
     }

@@ -35,6 +35,13 @@ def render(result: Result) -> str:
         lines.append(f"policy changed: {change} (judged by the base revision's policy)")
     for entry in result.stale_baseline:
         lines.append(f"baseline entry no longer matches: {entry['rule']} {entry['file']} {entry['path']}")
+    if result.catalog_changes:
+        shown = [f"{c['id']} {c['field']}" for c in result.catalog_changes[:5]]
+        more = len(result.catalog_changes) - len(shown)
+        lines.append(f"built-in catalog facts changed by the policy's catalogs: "
+                     f"{len(result.catalog_changes)} ({', '.join(shown)}"
+                     f"{f', and {more} more' if more else ''}); "
+                     "`procurelint report` lists each with its old and new value and sources")
     if result.disabled_packs:
         lines.append(f"packs disabled by the policy: {', '.join(result.disabled_packs)}")
     return "\n".join(lines) + "\n"

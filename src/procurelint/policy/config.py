@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from procurelint import facts
-from procurelint.policy.merged_catalog import CatalogIndex, builtin_catalog_path, load_catalog_file
+from procurelint.policy.merged_catalog import CatalogIndex, builtin_catalog_path, load_catalog, load_catalog_file
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
 from procurelint.policy.packs import (
@@ -144,13 +144,13 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     builtin, source = cached(
         "catalog", lambda: load_catalog_file(builtin_catalog_path(), "<builtin>/catalog.yaml")
     )
-    catalog.add(builtin, source)
+    catalog.add(builtin, source, builtin=True)
     for i, rel in enumerate(spec.catalogs):
         file = root / rel
         if not file.is_file():
             raise ConfigError(f"catalog file {rel!r} not found", where("spec", "catalogs", i))
-        extra, extra_source = load_catalog_file(file, _display(file, root))
-        catalog.add(extra, extra_source)
+        extra, extra_source, extra_doc = load_catalog(file, _display(file, root))
+        catalog.add(extra, extra_source, extra_doc)
     catalog.finish()
 
     pack_names = list(spec.packs) if spec.packs is not None else available_builtin_packs()
@@ -170,6 +170,10 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     disabled = [n for n in BUILTIN_PACKS if n not in pack_names]
 
     rules = _compile(policy, packs, doc, shown)
+    # A regime no class implies may still be declared where an enabled rule tests for it by
+    # name (FED006: `'dod' in manifest.regimes`).
+    named = " ".join(r.rule.when + " " + (r.rule.violation or "") for r in rules)
+    regimes |= frozenset(re.findall(r"'([a-z][a-z0-9-]*)' in (?:manifest|workflow|step)\.regimes", named))
 
     waivers = waivers_doc = None
     waivers_file = None
@@ -225,6 +229,11 @@ def _check_facts(policy: Policy, catalog: CatalogIndex, classes: dict[str, DataC
             raise ConfigError(f"agreements.vendors names unknown provider {vendor.provider!r}"
                               f"{_did_you_mean(vendor.provider, providers)}",
                               where("spec", "agreements", "vendors", i, "provider"))
+    for i, contract in enumerate(spec.agreements.contracts):
+        if contract.provider not in catalog.providers:
+            raise ConfigError(f"agreements.contracts names unknown provider {contract.provider!r}"
+                              f"{_did_you_mean(contract.provider, providers)}",
+                              where("spec", "agreements", "contracts", i, "provider"))
     for i, entry in enumerate(spec.model_inventory):
         if entry.model not in catalog.models:
             raise ConfigError(f"modelInventory names unknown model {entry.model!r}"
@@ -288,7 +297,9 @@ def custom_pack(policy: Policy) -> RulePack:
     return pack  # type: ignore[return-value]  # a record that reads as the model
 
 
-NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002"})
+NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", "JUR009"})
+"""Rules no waiver or inline suppression may cover: the waiver rules themselves, and
+prohibitions that the organisation cannot accept as a risk (JUR009, 28 CFR 202.303)."""
 
 
 def check_waiver_rules(waivers: Waivers, known: set[str], doc: Document | None, file: str) -> None:
@@ -299,7 +310,9 @@ def check_waiver_rules(waivers: Waivers, known: set[str], doc: Document | None, 
         if waiver.rule not in known:
             raise ConfigError(f"waiver {waiver.id} names unknown rule {waiver.rule!r}", where)
         if waiver.rule in NOT_WAIVABLE:
-            raise ConfigError(f"waiver {waiver.id}: {waiver.rule} cannot be waived", where)
+            raise ConfigError(f"waiver {waiver.id}: {waiver.rule} cannot be waived"
+                              + (" (a prohibited transaction under 28 CFR 202.303)"
+                                 if waiver.rule == "JUR009" else ""), where)
         if waiver.id in seen:
             raise ConfigError(f"waiver id {waiver.id} is used twice",
                               doc.location(("spec", "waivers", i, "id")) if doc else Location(file))

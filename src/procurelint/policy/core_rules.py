@@ -44,6 +44,7 @@ TEMPLATES: dict[str, str] = {
                   "findings"),
     "WAIVER002": ("waiver {id} for {rule} on {target} matches no finding; remove it (stale "
                   "waivers hide future regressions)"),
+    "SUP003.never": "{rule} can be neither suppressed inline nor waived: fix the finding",
     "SUP001": ("inline suppression of {rules} gives no reason; write the reason after the "
                "brackets"),
     "SUP001.no-rule": "inline suppression names no rule: write `# procurelint: ignore[RULE] reason`",

@@ -22,6 +22,7 @@ from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding, Result, RuleMeta, Summary
 from procurelint.documents.yamlio import Limits
 from procurelint.policy.config import Config
+from procurelint.policy.merged_catalog import change_json
 from procurelint.run.apply_waivers import apply_waivers
 from procurelint.run.processes import LocalSlice, SliceView, process_count, slices
 from procurelint.run.reading import Loaded, Progress, core_finding, parser_limits
@@ -179,6 +180,7 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
         rules={k: v for k, v in rule_metadata(config).items()
                if _wanted(k, options.select, options.ignore)},
         policy_changes=list(config.policy_changes),
+        catalog_changes=[change_json(c) for c in config.catalog.changes],
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from procurelint.errors import Location
 from procurelint.findings import Finding
 from procurelint.policy.core_rules import message
+from procurelint.policy.config import NOT_WAIVABLE
 
 MARKER = "procurelint:"
 _COMMENT = re.compile(r"(?:^|\s)#\s*procurelint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
@@ -72,7 +73,9 @@ def apply(
                    message("SUP001", rules=", ".join(item.rules)))
         for rule in item.rules:
             pack = pack_of(rule)
-            if pack is not None and pack not in allowed_packs:
+            if rule in NOT_WAIVABLE:
+                report("SUP003", "", where, message("SUP003.never", rule=rule))
+            elif pack is not None and pack not in allowed_packs:
                 report("SUP003", "", where,
                        message("SUP003", rule=rule, pack=pack))
     for finding in findings:
@@ -80,7 +83,8 @@ def apply(
             if finding.rule not in item.rules:
                 continue
             item.used.add(finding.rule)
-            if item.reason and pack_of(finding.rule) in allowed_packs and not finding.waived:
+            if (item.reason and pack_of(finding.rule) in allowed_packs and not finding.waived
+                    and finding.rule not in NOT_WAIVABLE):
                 finding.waived = True
                 finding.waiver = {"id": "inline", "reason": item.reason, "approvedBy": None,
                                   "ticket": None, "expires": None,

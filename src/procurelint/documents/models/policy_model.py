@@ -49,8 +49,27 @@ class TransferMechanism(Strict):
     mechanism: Literal["dpf", "scc", "bcr", "derogation"]
 
 
+class Contract(Strict):
+    """Account-level terms the organisation has contracted for with one provider. They beat
+    the provider's public defaults in the catalog for this organisation's use, until `expires`
+    (the terms hold through that whole day, UTC). A term left out is not contracted."""
+
+    provider: Identifier
+    ref: Annotated[str, Field(min_length=1)]
+    expires: dt.date | None = None
+    zero_data_retention: bool = False
+    no_training: bool = False
+    pci_dss: bool = False
+    dpa: bool = False
+    dpf: bool = False
+    qsoa: bool = False        # 42 CFR Part 2 qualified service organization agreement
+    soc2: bool = False        # the provider's SOC 2 Type II report on the services used is on file
+    description: str | None = None
+
+
 class Agreements(Strict):
     baa: list[Identifier] = []
+    contracts: list[Contract] = []
     vendors: list[Vendor] = []
 
 
