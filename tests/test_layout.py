@@ -22,9 +22,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "run": {"engine", "policy", "documents"},
     "output": {"run", "engine", "policy", "documents"},
     "catalog_import": {"run", "engine", "policy", "documents"},  # diff: what a change costs
+    "inventory": {"policy", "documents"},
     "audit": {"output", "run", "engine", "policy", "documents"},
     "commands": {"audit", "output", "run", "engine", "policy", "documents", "catalog_import",
-                 "cli-support"},
+                 "inventory", "cli-support"},
     "cli": {"commands"},
 }
 

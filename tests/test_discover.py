@@ -1,0 +1,212 @@
+"""`procurelint discover`: uses of hosted models in code and configs, resolved via the alias
+table; hostile files give skip notes. Fixtures: tests/discovery/ (real/ with NOTICE.md,
+written/ and code/ written by us)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from procurelint.cli import main
+from procurelint.inventory.scan import Options, discover
+from procurelint.inventory.uses import Inventory, Use
+from procurelint.policy.aliases import alias_table
+from procurelint.policy.config import load_config
+
+FIXTURES = Path(__file__).parent / "discovery"
+
+
+def scan(folder: Path, **options: object) -> Inventory:
+    config = load_config(None, folder, search=False)
+    return discover(folder, [], alias_table(), config.catalog.models, config.catalog.endpoints,
+                    Options(**options))  # type: ignore[arg-type]
+
+
+def by_place(inventory: Inventory) -> dict[tuple[str, int], Use]:
+    return {(u.file, u.line): u for u in inventory.uses}
+
+
+@pytest.fixture(scope="module")
+def configs() -> dict[tuple[str, int], Use]:
+    return by_place(scan(FIXTURES))
+
+
+def test_real_litellm_bedrock_profiles_resolve_to_their_endpoint(configs: dict[tuple[str, int], Use]) -> None:
+    use = configs[("real/ClickHouse__agentic-data-stack/litellm-config.yaml", 8)]
+    assert (use.model, use.endpoint, use.column) == ("anthropic/claude-sonnet-4.5",
+                                                     "aws-bedrock/eu-central-1", 14)
+    assert use.how == "litellm-proxy: model_list" and use.name == "bedrock-claude"
+    typo = configs[("real/ClickHouse__agentic-data-stack/litellm-config.yaml", 33)]
+    assert typo.model is None and not typo.resolved
+    assert typo.literal == "bedrock/eu.anthropic.claude-haiku-3-5-sonnet-20241022-v1:0"
+
+
+def test_real_aider_claude_code_and_local_models(configs: dict[tuple[str, int], Use]) -> None:
+    aider = configs[("real/2anki__2anki.net/.aider.conf.yml", 15)]
+    assert (aider.model, aider.endpoint, aider.how) == ("anthropic/claude-haiku-4.5",
+                                                        "anthropic/api", "aider: weak-model")
+    claude = configs[("real/macalinao__dotfiles/config/claude/settings.json", 107)]
+    assert claude.literal == "opus" and claude.model is None  # a name that moves: not guessed
+    ollama = configs[("real/All-Hands-AI__OpenHands/litellm_config.yaml", 4)]
+    assert ollama.provider == "self-hosted" and ollama.endpoint is None
+
+
+def test_every_shipped_config_is_discovered() -> None:
+    inventory = scan(FIXTURES)
+    files = {u.file for u in inventory.uses}
+    for path in FIXTURES.rglob("*"):
+        if path.is_file() and path.suffix != ".md" and "code" not in path.parts:
+            assert path.relative_to(FIXTURES).as_posix() in files, path
+    assert not inventory.skipped
+
+
+def test_azure_deployment_resolves_only_when_its_model_is_declared(configs: dict[tuple[str, int], Use]) -> None:
+    declared = configs[("written/azure-gateway/litellm/config.yaml", 17)]
+    assert declared.model == "openai/gpt-5.4" and declared.endpoint is None
+    named_like_a_model = configs[("written/azure-gateway/litellm/config.yaml", 24)]
+    assert named_like_a_model.model is None
+    assert "declared nowhere" in named_like_a_model.note
+
+
+def test_env_values_and_gateway_aliases_are_followed(configs: dict[tuple[str, int], Use]) -> None:
+    unset = configs[("written/azure-gateway/litellm/config.yaml", 13)]
+    assert unset.literal is None
+    assert unset.via == ("environment variable STT_ALT_MODEL, not set in the repository",)
+    alias = configs[("written/azure-gateway/.env.example", 7)]
+    assert alias.model == "openai/gpt-5.4"
+    assert alias.via == ("gateway alias 'chat-default' at written/azure-gateway/litellm/config.yaml:17:14",)
+
+
+def test_routing_preferences_and_fallbacks_are_kept(configs: dict[tuple[str, int], Use]) -> None:
+    cheap = configs[("written/multi-route/litellm_config.yaml", 14)]
+    assert (cheap.model, cheap.endpoint) == ("meta-llama/llama-4-maverick", "openrouter")
+    assert dict(cheap.routing) == {"data_collection": "allow", "allow_fallbacks": True}
+    primary = configs[("written/multi-route/litellm_config.yaml", 6)]
+    assert dict(primary.routing) == {"fallbacks": ["maverick-fast", "maverick-cheap"]}
+    assert configs[("written/multi-route/litellm_config.yaml", 22)].endpoint == "openai/api"
+
+
+def test_local_gateways_and_wildcards_stay_unresolved(configs: dict[tuple[str, int], Use]) -> None:
+    local = configs[("written/local-alias/litellm/config.yaml", 5)]
+    assert local.provider == "local-gateway" and local.literal == "openai//model"
+    assert not local.resolved
+    wildcard = configs[("written/wildcards/config.yaml", 10)]
+    assert "wildcard" in wildcard.note and wildcard.model is None
+    router = configs[("written/continue-router/.continue/config.yaml", 13)]
+    assert router.model == "anthropic/claude-sonnet-4.5" and router.endpoint is None
+
+
+def test_python_calls() -> None:
+    uses = by_place(scan(FIXTURES / "code"))
+    expected = {
+        ("app/llm.py", 24): ("anthropic/claude-sonnet-4.5", "anthropic/api"),
+        ("app/llm.py", 29): ("anthropic/claude-sonnet-4.6", "openrouter"),
+        ("app/llm.py", 33): ("openai/gpt-5-mini", "openai/api"),
+        ("app/llm.py", 34): ("anthropic/claude-haiku-4.5", "anthropic/api"),
+        ("app/llm.py", 35): ("anthropic/claude-sonnet-4.5", "aws-bedrock/us-east-1"),
+        ("app/llm.py", 36): (None, None),
+        ("app/llm.py", 37): ("meta-llama/llama-3.3-70b-instruct", "groq/api"),
+        ("app/llm.py", 38): ("openai/gpt-5.4", "openai/api"),
+        ("app/llm.py", 39): ("anthropic/claude-opus-4.6", "aws-bedrock/global"),
+        ("app/llm.py", 41): (None, None),
+    }
+    found = {k: (u.model, u.endpoint) for k, u in uses.items() if k[0] == "app/llm.py"}
+    assert found == expected
+    assert uses[("app/llm.py", 24)].via == ("MODEL at app/llm.py:10",)
+    assert uses[("app/llm.py", 33)].via == ("OPENAI_MODEL set at .env.example:2:14",)
+    assert dict(uses[("app/llm.py", 29)].routing) == {"data_collection": "deny",
+                                                     "allow_fallbacks": False}
+    assert uses[("app/llm.py", 29)].column == 15
+
+
+def test_typescript_calls() -> None:
+    uses = by_place(scan(FIXTURES / "code"))
+    found = {k[1]: (u.model, u.endpoint, u.how) for k, u in uses.items() if k[0] == "web/chat.ts"}
+    assert found == {
+        14: ("deepseek/deepseek-v3.2", "deepseek/api", "js: chat.completions.create"),
+        15: ("openai/gpt-5-mini", "openai/api", "js: openai"),
+        16: ("anthropic/claude-sonnet-4.6", "anthropic/api", "js: anthropic"),
+        17: ("anthropic/claude-opus-4.6", "openrouter", "js: router"),
+        18: ("openai/gpt-5", None, "js: generateText (AI Gateway)"),
+        20: ("anthropic/claude-sonnet-4.5", "aws-bedrock/eu-central-1", "js: new ConverseCommand"),
+        21: ("openai/gpt-5-mini", "anthropic/api", "js: new ChatAnthropic"),
+    }
+
+
+def test_tests_docs_and_comments_are_mentions(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_llm.py").write_text(
+        "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-5', messages=[])\n")
+    (tmp_path / "README.md").write_text("We use gpt-5-mini and claude-sonnet-4-6.\n")
+    (tmp_path / "app.py").write_text("# try gpt-5.4 later\nfrom openai import OpenAI\n"
+                                     "x = 'not a call to gpt-5'\n")
+    quiet = scan(tmp_path)
+    assert quiet.uses == [] and quiet.mentions == [
+        Use("tests/test_llm.py", 2, 40, "python: chat.completions.create", "openai", "gpt-5",
+            "openai/gpt-5", "openai/api", "resolved")]
+    loud = scan(tmp_path, mentions=True)
+    assert [(m.file, m.line, m.column, m.literal) for m in loud.mentions] == [
+        ("README.md", 1, 8, "gpt-5-mini"), ("README.md", 1, 23, "claude-sonnet-4-6"),
+        ("app.py", 1, 7, "gpt-5.4"), ("tests/test_llm.py", 2, 40, "gpt-5")]
+    assert loud.uses == []
+
+
+def test_hostile_files_are_skipped_with_a_note(tmp_path: Path) -> None:
+    (tmp_path / "bundle.min.js").write_text("var a=1;" * (10 * 1024 * 1024 // 8))
+    (tmp_path / "deep.py").write_text("import openai\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
+    (tmp_path / "sum.py").write_text("import openai\nx = " + "+".join(["1"] * 200_000) + "\n")
+    (tmp_path / "binary.py").write_bytes(b"import openai\n\x00\x01\x02" * 100)
+    (tmp_path / "latin1.py").write_bytes(b"import openai  # caf\xe9\n")
+    (tmp_path / "deep.ts").write_text("import OpenAI from 'openai';\nconst x = "
+                                      + "[" * 20000 + "]" * 20000 + ";\n")
+    (tmp_path / "deep.yaml").write_text("model_list: litellm_params\n" + "a: " + "[" * 200 + "]" * 200 + "\n")
+    (tmp_path / "broken.yaml").write_text("model_list: [litellm_params\n")
+    started = time.perf_counter()
+    inventory = scan(tmp_path)
+    assert time.perf_counter() - started < 20
+    notes = {s.file: s.reason for s in inventory.skipped}
+    assert notes["bundle.min.js"].startswith("10485760 bytes, over the limit of 1048576")
+    assert "nested too deeply" in notes["deep.py"] or "not valid Python" in notes["deep.py"]
+    assert notes["binary.py"] == "a binary file"
+    assert notes["latin1.py"].startswith("not UTF-8 text")
+    assert notes["deep.yaml"].startswith("not read: deep.yaml:")
+    assert notes["broken.yaml"].startswith("not read: broken.yaml:2:1")
+    assert "deep.ts" not in notes and inventory.uses == []
+
+
+def test_cli_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(FIXTURES / "written" / "multi-route", tmp_path / "repo")
+    with pytest.raises(SystemExit) as exit_:
+        main(["discover", str(tmp_path / "repo"), "--format", "json"])
+    assert exit_.value.code == 0
+    first = capsys.readouterr().out
+    data = json.loads(first)
+    assert data["summary"] == {"uses": 4, "resolved": 4, "unresolved": 0, "mentions": 0,
+                               "filesRead": 1, "skipped": 0}
+    assert data["uses"][0]["file"] == "litellm_config.yaml"
+    with pytest.raises(SystemExit):
+        main(["discover", str(tmp_path / "repo"), "--format", "json"])
+    assert capsys.readouterr().out == first  # deterministic
+    with pytest.raises(SystemExit):
+        main(["discover", str(tmp_path / "repo")])
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == (
+        "litellm_config.yaml:6:14: meta-llama/llama-4-maverick on together/api [litellm-proxy: "
+        "model_list; written 'together_ai/meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8'; "
+        "routing fallbacks=['maverick-fast', 'maverick-cheap']]")
+    assert text.splitlines()[-1].startswith("found 4 uses (4 resolved, 0 unresolved)")
+
+
+def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
+    for argv in (["discover", "--max-file-bytes", "lots", str(tmp_path)],
+                 ["discover", str(tmp_path / "missing")]):
+        result = subprocess.run([sys.executable, "-m", "procurelint", *argv],
+                                capture_output=True, text=True)
+        assert result.returncode == 2, argv
+        assert "Traceback" not in result.stderr and "error" in result.stderr
