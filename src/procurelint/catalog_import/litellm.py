@@ -6,7 +6,8 @@ Mapping (documented in docs/catalog.md):
   the built-in catalog knows when the LiteLLM name is unambiguous (PROVIDER_IDS), else a
   provider `litellm/<litellm_provider>` about which nothing is known;
 - the model id is the LiteLLM key as written (`gpt-4o`, `deepinfra/anthropic/claude-fable-5`):
-  the name a LiteLLM user already has, with no guessing at other catalogs' slugs;
+  the name a LiteLLM user already has (writing the import turns the names the alias table
+  knows as built-in models into their catalog ids: `update._recognise`);
 - prices are the base tier: `input_cost_per_token`, `output_cost_per_token`, and the cache-read
   price (`cache_read_input_token_cost`, else `input_cost_per_token_cache_hit`). Batch,
   priority, flex and long-context (`*_above_*_tokens`) prices are not imported.
