@@ -210,3 +210,37 @@ def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
                                 capture_output=True, text=True)
         assert result.returncode == 2, argv
         assert "Traceback" not in result.stderr and "error" in result.stderr
+
+
+POLICY = """apiVersion: procurelint/v1
+kind: Policy
+metadata: {name: drift}
+spec:
+  discovery: {enabled: %s}
+"""
+
+
+def test_check_with_discovery_judges_a_repository_without_manifests(tmp_path: Path, cli) -> None:
+    """The issue's first run: only gateway and tool configs, no manifest."""
+    for name in ("written/multi-route/litellm_config.yaml", "real/2anki__2anki.net/.aider.conf.yml"):
+        shutil.copy(FIXTURES / name, tmp_path / Path(name).name)
+    (tmp_path / "procurelint.yaml").write_text(POLICY % "false", encoding="utf-8")
+    off = cli("check", str(tmp_path))
+    assert off.code == 2 and "no AgentManifest documents found" in off.stderr
+    (tmp_path / "procurelint.yaml").write_text(POLICY % "true", encoding="utf-8")
+    on = cli("check", str(tmp_path), "--format", "json")
+    assert on.code == 1, on.stderr
+    findings = json.loads(on.stdout)["findings"]
+    assert {f["rule"] for f in findings} == {"DRIFT001"}
+    assert sorted((f["file"], f["line"]) for f in findings) == [
+        (".aider.conf.yml", 14), (".aider.conf.yml", 15), (".aider.conf.yml", 16),
+        ("litellm_config.yaml", 6), ("litellm_config.yaml", 10), ("litellm_config.yaml", 14),
+        ("litellm_config.yaml", 22)]
+    assert all("declare it in a new AgentManifest" in f["message"] for f in findings)
+
+
+def test_drift_rules_are_inert_without_discovery(cli) -> None:
+    """Without `discovery.enabled` the drift rules have nothing to judge: examples/ is unchanged."""
+    result = cli("check", "examples", "--select", "DRIFT", "--format", "json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["findings"] == []

@@ -79,6 +79,14 @@ class Limits(Strict):
     max_steps: Annotated[int, Field(ge=1)] = 500
 
 
+class Discovery(Strict):
+    """Whether `check` also discovers model use in code and configs (the `drift` pack)."""
+
+    enabled: bool = False
+    exclude: list[str] = []
+    max_file_bytes: Annotated[int, Field(ge=1)] = 1024 * 1024
+
+
 class Override(Strict):
     severity: Severity
 
@@ -105,6 +113,7 @@ class PolicySpec(Strict):
     rules: list[Rule] = []
     inline_suppressions: list[Identifier] = ["cost"]
     limits: Limits = Limits()
+    discovery: Discovery = Discovery()
     overrides: dict[Identifier, Override] = {}
     disable: list[Identifier] = []
 
