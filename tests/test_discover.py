@@ -1,6 +1,7 @@
 """`procurelint discover`: uses of hosted models in code and configs, resolved via the alias
-table; hostile files give skip notes. Fixtures: tests/discovery/ (real/ with NOTICE.md,
-written/ and code/ written by us)."""
+table; hostile files give skip notes. Fixtures: the labelled corpus, tests/discovery_corpus/
+(one folder per repository, each with its NOTICE.md: real configs whose licence allows it, and
+repositories written by us in the shape of real ones)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from procurelint.inventory.uses import Inventory, Use
 from procurelint.policy.aliases import alias_table
 from procurelint.policy.config import load_config
 
-FIXTURES = Path(__file__).parent / "discovery"
+CORPUS = Path(__file__).parent / "discovery_corpus"
 
 
 def scan(folder: Path, **options: object) -> Inventory:
@@ -34,76 +35,84 @@ def by_place(inventory: Inventory) -> dict[tuple[str, int], Use]:
 
 @pytest.fixture(scope="module")
 def configs() -> dict[tuple[str, int], Use]:
-    return by_place(scan(FIXTURES))
+    """Every use of every corpus repository, by (repository/file, line); each scanned alone."""
+    found = {}
+    for repo in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        for (file, line), use in by_place(scan(repo)).items():
+            found[(f"{repo.name}/{file}", line)] = use
+    return found
 
 
 def test_real_litellm_bedrock_profiles_resolve_to_their_endpoint(configs: dict[tuple[str, int], Use]) -> None:
-    use = configs[("real/ClickHouse__agentic-data-stack/litellm-config.yaml", 8)]
+    use = configs[("ClickHouse__agentic-data-stack/litellm-config.yaml", 8)]
     assert (use.model, use.endpoint, use.column) == ("anthropic/claude-sonnet-4.5",
                                                      "aws-bedrock/eu-central-1", 14)
     assert use.how == "litellm-proxy: model_list" and use.name == "bedrock-claude"
-    typo = configs[("real/ClickHouse__agentic-data-stack/litellm-config.yaml", 33)]
+    typo = configs[("ClickHouse__agentic-data-stack/litellm-config.yaml", 33)]
     assert typo.model is None and not typo.resolved
     assert typo.literal == "bedrock/eu.anthropic.claude-haiku-3-5-sonnet-20241022-v1:0"
 
 
 def test_real_aider_claude_code_and_local_models(configs: dict[tuple[str, int], Use]) -> None:
-    aider = configs[("real/2anki__2anki.net/.aider.conf.yml", 15)]
+    aider = configs[("2anki__2anki.net/.aider.conf.yml", 15)]
     assert (aider.model, aider.endpoint, aider.how) == ("anthropic/claude-haiku-4.5",
                                                         "anthropic/api", "aider: weak-model")
-    claude = configs[("real/macalinao__dotfiles/config/claude/settings.json", 107)]
+    claude = configs[("macalinao__dotfiles/config/claude/settings.json", 107)]
     assert claude.literal == "opus" and claude.model is None  # a name that moves: not guessed
-    ollama = configs[("real/All-Hands-AI__OpenHands/litellm_config.yaml", 4)]
+    ollama = configs[("All-Hands-AI__OpenHands/litellm_config.yaml", 4)]
     assert ollama.provider == "self-hosted" and ollama.endpoint is None
 
 
 def test_every_shipped_config_is_discovered() -> None:
-    inventory = scan(FIXTURES)
-    files = {u.file for u in inventory.uses}
-    for path in FIXTURES.rglob("*"):
-        if path.is_file() and path.suffix != ".md" and "code" not in path.parts:
-            assert path.relative_to(FIXTURES).as_posix() in files, path
-    assert not inventory.skipped
+    for repo in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        inventory = scan(repo)
+        files = {u.file for u in inventory.uses}
+        for path in repo.rglob("*"):
+            shown = path.relative_to(repo).as_posix()
+            if path.suffix in (".yaml", ".yml", ".json") and path.name != "labels.yaml" or \
+                    path.name.startswith(".env") and "MODEL=" in path.read_text(encoding="utf-8"):
+                assert shown in files, f"{repo.name}/{shown}"
+        assert not inventory.skipped, repo.name
 
 
 def test_azure_deployment_resolves_only_when_its_model_is_declared(configs: dict[tuple[str, int], Use]) -> None:
-    declared = configs[("written/azure-gateway/litellm/config.yaml", 17)]
+    declared = configs[("written__azure-gateway/litellm/config.yaml", 17)]
     assert declared.model == "openai/gpt-5.4" and declared.endpoint is None
-    named_like_a_model = configs[("written/azure-gateway/litellm/config.yaml", 24)]
+    named_like_a_model = configs[("written__azure-gateway/litellm/config.yaml", 24)]
     assert named_like_a_model.model is None
     assert "declared nowhere" in named_like_a_model.note
 
 
 def test_env_values_and_gateway_aliases_are_followed(configs: dict[tuple[str, int], Use]) -> None:
-    unset = configs[("written/azure-gateway/litellm/config.yaml", 13)]
+    unset = configs[("written__azure-gateway/litellm/config.yaml", 13)]
     assert unset.literal is None
     assert unset.via == ("environment variable STT_ALT_MODEL, not set in the repository",)
-    alias = configs[("written/azure-gateway/.env.example", 7)]
+    alias = configs[("written__azure-gateway/.env.example", 7)]
     assert alias.model == "openai/gpt-5.4"
-    assert alias.via == ("gateway alias 'chat-default' at written/azure-gateway/litellm/config.yaml:17:14",)
+    assert alias.via == ("gateway alias 'chat-default' at litellm/config.yaml:17:14",)
 
 
 def test_routing_preferences_and_fallbacks_are_kept(configs: dict[tuple[str, int], Use]) -> None:
-    cheap = configs[("written/multi-route/litellm_config.yaml", 14)]
+    cheap = configs[("written__multi-route/litellm_config.yaml", 14)]
     assert (cheap.model, cheap.endpoint) == ("meta-llama/llama-4-maverick", "openrouter")
     assert dict(cheap.routing) == {"data_collection": "allow", "allow_fallbacks": True}
-    primary = configs[("written/multi-route/litellm_config.yaml", 6)]
+    primary = configs[("written__multi-route/litellm_config.yaml", 6)]
     assert dict(primary.routing) == {"fallbacks": ["maverick-fast", "maverick-cheap"]}
-    assert configs[("written/multi-route/litellm_config.yaml", 22)].endpoint == "openai/api"
+    assert configs[("written__multi-route/litellm_config.yaml", 22)].endpoint == "openai/api"
 
 
 def test_local_gateways_and_wildcards_stay_unresolved(configs: dict[tuple[str, int], Use]) -> None:
-    local = configs[("written/local-alias/litellm/config.yaml", 5)]
+    local = configs[("written__local-alias/litellm/config.yaml", 5)]
     assert local.provider == "local-gateway" and local.literal == "openai//model"
     assert not local.resolved
-    wildcard = configs[("written/wildcards/config.yaml", 10)]
+    wildcard = configs[("written__wildcards/config.yaml", 10)]
     assert "wildcard" in wildcard.note and wildcard.model is None
-    router = configs[("written/continue-router/.continue/config.yaml", 13)]
+    router = configs[("written__continue-router/.continue/config.yaml", 13)]
     assert router.model == "anthropic/claude-sonnet-4.5" and router.endpoint is None
 
 
 def test_python_calls() -> None:
-    uses = by_place(scan(FIXTURES / "code"))
+    uses = by_place(scan(CORPUS / "written__python-and-typescript-sdks"))
     expected = {
         ("app/llm.py", 24): ("anthropic/claude-sonnet-4.5", "anthropic/api"),
         ("app/llm.py", 29): ("anthropic/claude-sonnet-4.6", "openrouter"),
@@ -126,7 +135,7 @@ def test_python_calls() -> None:
 
 
 def test_typescript_calls() -> None:
-    uses = by_place(scan(FIXTURES / "code"))
+    uses = by_place(scan(CORPUS / "written__python-and-typescript-sdks"))
     found = {k[1]: (u.model, u.endpoint, u.how) for k, u in uses.items() if k[0] == "web/chat.ts"}
     assert found == {
         14: ("deepseek/deepseek-v3.2", "deepseek/api", "js: chat.completions.create"),
@@ -181,7 +190,8 @@ def test_hostile_files_are_skipped_with_a_note(tmp_path: Path) -> None:
 
 
 def test_cli_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copytree(FIXTURES / "written" / "multi-route", tmp_path / "repo")
+    (tmp_path / "repo").mkdir()
+    shutil.copy(CORPUS / "written__multi-route" / "litellm_config.yaml", tmp_path / "repo")
     with pytest.raises(SystemExit) as exit_:
         main(["discover", str(tmp_path / "repo"), "--format", "json"])
     assert exit_.value.code == 0
@@ -222,8 +232,8 @@ spec:
 
 def test_check_with_discovery_judges_a_repository_without_manifests(tmp_path: Path, cli) -> None:
     """The issue's first run: only gateway and tool configs, no manifest."""
-    for name in ("written/multi-route/litellm_config.yaml", "real/2anki__2anki.net/.aider.conf.yml"):
-        shutil.copy(FIXTURES / name, tmp_path / Path(name).name)
+    for name in ("written__multi-route/litellm_config.yaml", "2anki__2anki.net/.aider.conf.yml"):
+        shutil.copy(CORPUS / name, tmp_path / Path(name).name)
     (tmp_path / "procurelint.yaml").write_text(POLICY % "false", encoding="utf-8")
     off = cli("check", str(tmp_path))
     assert off.code == 2 and "no AgentManifest documents found" in off.stderr
@@ -244,3 +254,26 @@ def test_drift_rules_are_inert_without_discovery(cli) -> None:
     result = cli("check", "examples", "--select", "DRIFT", "--format", "json")
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["findings"] == []
+
+
+def test_accuracy_on_the_labelled_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.discovery_accuracy import main as accuracy
+
+    assert accuracy(["--min-recall", "0.95", "--min-precision", "0.95"]) == 0
+    assert "recall 100.0%" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_accuracy_counts_misses_and_false_positives(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.discovery_accuracy import main as accuracy
+
+    repo = tmp_path / "corpus" / "one"
+    repo.mkdir(parents=True)
+    (repo / "app.py").write_text("import litellm\nlitellm.completion(model='gpt-5', messages=[])\n"
+                                 "def f(client):\n    return client.send(prompt='hi')\n")
+    (repo / "labels.yaml").write_text(
+        "uses:\n  - {file: app.py, line: 4, model: openai/gpt-5}\n")  # wrong line: a miss
+    assert accuracy([str(tmp_path / "corpus"), "--min-recall", "0.95"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["missed    one/app.py:4 openai/gpt-5", "not a use one/app.py:2 gpt-5 (python: litellm.completion)",
+                   "1 repositories, 1 labelled uses, 1 discovered: recall 0.0% (0/1), precision 0.0% (0/1)"]

@@ -461,6 +461,9 @@ class _Scanner:
         if args is None or not args.named_children:
             return None
         first = args.named_children[0]
+        while first.type in ("as_expression", "satisfies_expression", "parenthesized_expression",
+                             "non_null_expression") and first.named_children:
+            first = first.named_children[0]
         if first.type == "identifier" and self._text(first) in self.scope.constants:
             first = self.scope.constants[self._text(first)]
         return first if first.type == "object" else None

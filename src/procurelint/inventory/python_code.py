@@ -137,6 +137,7 @@ class _Scope:
     constants: dict[str, tuple[ast.expr, int]] = field(default_factory=dict)
     attributes: dict[str, tuple[ast.expr, int]] = field(default_factory=dict)
     clients: dict[str, _Client] = field(default_factory=dict)
+    loops: dict[str, tuple[ast.expr, int]] = field(default_factory=dict)
 
 
 def scan(text: str, file: str, env: Mapping[str, EnvValue],
@@ -164,6 +165,7 @@ class _Scanner:
         self.env = env
         self.resolve_route = resolve_route
         self.scope = _Scope()
+        self._last_arg: ast.expr | None = None
 
     # -- collection ------------------------------------------------------------------------
 
@@ -195,13 +197,38 @@ class _Scanner:
                 for arg, default in pairs:
                     if isinstance(default, ast.Constant) and isinstance(default.value, str):
                         self.scope.constants.setdefault(arg.arg, (default, default.lineno))
+        for node in nodes:
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and \
+                    isinstance(node.target, ast.Name):
+                line = getattr(node, "lineno", getattr(node.iter, "lineno", 0))
+                self.scope.loops.setdefault(node.target.id, (node.iter, line))
         found: list[Found] = []
         for node in nodes:
             if isinstance(node, ast.Call):
+                self._last_arg = None
                 use = self._call(node)
                 if use is not None:
-                    found.append(use)
+                    found.extend(self._each_value(use))
         return found
+
+    def _each_value(self, use: Found) -> list[Found]:
+        """A call whose model is a loop variable over a list of names uses each of them."""
+        arg = self._last_arg
+        if use.literal is not None or not isinstance(arg, ast.Name) or arg.id not in self.scope.loops:
+            return [use]
+        iterable, line = self.scope.loops[arg.id]
+        via = [f"{arg.id} iterates at {self.file}:{line}"]
+        if isinstance(iterable, ast.Name) and iterable.id in self.scope.constants:
+            via.append(f"{iterable.id} at {self.file}:{self.scope.constants[iterable.id][1]}")
+            iterable = self.scope.constants[iterable.id][0]
+        if not isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+            return [use]
+        values = [self._value(item)[0] for item in iterable.elts]
+        if not values or any(v is None for v in values):
+            return [use]
+        return [Found(use.file, use.line, use.column, use.how, use.route, value, use.expression,
+                      [*use.via, *via], use.region, use.base_url, dict(use.routing))
+                for value in values]
 
     def _constant(self, target: ast.expr, value: ast.expr, line: int) -> None:
         key = _target_key(target)
@@ -317,6 +344,7 @@ class _Scanner:
         arg: ast.expr | None = next((k.value for k in call.keywords if k.arg in keys), None)
         if arg is None and positional and call.args and not isinstance(call.args[0], ast.Starred):
             arg = call.args[0]
+        self._last_arg = arg
         target = arg if arg is not None else call
         line, column = self._position(target)
         found = Found(self.file, line, column, how, route, None, region=client.region,
