@@ -277,3 +277,20 @@ def test_accuracy_counts_misses_and_false_positives(tmp_path: Path,
     out = capsys.readouterr().out.splitlines()
     assert out == ["missed    one/app.py:4 openai/gpt-5", "not a use one/app.py:2 gpt-5 (python: litellm.completion)",
                    "1 repositories, 1 labelled uses, 1 discovered: recall 0.0% (0/1), precision 0.0% (0/1)"]
+
+
+def test_python_kwargs_dicts_legacy_module_calls_and_loops(tmp_path: Path) -> None:
+    (tmp_path / "legacy.py").write_text(
+        "import openai\nimport boto3\n\nopenai.api_base = 'https://openrouter.ai/api/v1'\n"
+        "openai.ChatCompletion.create(model='openai/gpt-5-mini', messages=[])\n"
+        "rt = boto3.client('bedrock-runtime', region_name='us-west-2')\n"
+        "request = {'modelId': 'anthropic.claude-3-7-sonnet-20250219-v1:0', 'body': '{}'}\n"
+        "rt.invoke_model(**request)\n"
+        "from anthropic import Anthropic\nclaude = Anthropic()\n"
+        "for name in ('claude-haiku-4-5', 'claude-sonnet-4-6'):\n"
+        "    claude.messages.create(model=name, max_tokens=5, messages=[])\n")
+    uses = [(u.line, u.model, u.endpoint) for u in scan(tmp_path).uses]
+    assert uses == [(5, "openai/gpt-5-mini", "openrouter"),
+                    (7, "anthropic/claude-3.7-sonnet", "aws-bedrock/us-west-2"),
+                    (12, "anthropic/claude-haiku-4.5", "anthropic/api"),
+                    (12, "anthropic/claude-sonnet-4.6", "anthropic/api")]

@@ -52,6 +52,8 @@ _METHODS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("chat", "complete"): ("model",),
     ("chat", "complete_async"): ("model",),
     ("chat", "stream_async"): ("model",),
+    ("ChatCompletion", "create"): ("model", "engine"),  # openai<1.0, module-level
+    ("Completion", "create"): ("model", "engine"),
     ("converse",): ("modelId",),
     ("converse_stream",): ("modelId",),
     ("invoke_model",): ("modelId",),
@@ -342,6 +344,8 @@ class _Scanner:
     def _use(self, call: ast.Call, keys: tuple[str, ...], positional: bool, how: str,
              route: str | None, client: _Client) -> Found | None:
         arg: ast.expr | None = next((k.value for k in call.keywords if k.arg in keys), None)
+        if arg is None:
+            arg = self._from_unpacked(call, keys)
         if arg is None and positional and call.args and not isinstance(call.args[0], ast.Starred):
             arg = call.args[0]
         self._last_arg = arg
@@ -361,6 +365,20 @@ class _Scanner:
             if keyword.arg == "extra_body":
                 found.routing = _provider_preferences(keyword.value)
         return found
+
+    def _from_unpacked(self, call: ast.Call, keys: tuple[str, ...]) -> ast.expr | None:
+        """The model in `**kwargs` where kwargs is a dict literal of the file."""
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                continue
+            value = keyword.value
+            if isinstance(value, ast.Name) and value.id in self.scope.constants:
+                value = self.scope.constants[value.id][0]
+            if isinstance(value, ast.Dict):
+                for key, item in zip(value.keys, value.values):
+                    if isinstance(key, ast.Constant) and key.value in keys:
+                        return item
+        return None
 
     def _receiver(self, root: ast.expr | None, chain: list[str]) -> _Client | None:
         if isinstance(root, ast.Call):
@@ -384,6 +402,10 @@ class _Scanner:
             route = {"openai": "openai", "anthropic": "anthropic", "mistralai": "mistral",
                      "groq": "groq", "together": "together_ai"}.get(package)
             if route is not None and not chain:
+                base = self.scope.attributes.get("api_base") or self.scope.attributes.get("base_url")
+                if route == "openai" and base is not None:  # openai.api_base = "..." (openai<1.0)
+                    url = self._value(base[0])[0]
+                    return _Client(self.resolve_route(url) if url else None, base_url=url)
                 return _Client(route)
         return None
 
