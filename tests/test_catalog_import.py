@@ -437,3 +437,24 @@ def test_openrouter_import_recognises_dated_slugs(tmp_path: Path) -> None:
     assert [m.id for m in catalog.spec.models] == ["example/unknown-model-1"]
     assert "openai/gpt-5-mini" in offers_of(catalog, "openrouter")
     assert changes.recognised == [("openrouter", "openai/gpt-5-mini-2025-08-07", "openai/gpt-5-mini")]
+
+
+def test_litellm_deprecation_date_becomes_the_offers_retirement(tmp_path: Path) -> None:
+    """Written in the shape of LiteLLM's price file (`deprecation_date`, `deprecation_source`)."""
+    source = tmp_path / "prices.json"
+    base = {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1.25e-06,
+            "output_cost_per_token": 1e-05}
+    source.write_text(json.dumps({
+        "gpt-5": {**base, "deprecation_date": "2026-12-11",
+                  "deprecation_source": "https://developers.openai.com/api/docs/deprecations"},
+        "gpt-fable-1": {**base, "deprecation_date": "soon"},  # not a date: ignored
+    }), encoding="utf-8")
+    out = tmp_path / "catalog.yaml"
+    run_import("litellm", source, out)
+    catalog = load_one(out, "Catalog")[0]
+    offers = {o.model: o for e in catalog.spec.endpoints for o in e.offers}
+    assert offers["openai/gpt-5"].retires == dt.date(2026, 12, 11)
+    assert offers["openai/gpt-5"].retires_source == (
+        "LiteLLM model_prices_and_context_window.json deprecation_date "
+        "(https://developers.openai.com/api/docs/deprecations)")
+    assert offers["gpt-fable-1"].retires is None

@@ -56,7 +56,12 @@ def price_flow(price: Price) -> str:
 
 
 def offer_flow(offer: Offer) -> str:
-    return f"{{model: {scalar(offer.model)}, pricePerMillion: {price_flow(offer.price_per_million)}}}"
+    text = f"{{model: {scalar(offer.model)}, pricePerMillion: {price_flow(offer.price_per_million)}"
+    if offer.retires is not None:
+        text += f", retires: {scalar(offer.retires.isoformat())}"
+        if offer.retires_source:
+            text += f", retiresSource: {scalar(offer.retires_source)}"
+    return text + "}"
 
 
 def _line(indent: str, key: str, text: str, comment: str | None = None) -> str:

@@ -21,6 +21,7 @@ without a price, and entries priced at zero (free or not priced: the file does n
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -100,7 +101,9 @@ def read(path: Path, display: str) -> Imported:
         if cached is None:
             cached = per_million(entry.get("input_cost_per_token_cache_hit"))
         provider: str = _provider_family(entry["litellm_provider"])
-        offers[provider].append(Offer(model=key, price_per_million=price(input_, output, cached)))
+        retires, retires_source = _deprecation(entry)
+        offers[provider].append(Offer(model=key, price_per_million=price(input_, output, cached),
+                                      retires=retires, retires_source=retires_source))
         sources = [SOURCE]
         if isinstance(entry.get("source"), str) and entry["source"].strip():
             sources.append(entry["source"].strip())
@@ -116,6 +119,21 @@ def read(path: Path, display: str) -> Imported:
     for family in sorted(offers):
         _add_endpoint(result, family, offers[family])
     return result
+
+
+def _deprecation(entry: dict[str, Any]) -> tuple[dt.date | None, str | None]:
+    """LiteLLM's `deprecation_date` (and `deprecation_source`): when the provider stops serving
+    the model. A value that is not a date is ignored, as if absent."""
+    raw = entry.get("deprecation_date")
+    try:
+        day = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None, None
+    if day is None:
+        return None, None
+    source = entry.get("deprecation_source")
+    where = source.strip() if isinstance(source, str) and source.strip() else None
+    return day, f"{SOURCE} deprecation_date" + (f" ({where})" if where else "")
 
 
 def _provider_family(name: str) -> str:

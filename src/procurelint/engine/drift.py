@@ -9,9 +9,10 @@ use is governed by nothing: fail closed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from procurelint.engine.totals import Declared
@@ -53,11 +54,14 @@ def _nearest(file: str, declared: Sequence[Declared]) -> Declared | None:
     return chosen
 
 
-def use_contexts(uses: Sequence[dict[str, Any]], declared: Sequence[Declared]) -> list[
+def use_contexts(uses: Sequence[dict[str, Any]], declared: Sequence[Declared],
+                 retirement: Callable[[str, str], tuple[dt.date, str | None] | None]) -> list[
         tuple[dict[str, Any], Location, str]]:
-    """(data, location, path) of each use: the use with the manifests that declare it."""
+    """(data, location, path) of each use: the use with the manifests that declare it, and
+    when its endpoint stops serving its model."""
     result = []
     for use in uses:
+        retires = retirement(use["endpoint"], use["model"]) if use["model"] and use["endpoint"] else None
         governing = [d for d in declared if _governs(d, use)]
         regulated = sorted({d.manifest for d in governing if d.regimes})
         hint = _nearest(use["file"], declared)
@@ -73,6 +77,8 @@ def use_contexts(uses: Sequence[dict[str, Any]], declared: Sequence[Declared]) -
                 "regimes": sorted({r for d in governing for r in d.regimes}),
                 "declareIn": f"{hint.manifest} ({hint.file})" if hint is not None
                 else "a new AgentManifest",
+                "retires": retires[0].isoformat() if retires else None,
+                "retiresSource": retires[1] if retires else None,
             },
         }
         location = Location(use["file"], use["line"], use["column"])

@@ -184,7 +184,8 @@ class Evaluator:
         from procurelint.engine import drift
 
         common = {"policy": self.factory.policy(), "today": self.factory.today_text}
-        for scope, contexts in (("use", drift.use_contexts(uses, declared)),
+        retirement = self.config.catalog.retirement
+        for scope, contexts in (("use", drift.use_contexts(uses, declared, retirement)),
                                 ("declaration", drift.declaration_contexts(declared, uses))):
             rules = self.by_scope[scope]
             for data, location, path in contexts if rules else []:

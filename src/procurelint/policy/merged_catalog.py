@@ -36,6 +36,7 @@ class CatalogIndex:
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
     sources: list[CatalogSource] = field(default_factory=list)
     _offers: dict[tuple[str, str], Price] = field(default_factory=dict)
+    _retires: dict[tuple[str, str], tuple[dt.date, str | None]] = field(default_factory=dict)
 
     def add(self, catalog: Catalog, source: CatalogSource) -> None:
         for model in catalog.spec.models:
@@ -49,6 +50,7 @@ class CatalogIndex:
     def finish(self) -> None:
         """Check cross-references and index offers; a dangling id is a config error."""
         self._offers.clear()
+        self._retires.clear()
         for endpoint in self.endpoints.values():
             if endpoint.provider not in self.providers:
                 raise ConfigError(
@@ -60,10 +62,18 @@ class CatalogIndex:
                         f"catalog endpoint {endpoint.id!r} offers unknown model {offer.model!r}"
                     )
                 self._offers[(endpoint.id, offer.model)] = offer.price_per_million
+                retires = getattr(offer, "retires", None)  # records cached before the field
+                if retires is not None:
+                    self._retires[(endpoint.id, offer.model)] = (retires, offer.retires_source)
 
     def offer(self, endpoint_id: str, model_id: str) -> Price | None:
         """The price of a model at an endpoint, or None when the endpoint does not offer it."""
         return self._offers.get((endpoint_id, model_id))
+
+    def retirement(self, endpoint_id: str, model_id: str) -> tuple[dt.date, str | None] | None:
+        """When the endpoint stops serving the model, and the source that says so; None when
+        the catalog gives no date."""
+        return self._retires.get((endpoint_id, model_id))
 
     def offers(self) -> list[tuple[str, str, Price]]:
         """Every (endpoint, model, price), in a stable order."""

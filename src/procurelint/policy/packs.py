@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # at run time these are records (procurelint.documents.record
     from procurelint.documents.models.rulepack_model import Rule, RulePack
 
 BUILTIN_PACKS: tuple[str, ...] = ("core", "hipaa", "banking", "federal", "jurisdiction", "cost",
-                                  "drift")
+                                  "drift", "lifecycle")
 
 # The variables of each scope's context (docs/context.md).
 STEP_VARIABLES = frozenset({

@@ -43,6 +43,9 @@ class Price(Strict):
 class Offer(Strict):
     model: Identifier
     price_per_million: Price
+    retires: dt.date | None = None
+    """The day the endpoint stops serving the model (retirement, deprecation shutdown)."""
+    retires_source: str | None = None
 
 
 class DataPolicy(Strict):

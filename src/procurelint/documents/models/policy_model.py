@@ -106,6 +106,7 @@ class PolicySpec(Strict):
     transfer_mechanisms: list[TransferMechanism] = []
     adequate_jurisdictions: list[Jurisdiction] | None = None
     max_catalog_age_days: Annotated[int, Field(ge=1)] = 180
+    lifecycle_horizon_days: Annotated[int, Field(ge=0)] = 90
     budgets: Budgets = Budgets()
     catalogs: list[str] = []
     waivers: str | None = None
