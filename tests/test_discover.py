@@ -294,3 +294,38 @@ def test_python_kwargs_dicts_legacy_module_calls_and_loops(tmp_path: Path) -> No
                     (7, "anthropic/claude-3.7-sonnet", "aws-bedrock/us-west-2"),
                     (12, "anthropic/claude-haiku-4.5", "anthropic/api"),
                     (12, "anthropic/claude-sonnet-4.6", "anthropic/api")]
+
+
+def test_emit_writes_drafts_that_fail_until_a_person_fills_them(tmp_path: Path, cli) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(CORPUS / "written__python-and-typescript-sdks", repo)
+    for name in ("labels.yaml", "NOTICE.md"):
+        (repo / name).unlink()
+    result = cli("discover", str(repo), "--emit", str(repo / "ai"), "-o", str(tmp_path / "out.txt"))
+    assert result.code == 0, result.stderr
+    assert sorted(p.name for p in (repo / "ai").iterdir()) == [
+        "app-llm-py.yaml", "env-example.yaml", "web-chat-ts.yaml"]
+    text = (repo / "ai" / "app-llm-py.yaml").read_text(encoding="utf-8")
+    assert "model: \"anthropic/claude-sonnet-4.5\"" in text and "dataClasses: [unclassified]" in text
+    assert "dataCollection: deny" in text  # the OpenRouter preferences of app/llm.py:29
+    checked = cli("check", str(repo / "ai"), "--format", "json")
+    rules = {f["rule"] for f in json.loads(checked.stdout)["findings"]}
+    assert checked.code == 1 and "MAN006" in rules and "MAN002" not in rules, checked.stdout[-2000:]
+    again = cli("discover", str(repo), "--emit", str(repo / "ai"))
+    assert again.code == 2 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("config", sorted(
+    str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*.yaml")
+    if p.name != "labels.yaml" and "model_list" in p.read_text(encoding="utf-8")))
+def test_init_from_each_litellm_config_writes_manifests_that_validate(config: str, tmp_path: Path,
+                                                                      cli) -> None:
+    result = cli("init", str(tmp_path), "--from", str(CORPUS / config))
+    assert result.code == 0, result.stderr
+    manifests = sorted((tmp_path / "ai").glob("*.yaml"))
+    assert len(manifests) == 1
+    checked = cli("check", str(tmp_path), "--format", "json")
+    assert checked.code == 1, checked.stderr
+    findings = json.loads(checked.stdout)["findings"]
+    assert not [f for f in findings if f["rule"] in ("MAN001", "MAN002")], findings
+    assert "MAN006" in {f["rule"] for f in findings}  # the data classes are a person's call

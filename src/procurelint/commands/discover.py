@@ -21,6 +21,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--max-file-bytes", type=_size, default=None, metavar="N",
                         help="skip files larger than this, with a note (default 1 MiB)")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here")
+    parser.add_argument("--emit", type=Path, metavar="DIR",
+                        help="also write a draft AgentManifest per file with uses into DIR "
+                             "(never overwrites; data classes are left for a person to fill in)")
     add_config(parser)
     parser.set_defaults(handler=run)
 
@@ -43,5 +46,28 @@ def run(args: argparse.Namespace) -> int:
                       mentions=args.mentions)
     inventory = discover(root, list(args.paths), alias_table(), config.catalog.models,
                          config.catalog.endpoints, options)
+    if args.emit is not None:
+        from procurelint.inventory.drafts import drafts
+
+        write_new(args.emit, drafts(inventory.uses, "procurelint discover --emit"))
     write(render(inventory, args.format, mentions=args.mentions), args.output)
     return EXIT_CLEAN
+
+
+def write_new(folder: Path, files: dict[str, str]) -> None:
+    """Write `files` into `folder`; refuses, before writing any, if one of them exists."""
+    import sys
+
+    from procurelint.errors import ConfigError, Location
+
+    for name in files:
+        if (folder / name).exists():
+            raise ConfigError("already exists; procurelint never overwrites a manifest",
+                              Location(str(folder / name)))
+    for name, text in files.items():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write: {exc.strerror}", Location(str(folder / name))) from None
+        sys.stderr.write(f"wrote {folder / name}\n")
