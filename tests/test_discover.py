@@ -329,3 +329,34 @@ def test_init_from_each_litellm_config_writes_manifests_that_validate(config: st
     findings = json.loads(checked.stdout)["findings"]
     assert not [f for f in findings if f["rule"] in ("MAN001", "MAN002")], findings
     assert "MAN006" in {f["rule"] for f in findings}  # the data classes are a person's call
+
+
+def test_ai_bom_lists_where_code_uses_each_model(tmp_path: Path, cli) -> None:
+    from tests.test_report_audit import cyclonedx_validator
+
+    repo = tmp_path / "repo"
+    (repo / "ai").mkdir(parents=True)
+    (repo / "app").mkdir()
+    (repo / "procurelint.yaml").write_text(POLICY % "true", encoding="utf-8")
+    (repo / "ai" / "notes.yaml").write_text(
+        (CORPUS.parent / "cases" / "drift" / "DRIFT001-passes-declared-calls" / "ai" / "summariser.yaml")
+        .read_text(encoding="utf-8"), encoding="utf-8")
+    (repo / "app" / "main.py").write_text(
+        "from openai import OpenAI\nfrom anthropic import Anthropic\n\nclient = OpenAI()\n"
+        "client.chat.completions.create(model='gpt-5-mini', messages=[])\n"
+        "Anthropic().messages.create(model='claude-haiku-4-5', max_tokens=9, messages=[])\n",
+        encoding="utf-8")
+    result = cli("report", str(repo), "--date", "2026-12-04", "--format", "cyclonedx")
+    assert result.code == 0, result.stderr
+    bom = json.loads(result.stdout)
+    errors = [f"{list(e.path)}: {e.message}" for e in cyclonedx_validator().iter_errors(bom)]
+    assert not errors, errors[:5]
+    models = {c["bom-ref"]: c for c in bom["components"] if c["type"] == "machine-learning-model"}
+    assert models["model:openai/gpt-5-mini"]["evidence"]["occurrences"] == [
+        {"location": "app/main.py", "line": 5, "offset": 38,
+         "additionalContext": "python: chat.completions.create; endpoint openai/api"}]
+    undeclared = models["model:anthropic/claude-haiku-4.5@discovered"]
+    assert undeclared["evidence"]["occurrences"][0]["line"] == 6
+    plain = cli("report", str(CORPUS.parent.parent / "examples"), "--date", "2026-12-04",
+                "--format", "cyclonedx")
+    assert "occurrences" not in plain.stdout  # without discovery the BOM is as before
