@@ -360,3 +360,17 @@ def test_ai_bom_lists_where_code_uses_each_model(tmp_path: Path, cli) -> None:
     plain = cli("report", str(CORPUS.parent.parent / "examples"), "--date", "2026-12-04",
                 "--format", "cyclonedx")
     assert "occurrences" not in plain.stdout  # without discovery the BOM is as before
+
+
+def test_sarif_of_a_check_with_drift_findings(cli) -> None:
+    """Each drift rule is a SARIF rule, and its results point at the code (the SARIF writer's
+    schema validity is tested with the other formats)."""
+    case = CORPUS.parent / "cases" / "drift" / "DRIFT001-fires-undeclared-and-unresolved-calls"
+    result = cli("check", str(case), "--format", "sarif", "--select", "DRIFT")
+    assert result.code == 1, result.stderr
+    doc = json.loads(result.stdout)
+    run = doc["runs"][0]
+    assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {"DRIFT001", "DRIFT002", "DRIFT003"}
+    places = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+               r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]]
+    assert places == [("DRIFT001", "app/main.py", 10), ("DRIFT001", "app/main.py", 11)]
