@@ -374,3 +374,15 @@ def test_sarif_of_a_check_with_drift_findings(cli) -> None:
     places = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]]
     assert places == [("DRIFT001", "app/main.py", 10), ("DRIFT001", "app/main.py", 11)]
+
+
+def test_python_methods_of_a_subclass_of_an_sdk_client(tmp_path: Path) -> None:
+    """In the shape of a retrieval client that extends Anthropic's (public cookbooks do)."""
+    (tmp_path / "client.py").write_text(
+        "from anthropic import Anthropic\n\n\nclass WithRetrieval(Anthropic):\n"
+        "    def answer(self, prompt, model):\n"
+        "        return self.completions.create(prompt=prompt, model=model, max_tokens_to_sample=9)\n\n"
+        "    def chat(self):\n"
+        "        return self.messages.create(model='claude-haiku-4-5', max_tokens=9, messages=[])\n")
+    uses = [(u.line, u.provider, u.literal, u.model) for u in scan(tmp_path).uses]
+    assert uses == [(6, "anthropic", None, None), (9, "anthropic", "claude-haiku-4-5", "anthropic/claude-haiku-4.5")]

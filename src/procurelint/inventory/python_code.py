@@ -168,6 +168,7 @@ class _Scanner:
         self.resolve_route = resolve_route
         self.scope = _Scope()
         self._last_arg: ast.expr | None = None
+        self._subclass_calls: dict[int, _Client] = {}
 
     # -- collection ------------------------------------------------------------------------
 
@@ -199,6 +200,15 @@ class _Scanner:
                 for arg, default in pairs:
                     if isinstance(default, ast.Constant) and isinstance(default.value, str):
                         self.scope.constants.setdefault(arg.arg, (default, default.lineno))
+        for node in nodes:
+            if isinstance(node, ast.ClassDef):
+                route = next((_CLIENT_CLASSES[q] for q in map(self._qualified, node.bases)
+                              if q in _CLIENT_CLASSES), None)
+                if route is not None:
+                    client = _Client(route)
+                    for inner in ast.walk(node):
+                        if isinstance(inner, ast.Call):
+                            self._subclass_calls[id(inner)] = client
         for node in nodes:
             if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and \
                     isinstance(node.target, ast.Name):
@@ -300,14 +310,20 @@ class _Scanner:
             return self._class_use(call, name or "", spec)
         if not isinstance(call.func, ast.Attribute):
             return None
-        chain, root = _chain(call.func)
+        chain, found_root = _chain(call.func)
+        root: ast.expr | None = found_root
+        subclass = self._subclass_calls.get(id(call))
+        if subclass is not None and isinstance(root, ast.Name) and root.id.startswith("self."):
+            # A method of a subclass of an SDK client: `self.messages.create(...)`.
+            chain, root = [root.id.split(".", 1)[1], *chain], None
         for length in (4, 3, 2, 1):
             if len(chain) >= length and tuple(chain[-length:]) in _METHODS:
                 tail = tuple(chain[-length:])
                 break
         else:
             return None
-        client = self._receiver(root, chain[: len(chain) - len(tail)])
+        client = self._receiver(root, chain[: len(chain) - len(tail)]) if subclass is None \
+            or root is not None else subclass
         keys = _METHODS[tail]
         if client is None:
             # An unknown receiver: only a call that names its model counts, and the SDK is
