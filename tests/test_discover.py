@@ -386,3 +386,23 @@ def test_python_methods_of_a_subclass_of_an_sdk_client(tmp_path: Path) -> None:
         "        return self.messages.create(model='claude-haiku-4-5', max_tokens=9, messages=[])\n")
     uses = [(u.line, u.provider, u.literal, u.model) for u in scan(tmp_path).uses]
     assert uses == [(6, "anthropic", None, None), (9, "anthropic", "claude-haiku-4-5", "anthropic/claude-haiku-4.5")]
+
+
+def test_drift_is_the_same_when_check_is_split_across_processes(tmp_path: Path) -> None:
+    """Declarations travel from each slice's process to the one that judges the uses."""
+    import datetime as dt
+
+    from procurelint.run.pipeline import Options, check
+
+    case = CORPUS.parent / "cases" / "drift" / "DRIFT003-fires-declared-model-never-called"
+    shutil.copytree(case, tmp_path / "repo")
+    second = (tmp_path / "repo" / "ai" / "summariser.yaml").read_text(encoding="utf-8")
+    (tmp_path / "repo" / "ai" / "other.yaml").write_text(
+        second.replace("name: summariser", "name: other").replace(
+            "openai/gpt-5-mini", "anthropic/claude-haiku-4.5").replace("openai/api", "anthropic/api"),
+        encoding="utf-8")
+    config = load_config(None, tmp_path / "repo", search=False)
+    options = Options(today=dt.date(2026, 12, 4))
+    found = [[(f.rule, f.file, f.line) for f in check(config, options, processes=n).result.findings
+              if f.rule.startswith("DRIFT")] for n in (1, 2)]
+    assert found[0] == found[1] == [("DRIFT003", "ai/summariser.yaml", 14)]

@@ -142,8 +142,6 @@ def _scan_file(run: _Run, path: Path, shown: str, name: str) -> None:
     is_config = lower.endswith((".yaml", ".yml", ".json"))
     if not (is_python or is_js or is_config or (is_doc and run.options.mentions)):
         return
-    if is_doc and _is_test(shown) is False and not run.options.mentions:
-        return
     text = _read(run, path, shown)
     if text is None:
         return
