@@ -107,6 +107,9 @@ class AliasTable:
             text = undated
             found.append(text)
         last = text.rsplit("/", 1)[-1]
+        if last.startswith("gemini") and re.search(r"-\d{3}$", last):  # Vertex's stable versions
+            text, last = text[:-4], last[:-4]
+            found.append(text)
         if last.startswith("claude"):
             dotted = _CLAUDE_VERSION.sub(r"\1.\2", last)
             prefix = text[: len(text) - len(last)]
