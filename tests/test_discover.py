@@ -406,3 +406,15 @@ def test_drift_is_the_same_when_check_is_split_across_processes(tmp_path: Path) 
     found = [[(f.rule, f.file, f.line) for f in check(config, options, processes=n).result.findings
               if f.rule.startswith("DRIFT")] for n in (1, 2)]
     assert found[0] == found[1] == [("DRIFT003", "ai/summariser.yaml", 14)]
+
+
+def test_discover_honours_the_policys_discovery_settings(tmp_path: Path, cli) -> None:
+    (tmp_path / "vendor").mkdir()
+    code = "import litellm\nlitellm.completion(model='gpt-5', messages=[])\n"
+    (tmp_path / "vendor" / "lib.py").write_text(code, encoding="utf-8")
+    (tmp_path / "app.py").write_text(code, encoding="utf-8")
+    (tmp_path / "procurelint.yaml").write_text(
+        POLICY % "false, exclude: [vendor]", encoding="utf-8")
+    result = cli("discover", str(tmp_path), "--format", "json")
+    assert result.code == 0, result.stderr
+    assert [u["file"] for u in json.loads(result.stdout)["uses"]] == ["app.py"]

@@ -19,7 +19,8 @@ def register(commands: Any) -> None:
     parser.add_argument("--mentions", action="store_true",
                         help="also list model ids in tests, docs and comments (not uses)")
     parser.add_argument("--max-file-bytes", type=_size, default=None, metavar="N",
-                        help="skip files larger than this, with a note (default 1 MiB)")
+                        help="skip files larger than this, with a note (default: the policy's "
+                             "discovery.maxFileBytes, 1 MiB)")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here")
     parser.add_argument("--emit", type=Path, metavar="DIR",
                         help="also write a draft AgentManifest per file with uses into DIR "
@@ -42,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, search_start(args.paths))
     root = config.root if config.policy_file else search_start(args.paths).resolve()
-    options = Options(max_file_bytes=args.max_file_bytes or DEFAULT_MAX_BYTES,
-                      mentions=args.mentions)
+    settings = config.policy.spec.discovery
+    options = Options(max_file_bytes=args.max_file_bytes or settings.max_file_bytes or DEFAULT_MAX_BYTES,
+                      mentions=args.mentions, exclude=tuple(settings.exclude))
     inventory = discover(root, list(args.paths), alias_table(), config.catalog.models,
                          config.catalog.endpoints, options)
     if args.emit is not None:
