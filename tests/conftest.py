@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+# The discovery corpus holds other projects' test modules as data to scan, not tests to run.
+collect_ignore = ["discovery_corpus"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EXAMPLES = REPO / "examples"

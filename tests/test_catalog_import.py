@@ -387,3 +387,74 @@ def test_an_invalid_catalog_is_not_updated(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"catalog.yaml:5:3: spec: unknown key 'modles'"):
         write_import(imported, out, base_catalog([], out), DAY, None)
     assert out.read_text(encoding="utf-8") == text
+
+
+# -- the alias table: a built-in model under a source's own name is that model -----------------
+
+def test_litellm_import_recognises_builtin_models_by_their_litellm_names(tmp_path: Path) -> None:
+    """Written in the shape of LiteLLM's price file: one key per spelling of a model."""
+    source = tmp_path / "prices.json"
+    entry = {"litellm_provider": "anthropic", "mode": "chat", "input_cost_per_token": 3e-06,
+             "output_cost_per_token": 1.5e-05}
+    source.write_text(json.dumps({
+        "claude-sonnet-4-5-20250929": entry,
+        "claude-sonnet-4-5": entry,  # a second name of the same model on the same endpoint
+        "claude-fable-9": entry,     # not a built-in model: imported as before
+        "bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0": {**entry, "litellm_provider": "bedrock"},
+        "anthropic.claude-haiku-4-5-20251001-v1:0": {**entry, "litellm_provider": "bedrock_converse"},
+    }), encoding="utf-8")
+    out = tmp_path / "catalog.yaml"
+    _, changes = run_import("litellm", source, out)
+    catalog = load_one(out, "Catalog")[0]
+    # Offers are in id order: the undated name is recognised, the dated one stays as it was.
+    assert sorted(m.id for m in catalog.spec.models) == ["claude-fable-9", "claude-sonnet-4-5-20250929"]
+    assert offers_of(catalog, "litellm/anthropic").keys() == {
+        "anthropic/claude-sonnet-4.5", "claude-sonnet-4-5-20250929", "claude-fable-9"}
+    assert offers_of(catalog, "litellm/bedrock_converse").keys() == {"anthropic/claude-haiku-4.5"}
+    assert changes.recognised == [
+        ("litellm/anthropic", "claude-sonnet-4-5", "anthropic/claude-sonnet-4.5"),
+        ("litellm/bedrock_converse", "anthropic.claude-haiku-4-5-20251001-v1:0",
+         "anthropic/claude-haiku-4.5")]
+    # regional variants stay skipped, as before
+    assert "bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0" not in out.read_text(encoding="utf-8")
+    _, again = run_import("litellm", source, out)
+    assert not again.changed and again.recognised == changes.recognised
+
+
+def test_openrouter_import_recognises_dated_slugs(tmp_path: Path) -> None:
+    """Written in the shape of OpenRouter's /api/v1/models response."""
+    def row(slug: str) -> dict[str, Any]:
+        return {"id": slug, "name": slug, "architecture": {"input_modalities": ["text"],
+                                                           "output_modalities": ["text"]},
+                "pricing": {"prompt": "0.000001", "completion": "0.000002"}}
+
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps({"data": [row("openai/gpt-5-mini-2025-08-07"),
+                                           row("example/unknown-model-1")]}), encoding="utf-8")
+    out = tmp_path / "catalog.yaml"
+    _, changes = run_import("openrouter", source, out)
+    catalog = load_one(out, "Catalog")[0]
+    assert [m.id for m in catalog.spec.models] == ["example/unknown-model-1"]
+    assert "openai/gpt-5-mini" in offers_of(catalog, "openrouter")
+    assert changes.recognised == [("openrouter", "openai/gpt-5-mini-2025-08-07", "openai/gpt-5-mini")]
+
+
+def test_litellm_deprecation_date_becomes_the_offers_retirement(tmp_path: Path) -> None:
+    """Written in the shape of LiteLLM's price file (`deprecation_date`, `deprecation_source`)."""
+    source = tmp_path / "prices.json"
+    base = {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1.25e-06,
+            "output_cost_per_token": 1e-05}
+    source.write_text(json.dumps({
+        "gpt-5": {**base, "deprecation_date": "2026-12-11",
+                  "deprecation_source": "https://developers.openai.com/api/docs/deprecations"},
+        "gpt-fable-1": {**base, "deprecation_date": "soon"},  # not a date: ignored
+    }), encoding="utf-8")
+    out = tmp_path / "catalog.yaml"
+    run_import("litellm", source, out)
+    catalog = load_one(out, "Catalog")[0]
+    offers = {o.model: o for e in catalog.spec.endpoints for o in e.offers}
+    assert offers["openai/gpt-5"].retires == dt.date(2026, 12, 11)
+    assert offers["openai/gpt-5"].retires_source == (
+        "LiteLLM model_prices_and_context_window.json deprecation_date "
+        "(https://developers.openai.com/api/docs/deprecations)")
+    assert offers["gpt-fable-1"].retires is None

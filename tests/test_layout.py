@@ -19,12 +19,13 @@ MAY_IMPORT: dict[str, set[str]] = {
     "documents": set(),
     "policy": {"documents"},
     "engine": {"policy", "documents"},
-    "run": {"engine", "policy", "documents"},
+    "run": {"engine", "policy", "documents", "inventory"},  # discovery for the drift rules
     "output": {"run", "engine", "policy", "documents"},
     "catalog_import": {"run", "engine", "policy", "documents"},  # diff: what a change costs
+    "inventory": {"policy", "documents"},
     "audit": {"output", "run", "engine", "policy", "documents"},
     "commands": {"audit", "output", "run", "engine", "policy", "documents", "catalog_import",
-                 "cli-support"},
+                 "inventory", "cli-support"},
     "cli": {"commands"},
 }
 

@@ -239,7 +239,7 @@ def test_disabled_packs_are_shown(fixture_repo: dict[str, str]) -> None:
     doc = json.loads(fixture_repo["json"])
     packs = {p["name"]: p["enabled"] for p in doc["evidence"]["repositories"][0]["packs"]}
     assert packs == {"core": True, "hipaa": True, "jurisdiction": True, "cost": True,
-                     "banking": False, "federal": False}
+                     "banking": False, "federal": False, "drift": False, "lifecycle": False}
     summary = text_of(fixture_repo["html"], "summary")
     assert "disables the rule packs banking, federal" in summary
     evidence = text_of(fixture_repo["html"], "evidence")

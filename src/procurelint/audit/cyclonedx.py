@@ -3,6 +3,8 @@
 Models are `machine-learning-model` components with their developer as manufacturer; endpoints
 are services, with the data classes that reach them as `data` (flow and classification) and a
 trust zone `<provider kind>:<serving country>`; manifests are applications that depend on both.
+Where the policy enables discovery, the places code and configs use a model are its
+`evidence.occurrences`, and a discovered model no manifest declares is a component too.
 Facts the catalog does not know appear as properties with the value "unknown", never omitted
 silently. The serial number derives from the evidence digest, so the same inputs give the same
 BOM.
@@ -116,6 +118,41 @@ def _applications(data: Json, models: dict[tuple[str, str], str],
     return components, dependencies
 
 
+def _occurrences(data: Json) -> dict[str, list[Json]]:
+    """Catalog model id -> where discovery found code or configs using it (the repositories
+    whose policy enables discovery), as CycloneDX 1.6 `evidence.occurrences`."""
+    found: dict[str, list[Json]] = {}
+    several = len(data["repositories"]) > 1
+    for repo in data["repositories"]:
+        for use in repo.get("discovered", []):
+            if use["model"] is None:
+                continue
+            location = f"{repo['name']}/{use['file']}" if several else use["file"]
+            found.setdefault(use["model"], []).append({
+                "location": location, "line": use["line"], "offset": use["column"],
+                "additionalContext": f"{use['how']}; endpoint {use['endpoint'] or 'unresolved'}"})
+    return found
+
+
+def _evidence(components: list[Json], occurrences: dict[str, list[Json]]) -> list[Json]:
+    """Occurrences on the model components they belong to; a discovered model no manifest
+    declares becomes a component of its own, so that the BOM lists what the code calls."""
+    declared = set()
+    for component in components:
+        model_id = next((p["value"] for p in component.get("properties", [])
+                         if p["name"] == PREFIX + "catalogId"), None)
+        if component["type"] == "machine-learning-model" and model_id in occurrences:
+            declared.add(model_id)
+            component["evidence"] = {"occurrences": occurrences[model_id]}
+    extra = [{"type": "machine-learning-model", "bom-ref": f"model:{model_id}@discovered",
+              "name": model_id, "description": f"catalog model {model_id}, used in code or "
+              "configs but declared in no manifest",
+              "evidence": {"occurrences": occurrences[model_id]},
+              "properties": _props([("catalogId", model_id), ("declared", False)])}
+             for model_id in sorted(occurrences) if model_id not in declared]
+    return components + extra
+
+
 def bom(report: Report) -> Json:
     data, evidence = report["data"], report["evidence"]
     inv = data["inventory"]
@@ -144,7 +181,7 @@ def bom(report: Report) -> Json:
                 ("monthlyUsd", f"{data['summary']['monthlyUsd']:.2f}"),
             ]),
         },
-        "components": [_model(m) for m in inv["models"]] + apps,
+        "components": _evidence([_model(m) for m in inv["models"]], _occurrences(data)) + apps,
         "services": [_service(e) for e in inv["endpoints"]],
         "dependencies": [{"ref": "ai-estate", "dependsOn": sorted(d["ref"] for d in dependencies
                                                                   if d["ref"].startswith("manifest:"))}]

@@ -76,7 +76,8 @@ def build_repository(config: Config, result: Result, manifests: list[Json], name
     """The report data of one repository's run, from its result and its slices' manifests."""
     manifests = sorted(manifests, key=lambda m: (m["file"], m["line"], m["name"]))
     spec = config.policy.spec
-    return {
+    extra = {"discovered": discovered(config)} if spec.discovery.enabled else {}
+    return extra | {
         "name": name,
         "policy": {
             "name": config.policy.metadata.name, "version": config.policy.metadata.version,
@@ -103,6 +104,15 @@ def build_repository(config: Config, result: Result, manifests: list[Json], name
             for r in result.rules.values()
         ],
     }
+
+
+def discovered(config: Config) -> list[Json]:
+    """The repository's discovered model uses (the policy's `discovery.enabled`), for the AI-BOM's
+    evidence of occurrence."""
+    from procurelint.run.discovery import discovered_uses
+
+    return [{k: use[k] for k in ("file", "line", "column", "how", "literal", "model", "endpoint")}
+            for use in discovered_uses(config)]
 
 
 def _regime(result: Result, rule_id: str) -> str:

@@ -67,6 +67,10 @@ def offer_flow(offer: Offer) -> str:
     text = f"{{model: {scalar(offer.model)}, pricePerMillion: {price_flow(offer.price_per_million)}"
     if getattr(offer, "data_policy", None) is not None:
         text += f", dataPolicy: {data_policy_flow(offer.data_policy)}"
+    if offer.retires is not None:
+        text += f", retires: {scalar(offer.retires.isoformat())}"
+        if offer.retires_source:
+            text += f", retiresSource: {scalar(offer.retires_source)}"
     return text + "}"
 
 

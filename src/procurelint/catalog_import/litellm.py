@@ -6,7 +6,8 @@ Mapping (documented in docs/catalog.md):
   the built-in catalog knows when the LiteLLM name is unambiguous (PROVIDER_IDS), else a
   provider `litellm/<litellm_provider>` about which nothing is known;
 - the model id is the LiteLLM key as written (`gpt-4o`, `deepinfra/anthropic/claude-fable-5`):
-  the name a LiteLLM user already has, with no guessing at other catalogs' slugs;
+  the name a LiteLLM user already has (writing the import turns the names the alias table
+  knows as built-in models into their catalog ids: `update._recognise`);
 - prices are the base tier: `input_cost_per_token`, `output_cost_per_token`, and the cache-read
   price (`cache_read_input_token_cost`, else `input_cost_per_token_cache_hit`). Batch,
   priority, flex and long-context (`*_above_*_tokens`) prices are not imported.
@@ -20,6 +21,7 @@ without a price, and entries priced at zero (free or not priced: the file does n
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -99,7 +101,9 @@ def read(path: Path, display: str) -> Imported:
         if cached is None:
             cached = per_million(entry.get("input_cost_per_token_cache_hit"))
         provider: str = _provider_family(entry["litellm_provider"])
-        offers[provider].append(Offer(model=key, price_per_million=price(input_, output, cached)))
+        retires, retires_source = _deprecation(entry)
+        offers[provider].append(Offer(model=key, price_per_million=price(input_, output, cached),
+                                      retires=retires, retires_source=retires_source))
         sources = [SOURCE]
         if isinstance(entry.get("source"), str) and entry["source"].strip():
             sources.append(entry["source"].strip())
@@ -115,6 +119,21 @@ def read(path: Path, display: str) -> Imported:
     for family in sorted(offers):
         _add_endpoint(result, family, offers[family])
     return result
+
+
+def _deprecation(entry: dict[str, Any]) -> tuple[dt.date | None, str | None]:
+    """LiteLLM's `deprecation_date` (and `deprecation_source`): when the provider stops serving
+    the model. A value that is not a date is ignored, as if absent."""
+    raw = entry.get("deprecation_date")
+    try:
+        day = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None, None
+    if day is None:
+        return None, None
+    source = entry.get("deprecation_source")
+    where = source.strip() if isinstance(source, str) and source.strip() else None
+    return day, f"{SOURCE} deprecation_date" + (f" ({where})" if where else "")
 
 
 def _provider_family(name: str) -> str:

@@ -64,6 +64,7 @@ class Changes:
     copied_endpoints: list[str] = field(default_factory=list)
     not_in_source: list[tuple[str, str]] = field(default_factory=list)
     differs: list[str] = field(default_factory=list)
+    recognised: list[tuple[str, str, str]] = field(default_factory=list)  # endpoint, source id, catalog id
 
     @property
     def changed(self) -> bool:
@@ -116,6 +117,7 @@ def write_import(imported: Imported, output: Path, base: Base, today: dt.date, n
     else:
         old = existing.metadata.as_of.isoformat()
         changes = Changes(display, False, (old, today.isoformat() if update_as_of else old))
+    _recognise(imported, base, changes)
     plan = _plan(imported, existing, base, changes)
     if existing is None:
         text = _new_file(imported, plan, today, name or _default_name(output))
@@ -126,6 +128,38 @@ def write_import(imported: Imported, output: Path, base: Base, today: dt.date, n
     _check(text, display, base)
     _write(output, text)
     return changes
+
+
+def _recognise(imported: Imported, base: Base, changes: Changes) -> None:
+    """Offer a model the catalog already has under its catalog id, not the source's name.
+
+    A LiteLLM key (`claude-sonnet-4-5-20250929`, `bedrock/us.anthropic...-v1:0`) or a dated
+    OpenRouter slug of a built-in model would otherwise become a second model entry about which
+    nothing is known, and a rule would judge the unknown copy instead of the checked one. The
+    alias table (policies/aliases.yaml) says which names are which model; an endpoint that
+    already offers the catalog id keeps the source's other names as they are.
+    """
+    from procurelint.policy.aliases import alias_table
+
+    table = alias_table()
+    # The rest of the catalog only: recognising a name must not depend on what an earlier
+    # import wrote into this file, or a re-import would read the same source differently.
+    known = set(base.index.models)
+    for endpoint in imported.endpoints.values():
+        offered = {o.model for o in endpoint.offers}
+        offers = []
+        for offer in endpoint.offers:
+            model_id = offer.model
+            if model_id not in known:
+                head, sep, rest = model_id.partition("/")
+                name = rest if sep and table.route(head) is not None else model_id
+                target = table.model_id(name, known)
+                if target is not None and target not in offered:
+                    offered.add(target)
+                    changes.recognised.append((endpoint.id, model_id, target))
+                    offer = offer.model_copy(update={"model": target})
+            offers.append(offer)
+        endpoint.offers[:] = offers
 
 
 def _plan(imported: Imported, existing: Catalog | None, base: Base, changes: Changes) -> _Plan:

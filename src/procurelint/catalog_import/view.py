@@ -227,6 +227,7 @@ def import_doc(source: str, file: str, read: int, imported: int, skipped: dict[s
         "newEndpoints": changes.new_endpoints, "copiedEndpoints": changes.copied_endpoints,
         "notInSource": [{"endpoint": e, "model": m} for e, m in changes.not_in_source],
         "differs": changes.differs,
+        "recognised": [{"endpoint": e, "source": m, "model": c} for e, m, c in changes.recognised],
     }
 
 
@@ -268,6 +269,8 @@ def render_import(doc: dict[str, Any]) -> str:
     lines += _limited("offers not in the source (kept; remove them by hand if withdrawn)",
                       [f"{c['endpoint']}  {c['model']}" for c in doc["notInSource"]])
     lines += _limited("facts the source states differently (kept; check them)", doc["differs"])
+    lines += _limited("source names recognised as catalog models (alias table)",
+                      [f"{c['endpoint']}  {c['source']} -> {c['model']}" for c in doc["recognised"]])
     old, new = doc["asOf"]["old"], doc["asOf"]["new"]
     if doc["created"]:
         lines.append(f"asOf {new}")

@@ -1,4 +1,5 @@
-"""`procurelint init`: write a starter procurelint.yaml and an example manifest."""
+"""`procurelint init`: write a starter procurelint.yaml and an example manifest, or, with
+`--from FILE`, draft manifests of the models a LiteLLM proxy config serves."""
 
 from __future__ import annotations
 
@@ -61,13 +62,38 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("init", help="write a starter procurelint.yaml and an example manifest")
     parser.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR")
     parser.add_argument("--name", default="our-ai-sourcing", help="the policy's name")
+    parser.add_argument("--from", dest="from_file", type=Path, metavar="FILE",
+                        help="start from a LiteLLM proxy config: draft manifests of its models "
+                             "instead of the example manifest")
     parser.set_defaults(handler=run)
+
+
+def _from_litellm(config: Path) -> dict[str, str]:
+    """Draft manifests of the models a LiteLLM proxy config serves (one per config file)."""
+    from procurelint.inventory.drafts import drafts
+    from procurelint.inventory.scan import discover
+    from procurelint.policy.aliases import alias_table
+    from procurelint.policy.config import load_config
+
+    if not config.is_file():
+        raise ConfigError("no such file", Location(str(config)))
+    catalog = load_config(None, config.parent, search=False).catalog
+    inventory = discover(config.parent, [config], alias_table(), catalog.models, catalog.endpoints)
+    uses = [u for u in inventory.uses if u.how.startswith("litellm-proxy")]
+    if not uses:
+        problem = inventory.skipped[0].reason if inventory.skipped else "no model_list entries"
+        raise ConfigError(f"not a LiteLLM proxy config with models: {problem}",
+                          Location(str(config), 1, 1))
+    return drafts(uses, "procurelint init --from")
 
 
 def run(args: argparse.Namespace) -> int:
     folder: Path = args.folder
-    files = {folder / "procurelint.yaml": POLICY.format(name=args.name),
-             folder / "ai" / "example-agent.yaml": MANIFEST}
+    files = {folder / "procurelint.yaml": POLICY.format(name=args.name)}
+    if args.from_file is None:
+        files[folder / "ai" / "example-agent.yaml"] = MANIFEST
+    else:
+        files.update({folder / "ai" / name: text for name, text in _from_litellm(args.from_file).items()})
     for path in files:
         if path.exists():
             raise ConfigError("already exists; procurelint init never overwrites a file",

@@ -61,6 +61,8 @@ class ContextFactory:
                 "countriesOfConcern": sorted(facts.COUNTRIES_OF_CONCERN),
                 "eu": sorted(facts.EU_EEA),
                 "maxCatalogAgeDays": p.spec.max_catalog_age_days,
+                "lifecycleHorizonDays": p.spec.lifecycle_horizon_days,
+                "lifecycleUntil": (self.today + dt.timedelta(days=p.spec.lifecycle_horizon_days)).isoformat(),
             }
         return self._policy
 
@@ -140,6 +142,7 @@ class ContextFactory:
         if found is None:
             catalog = self.config.catalog
             price = catalog.offer(endpoint.id, model_id)
+            retirement = catalog.retirement(endpoint.id, model_id)
             provider = catalog.providers[endpoint.provider]
             policy = catalog.data_policy(endpoint.id, model_id)
             serving = (None if endpoint.serving_countries is None
@@ -178,6 +181,8 @@ class ContextFactory:
                 "offer": None if price is None else {
                     "input": float(price.input), "output": float(price.output),
                     "cachedInput": float(price.cached_input if price.cached_input is not None else price.input),
+                    "retires": retirement[0].isoformat() if retirement else None,
+                    "retiresSource": retirement[1] if retirement else None,
                 },
             }
             self._endpoints[key] = found

@@ -20,7 +20,7 @@ from procurelint.engine.context import ContextFactory
 from procurelint.engine import judgement
 from procurelint.engine.projection import Projector
 from procurelint.engine.messages import render
-from procurelint.engine.totals import Contributions, ManifestRef, Spend
+from procurelint.engine.totals import Contributions, Declared, ManifestRef, Spend
 from procurelint.engine.units import ManifestInput, Unit, Walk, walk
 from procurelint.errors import Location
 from procurelint.findings import Finding
@@ -115,7 +115,13 @@ class Evaluator:
             if info.categories:
                 provider = endpoints[unit.endpoint_id].provider
                 reached[provider][(id(info.source), info.wi)] = info.workflow.records_per_year
-        return Contributions(refs, steps, {p: list(r.values()) for p, r in reached.items()})
+        declared = [Declared(unit.info.source.manifest.metadata.name, unit.info.source.doc.file,
+                             unit.info.path, unit.model_id, unit.endpoint_id,
+                             tuple(unit.info.regimes), unit.info.source.selected,
+                             unit.info.source.location(*unit.model_node))
+                    for unit in walked.units] if self.by_scope["use"] or self.by_scope["declaration"] else []
+        return Contributions(refs, steps, {p: list(r.values()) for p, r in reached.items()},
+                             declared)
 
     def settle(self, parts: list[Contributions]) -> Spend:
         """Spend and bulk-data totals over every part, in order (so sums are the same however
@@ -171,6 +177,22 @@ class Evaluator:
         self._teams(refs, spend)
         self._org(refs, spend)
         self._catalog_age()
+
+    def judge_drift(self, uses: list[dict[str, Any]], declared: list[Declared]) -> None:
+        """The drift rules: each discovered use against the declarations, each declaration
+        against the uses (procurelint.engine.drift builds both contexts)."""
+        from procurelint.engine import drift
+
+        common = {"policy": self.factory.policy(), "today": self.factory.today_text}
+        retirement = self.config.catalog.retirement
+        for scope, contexts in (("use", drift.use_contexts(uses, declared, retirement)),
+                                ("declaration", drift.declaration_contexts(declared, uses))):
+            rules = self.by_scope[scope]
+            for data, location, path in contexts if rules else []:
+                data.update(common)
+                context = new_context(data)
+                for rule in rules:
+                    self._judge(rule, context, data, path, location)
 
     def _location(self, rule: CompiledRule, unit: Unit) -> Location:
         info = unit.info

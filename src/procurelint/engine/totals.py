@@ -44,6 +44,21 @@ class ManifestRef:
                    source.location("metadata", "name"), source.location("metadata", "team"))
 
 
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """One (step, reachable endpoint) a manifest declares, for the drift rules: what it names,
+    whether its data is regulated (a class with a regime), and where its model is written."""
+
+    manifest: str
+    file: str
+    path: str
+    model: str
+    endpoint: str
+    regimes: tuple[str, ...]
+    selected: bool
+    model_at: Location
+
+
 @dataclass(slots=True)
 class Contributions:
     """What some manifests add to the totals every step is judged against: spend by step (in
@@ -52,3 +67,4 @@ class Contributions:
     refs: list[ManifestRef]
     steps: list[tuple[str, str, float]]
     bulk: dict[str, list[int | None]]
+    declared: list[Declared] = field(default_factory=list)

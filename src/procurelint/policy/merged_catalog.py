@@ -67,6 +67,7 @@ class CatalogIndex:
     _builtin: dict[tuple[str, str], Any] = field(default_factory=dict)
     _offers: dict[tuple[str, str], Price] = field(default_factory=dict)
     _policies: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _retires: dict[tuple[str, str], tuple[dt.date, str | None]] = field(default_factory=dict)
 
     def add(self, catalog: Catalog, source: CatalogSource, doc: Document | None = None,
             *, builtin: bool = False) -> None:
@@ -133,6 +134,7 @@ class CatalogIndex:
         """Check cross-references and index offers; a dangling id is a config error."""
         self._offers.clear()
         self._policies.clear()
+        self._retires.clear()
         for endpoint in self.endpoints.values():
             if endpoint.provider not in self.providers:
                 raise ConfigError(
@@ -146,6 +148,9 @@ class CatalogIndex:
                 self._offers[(endpoint.id, offer.model)] = offer.price_per_million
                 if getattr(offer, "data_policy", None) is not None:
                     self._policies[(endpoint.id, offer.model)] = offer.data_policy
+                retires = getattr(offer, "retires", None)  # records cached before the field
+                if retires is not None:
+                    self._retires[(endpoint.id, offer.model)] = (retires, offer.retires_source)
 
     def offer(self, endpoint_id: str, model_id: str) -> Price | None:
         """The price of a model at an endpoint, or None when the endpoint does not offer it."""
@@ -156,6 +161,11 @@ class CatalogIndex:
         catalog gives one, else the endpoint's."""
         found = self._policies.get((endpoint_id, model_id))
         return found if found is not None else self.endpoints[endpoint_id].data_policy
+
+    def retirement(self, endpoint_id: str, model_id: str) -> tuple[dt.date, str | None] | None:
+        """When the endpoint stops serving the model, and the source that says so; None when
+        the catalog gives no date."""
+        return self._retires.get((endpoint_id, model_id))
 
     def offers(self) -> list[tuple[str, str, Price]]:
         """Every (endpoint, model, price), in a stable order."""

@@ -17,7 +17,8 @@ from procurelint.documents.yamlio import Document
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
     from procurelint.documents.models.rulepack_model import Rule, RulePack
 
-BUILTIN_PACKS: tuple[str, ...] = ("core", "hipaa", "banking", "federal", "jurisdiction", "cost")
+BUILTIN_PACKS: tuple[str, ...] = ("core", "hipaa", "banking", "federal", "jurisdiction", "cost",
+                                  "drift", "lifecycle")
 
 # The variables of each scope's context (docs/context.md).
 STEP_VARIABLES = frozenset({
@@ -30,12 +31,14 @@ SCOPE_VARIABLES: dict[str, frozenset[str]] = {
     "manifest": frozenset({"manifest", "spend", "policy", "today"}),
     "team": frozenset({"team", "spend", "policy", "today"}),
     "org": frozenset({"org", "spend", "policy", "today"}),
+    "use": frozenset({"use", "policy", "today"}),
+    "declaration": frozenset({"declaration", "policy", "today"}),
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[A-Za-z0-9_.]*\}")
 
 # Where a rule's finding points when it does not say, by its first scope.
 DEFAULT_AT = {"step": "endpoint", "workflow": "workflow", "manifest": "manifest",
-              "team": "manifest", "org": "manifest"}
+              "team": "manifest", "org": "manifest", "use": "use", "declaration": "model"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,16 +93,28 @@ def check(config: Config, options: Options, processes: int | None = None,
             loaded.ignored += theirs.ignored
             evaluated.extend(findings)
         refs = [ref for part in contributions for ref in part.refs]
-        if not any(ref.selected for ref in refs):
+        uses = _discovered(config)
+        if not any(ref.selected for ref in refs) and not uses:
             _require_manifests(options, config, loaded)
         mark = len(judge.findings)
         judge.duplicates(refs)
         judge.judge_global(refs, spend)
+        if uses is not None:
+            judge.judge_drift(uses, [d for part in contributions for d in part.declared])
         evaluated.extend(judge.findings[mark:])
         result = _finish(config, options, loaded, refs, evaluated, spend)
         _compare(config, options, result)
         views = [part.view(request(result) if request else None) for part in parts] if view else []
     return Checked(result, spend, views)
+
+
+def _discovered(config: Config) -> list[dict[str, Any]] | None:
+    """The repository's model uses when the policy enables discovery (the drift pack), else None."""
+    if not config.policy.spec.discovery.enabled:
+        return None
+    from procurelint.run.discovery import discovered_uses
+
+    return discovered_uses(config)
 
 
 def _work(config: Config, options: Options) -> list[tuple[Candidate, bool]]:

@@ -57,6 +57,9 @@ class Offer(Strict):
     price_per_million: Price
     # This model's data handling where it differs from the endpoint's (replaces it whole).
     data_policy: DataPolicy | None = None
+    retires: dt.date | None = None
+    """The day the endpoint stops serving the model (retirement, deprecation shutdown)."""
+    retires_source: str | None = None
 
 
 class Endpoint(Strict):

@@ -98,6 +98,14 @@ class Limits(Strict):
     max_steps: Annotated[int, Field(ge=1)] = 500
 
 
+class Discovery(Strict):
+    """Whether `check` also discovers model use in code and configs (the `drift` pack)."""
+
+    enabled: bool = False
+    exclude: list[str] = []
+    max_file_bytes: Annotated[int, Field(ge=1)] = 1024 * 1024
+
+
 class Override(Strict):
     severity: Severity
 
@@ -117,6 +125,7 @@ class PolicySpec(Strict):
     transfer_mechanisms: list[TransferMechanism] = []
     adequate_jurisdictions: list[Jurisdiction] | None = None
     max_catalog_age_days: Annotated[int, Field(ge=1)] = 180
+    lifecycle_horizon_days: Annotated[int, Field(ge=0)] = 90
     budgets: Budgets = Budgets()
     catalogs: list[str] = []
     waivers: str | None = None
@@ -124,6 +133,7 @@ class PolicySpec(Strict):
     rules: list[Rule] = []
     inline_suppressions: list[Identifier] = ["cost"]
     limits: Limits = Limits()
+    discovery: Discovery = Discovery()
     overrides: dict[Identifier, Override] = {}
     disable: list[Identifier] = []
 

@@ -8,11 +8,11 @@ from pydantic import Field
 from procurelint.documents.models.base import ApiVersion, Identifier, Strict
 
 Severity = Literal["error", "warning", "info"]
-Scope = Literal["step", "workflow", "manifest", "team", "org"]
+Scope = Literal["step", "workflow", "manifest", "team", "org", "use", "declaration"]
 # The YAML node a finding points to (docs/context.md, "Where a finding points").
 At = Literal[
     "endpoint", "model", "dataClasses", "deidentification", "routing", "tokensPerCall", "step",
-    "workflow", "recordsPerYear", "runsPerMonth", "manifest", "budget", "waiver",
+    "workflow", "recordsPerYear", "runsPerMonth", "manifest", "budget", "waiver", "use",
 ]
 RuleId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_-]*[0-9]+$", max_length=40)]
 
