@@ -23,7 +23,7 @@ from procurelint.findings import Finding, Result, RuleMeta, Summary
 from procurelint.documents.yamlio import Limits
 from procurelint.policy.config import Config
 from procurelint.run.apply_waivers import apply_waivers
-from procurelint.run.processes import SliceView, process_count, slices
+from procurelint.run.processes import SliceView, answers, process_count, slices
 from procurelint.run.reading import Loaded, Progress, core_finding, parser_limits
 from procurelint.run.suppressions import Suppression
 from procurelint.run.suppressions import apply as apply_suppressions
@@ -82,8 +82,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         bulk = dict(judge.factory.bulk)
         loaded = Loaded([], [], 0, 0)
         evaluated: list[Finding] = []
-        for part in parts:
-            theirs, findings = part.judge(spend, bulk)
+        for theirs, findings in answers(parts, "judge", spend, bulk):
             loaded.findings.extend(theirs.findings)
             loaded.suppressions.extend(theirs.suppressions)
             loaded.files += theirs.files
@@ -98,7 +97,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         evaluated.extend(judge.findings[mark:])
         result = _finish(config, options, loaded, refs, evaluated, spend)
         _compare(config, options, result)
-        views = [part.view(request(result) if request else None) for part in parts] if view else []
+        views = answers(parts, "view", request(result) if request else None) if view else []
     return Checked(result, spend, views)
 
 

@@ -4,9 +4,11 @@ processes, each answering the pipeline's calls in the same order.
 The pipeline (`run.pipeline`) owns the phases and calls every slice alike: `contributions()`
 (read, validate, walk: what the slice adds to the totals), `judge(spend, bulk)` (its steps,
 workflows and manifests against the settled totals) and, for `cost` and `report`,
-`view(request)` (what those commands show of the slice). A forked slice runs the same
-`LocalSlice` in its own process and sends back only those small answers: parsed manifests
-never cross a process boundary, since pickling them costs as much as parsing them.
+`view(request)` (what those commands show of the slice). `judge` and `view` go through
+`answers`, which asks every forked slice before this process works on its own, so that the
+slices work at the same time. A forked slice runs the same `LocalSlice` in its own process and
+sends back only those small answers: parsed manifests never cross a process boundary, since
+pickling them costs as much as parsing them.
 """
 
 from __future__ import annotations
@@ -57,10 +59,22 @@ def process_count(requested: int | None, files: int) -> int:
     return max(1, min(wanted, files // MIN_FILES_PER_PROCESS))
 
 
+Answer = Callable[[], Any]
+"""The answer to a call made with `ask`: calling it waits for the value (or raises)."""
+
+
 class Slice(Protocol):
     def contributions(self) -> Contributions: ...
     def judge(self, spend: Spend, bulk: dict[str, Any]) -> tuple[Loaded, list[Finding]]: ...
     def view(self, request: Any) -> Any: ...
+    def ask(self, name: str, *args: Any) -> Answer: ...
+
+
+def answers(parts: list[Slice], name: str, *args: Any) -> list[Any]:
+    """`name(*args)` of every slice, in order, with the slices working at the same time: each
+    forked slice is asked first, and this process's own slice then works while they do."""
+    pending = [part.ask(name, *args) for part in parts]
+    return [answer() for answer in pending]
 
 
 class LocalSlice:
@@ -106,6 +120,12 @@ class LocalSlice:
         assert self._view is not None and self._evaluation is not None
         return self._view(self._evaluation, request)
 
+    def ask(self, name: str, *args: Any) -> Answer:
+        """`name(*args)`, run when its answer is taken (this process does one thing at a time)."""
+        calls: dict[str, Callable[..., Any]] = {"judge": self.judge, "view": self.view}
+        call = calls[name]
+        return lambda: call(*args)
+
 
 class ForkedSlice:
     """A slice judged by a forked process, which runs a `LocalSlice` and answers each call."""
@@ -128,6 +148,11 @@ class ForkedSlice:
 
     def view(self, request: Any) -> Any:
         return self._call("view", request)
+
+    def ask(self, name: str, *args: Any) -> Answer:
+        """Send the call at once; the child works on it until its answer is taken."""
+        self.conn.send((name, *args))
+        return lambda: _receive(self.conn)
 
 
 @contextmanager
