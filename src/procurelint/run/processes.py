@@ -239,10 +239,24 @@ def _answer(call: Callable[..., Any], *args: Any) -> tuple[str, Any]:
         raise
     except ProcurelintError as exc:
         return ("error", (type(exc), exc.message, exc.location))
-    except BaseException:  # noqa: BLE001 - reported by the parent as an internal error
+    except BaseException as exc:  # noqa: BLE001 - raised again by the parent
+        import pickle
         import traceback
 
-        return ("error", (None, traceback.format_exc(), None))
+        # The exception itself, so that the parent raises what one process would have (and
+        # the command line reports it alike); its traceback here for PROCURELINT_DEBUG.
+        raised: bytes | None
+        try:
+            raised = pickle.dumps(exc)
+            pickle.loads(raised)
+        except Exception:  # noqa: BLE001 - not every exception survives pickling
+            raised = None
+        return ("error", (None, (raised, f"{type(exc).__name__}: {exc}",
+                                 traceback.format_exc()), None))
+
+
+class WorkerTraceback(Exception):
+    """Where an exception raised in a worker process came from: its traceback there."""
 
 
 def _receive(conn: Connection) -> Any:
@@ -255,4 +269,10 @@ def _receive(conn: Connection) -> Any:
     kind, message, location = value
     if kind is not None:
         raise kind(message, location)
-    raise RuntimeError(f"a worker process of the check failed:\n{message}")
+    raised, summary, trace = message
+    cause = WorkerTraceback(trace)
+    if raised is not None:
+        import pickle
+
+        raise pickle.loads(raised) from cause
+    raise RuntimeError(f"a worker process of the check failed with {summary}") from cause
