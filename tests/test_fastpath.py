@@ -216,7 +216,8 @@ def test_mutated_manifests_defer_or_agree_with_pydantic(
 
 def _mutated(base: dict[str, Any], mutations: list[tuple[str, int, Any]]) -> dict[str, Any]:
     data = copy.deepcopy(base)
-    for action, pick, value in mutations:
+    for action, pick, shared in mutations:
+        value = copy.deepcopy(shared)  # drawn from values every example shares
         paths = node_paths(data)
         path = paths[pick % len(paths)]
         parent = node_at(data, path[:-1]) if path else None
