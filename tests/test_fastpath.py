@@ -211,6 +211,10 @@ ANY_VALUE = st.one_of(
                                         min_size=1, max_size=3))
 def test_mutated_manifests_defer_or_agree_with_pydantic(
         base: dict[str, Any], mutations: list[tuple[str, int, Any]]) -> None:
+    _agrees(_mutated(base, mutations))
+
+
+def _mutated(base: dict[str, Any], mutations: list[tuple[str, int, Any]]) -> dict[str, Any]:
     data = copy.deepcopy(base)
     for action, pick, shared in mutations:
         # A copy: TRICKY's lists and dicts are shared by every example, and setting the same
@@ -233,7 +237,17 @@ def test_mutated_manifests_defer_or_agree_with_pydantic(
             if camel is not None:
                 snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)
                 node[snake] = node.pop(camel)
-    _agrees(data)
+    return data
+
+
+def test_mutations_leave_the_values_they_insert_alone() -> None:
+    """A value inserted by one mutation and changed by the next must be a copy: the values come
+    from TRICKY, shared by every example, and `{}` given a key holding itself makes every later
+    example that draws it recurse without end."""
+    empty: dict[str, Any] = {}
+    data = _mutated(MINIMAL, [("set", 1, empty), ("add-key", 1, empty)])
+    assert empty == {}
+    assert node_paths(data)
 
 
 def _shipped_manifests() -> list[tuple[str, Any]]:

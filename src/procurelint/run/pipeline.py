@@ -24,7 +24,7 @@ from procurelint.documents.yamlio import Limits
 from procurelint.policy.config import Config
 from procurelint.policy.merged_catalog import change_json
 from procurelint.run.apply_waivers import apply_waivers
-from procurelint.run.processes import LocalSlice, SliceView, process_count, slices
+from procurelint.run.processes import LocalSlice, SliceView, answers, process_count, slices
 from procurelint.run.reading import Loaded, Progress, core_finding, parser_limits
 from procurelint.run.suppressions import Suppression
 from procurelint.run.suppressions import apply as apply_suppressions
@@ -85,8 +85,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         bulk = dict(judge.factory.bulk)
         loaded = Loaded([], [], 0, 0)
         evaluated: list[Finding] = []
-        for part in parts:
-            theirs, findings = part.judge(spend, bulk)
+        for theirs, findings in answers(parts, "judge", spend, bulk):
             loaded.findings.extend(theirs.findings)
             loaded.suppressions.extend(theirs.suppressions)
             loaded.files += theirs.files
@@ -104,7 +103,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         evaluated.extend(judge.findings[mark:])
         result = _finish(config, options, loaded, refs, evaluated, spend)
         _compare(config, options, result)
-        views = [part.view(request(result) if request else None) for part in parts] if view else []
+        views = answers(parts, "view", request(result) if request else None) if view else []
     return Checked(result, spend, views)
 
 

@@ -4,9 +4,11 @@ processes, each answering the pipeline's calls in the same order.
 The pipeline (`run.pipeline`) owns the phases and calls every slice alike: `contributions()`
 (read, validate, walk: what the slice adds to the totals), `judge(spend, bulk)` (its steps,
 workflows and manifests against the settled totals) and, for `cost` and `report`,
-`view(request)` (what those commands show of the slice). A forked slice runs the same
-`LocalSlice` in its own process and sends back only those small answers: parsed manifests
-never cross a process boundary, since pickling them costs as much as parsing them.
+`view(request)` (what those commands show of the slice). `judge` and `view` go through
+`answers`, which asks every forked slice before this process works on its own, so that the
+slices work at the same time. A forked slice runs the same `LocalSlice` in its own process and
+sends back only those small answers: parsed manifests never cross a process boundary, since
+pickling them costs as much as parsing them.
 """
 
 from __future__ import annotations
@@ -57,6 +59,17 @@ def process_count(requested: int | None, files: int) -> int:
     return max(1, min(wanted, files // MIN_FILES_PER_PROCESS))
 
 
+Answer = Callable[[], Any]
+"""The answer to a call made with `ask`: calling it waits for the value (or raises)."""
+
+
+def answers(parts: list[Slice], name: str, *args: Any) -> list[Any]:
+    """`name(*args)` of every slice, in order, with the slices working at the same time: each
+    forked slice is asked first, and this process's own slice then works while they do."""
+    pending = [part.ask(name, *args) for part in parts]
+    return [answer() for answer in pending]
+
+
 class LocalSlice:
     """A slice of the files, read and judged in this process."""
 
@@ -100,6 +113,12 @@ class LocalSlice:
         assert self._view is not None and self._evaluation is not None
         return self._view(self._evaluation, request)
 
+    def ask(self, name: str, *args: Any) -> Answer:
+        """`name(*args)`, run when its answer is taken (this process does one thing at a time)."""
+        calls: dict[str, Callable[..., Any]] = {"judge": self.judge, "view": self.view}
+        call = calls[name]
+        return lambda: call(*args)
+
 
 class ForkedSlice:
     """A slice judged by a forked process, which runs a `LocalSlice` and answers each call."""
@@ -122,6 +141,11 @@ class ForkedSlice:
 
     def view(self, request: Any) -> Any:
         return self._call("view", request)
+
+    def ask(self, name: str, *args: Any) -> Answer:
+        """Send the call at once; the child works on it until its answer is taken."""
+        self.conn.send((name, *args))
+        return lambda: _receive(self.conn)
 
 
 Slice = Union[LocalSlice, ForkedSlice]
@@ -213,10 +237,24 @@ def _answer(call: Callable[..., Any], *args: Any) -> tuple[str, Any]:
         raise
     except ProcurelintError as exc:
         return ("error", (type(exc), exc.message, exc.location))
-    except BaseException:  # noqa: BLE001 - reported by the parent as an internal error
+    except BaseException as exc:  # noqa: BLE001 - raised again by the parent
+        import pickle
         import traceback
 
-        return ("error", (None, traceback.format_exc(), None))
+        # The exception itself, so that the parent raises what one process would have (and
+        # the command line reports it alike); its traceback here for PROCURELINT_DEBUG.
+        raised: bytes | None
+        try:
+            raised = pickle.dumps(exc)
+            pickle.loads(raised)
+        except Exception:  # noqa: BLE001 - not every exception survives pickling
+            raised = None
+        return ("error", (None, (raised, f"{type(exc).__name__}: {exc}",
+                                 traceback.format_exc()), None))
+
+
+class WorkerTraceback(Exception):
+    """Where an exception raised in a worker process came from: its traceback there."""
 
 
 def _receive(conn: Connection) -> Any:
@@ -229,4 +267,10 @@ def _receive(conn: Connection) -> Any:
     kind, message, location = value
     if kind is not None:
         raise kind(message, location)
-    raise RuntimeError(f"a worker process of the check failed:\n{message}")
+    raised, summary, trace = message
+    cause = WorkerTraceback(trace)
+    if raised is not None:
+        import pickle
+
+        raise pickle.loads(raised) from cause
+    raise RuntimeError(f"a worker process of the check failed with {summary}") from cause

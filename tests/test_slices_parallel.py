@@ -1,0 +1,83 @@
+"""The slices of a split run judge, and build the views of `cost` and `report`, at the same
+time: only reading in parallel would leave most of a split run's work to one process at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procurelint.audit.repository import manifests_of_slice, reported
+from procurelint.engine.evaluate import Evaluator
+from procurelint.output import cost_view
+from procurelint.policy.config import load_config
+from procurelint.run import processes
+from procurelint.run.pipeline import Options, check
+from tests.conftest import REPO, TODAY
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import generate  # noqa: E402
+
+DAY = dt.date.fromisoformat(TODAY)
+PAUSE = 0.6
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("slices")
+    generate(60, folder)
+    return folder
+
+
+def _intervals(log: Path) -> list[tuple[int, float, float]]:
+    rows = [line.split() for line in log.read_text().splitlines()]
+    return [(int(pid), float(start), float(end)) for pid, start, end in rows]
+
+
+def _timed(monkeypatch: pytest.MonkeyPatch, log: Path, owner: Any, name: str) -> None:
+    """Make `owner.name` take PAUSE seconds longer and log (pid, start, end) of each call.
+    Forked slices inherit the patch."""
+    original = getattr(owner, name)
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        start = time.monotonic()
+        time.sleep(PAUSE)
+        value = original(*args, **kwargs)
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()} {start} {time.monotonic()}\n")
+        return value
+
+    monkeypatch.setattr(owner, name, slow)
+
+
+def _overlapping(intervals: list[tuple[int, float, float]]) -> bool:
+    """Every slice started before the first one finished: they ran at the same time."""
+    return max(start for _, start, _ in intervals) < min(end for _, _, end in intervals)
+
+
+def test_slices_judge_at_the_same_time(corpus: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "judge.log"
+    _timed(monkeypatch, log, Evaluator, "judge_local")
+    check(load_config(None, corpus), Options(today=DAY), processes=3)
+    intervals = _intervals(log)
+    assert len({pid for pid, _, _ in intervals}) == 3
+    assert _overlapping(intervals), intervals
+
+
+@pytest.mark.parametrize("view", [cost_view.rows_of_slice, manifests_of_slice])
+def test_slices_build_their_views_at_the_same_time(corpus: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   view: Any) -> None:
+    log = tmp_path / "view.log"
+    _timed(monkeypatch, log, processes.LocalSlice, "view")
+    check(load_config(None, corpus), Options(today=DAY), processes=3, view=view,
+          request=reported)
+    intervals = _intervals(log)
+    assert len({pid for pid, _, _ in intervals}) == 3
+    assert _overlapping(intervals), intervals
