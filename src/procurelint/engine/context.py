@@ -226,12 +226,25 @@ class ContextFactory:
             found = self._routes[key] = self._route(info, unit)
         return found
 
+    def _pinned(self, routing: Any) -> bool:
+        """A pin is a pin only when every pinned provider is a concrete serving endpoint of the
+        catalog: an unknown id, or an aggregator (the step's own included), pins nothing."""
+        if routing is None or not routing.providers:
+            return False
+        catalog = self.config.catalog
+        for pin in routing.providers:
+            endpoint = catalog.endpoints.get(pin)
+            provider = None if endpoint is None else catalog.providers.get(endpoint.provider)
+            if provider is None or provider.kind == "aggregator":
+                return False
+        return True
+
     def _route(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
         routing = info.step.routing
         aggregator = unit.aggregator_id
         return {
             "aggregator": aggregator,
-            "pinned": bool(routing and routing.providers),
+            "pinned": self._pinned(routing),
             "allowFallbacks": True if routing is None or routing.allow_fallbacks is None
             else routing.allow_fallbacks,
             "dataCollection": None if routing is None else routing.data_collection,
