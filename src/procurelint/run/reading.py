@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from procurelint.documents.files import Candidate
-from procurelint.documents.kinds import is_ours, validate_manifest
+from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
 from procurelint.documents.yamlio import Limits, parse, read_text
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import YamlError
@@ -103,7 +103,7 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             if not is_ours(doc.data):
                 continue
             ours += 1
-            if doc.data.get("kind") not in (None, "AgentManifest"):
+            if is_config_kind(doc.data):
                 continue  # a policy, catalog, pack or waivers file: read where referenced
             too_big = _too_big(config, doc.data)
             if too_big is not None:
