@@ -68,12 +68,14 @@ def test_output_is_byte_identical_across_runs(cli) -> None:
 def test_json_follows_the_contract(cli) -> None:
     run = check(cli, "examples/", "--format", "json")
     doc = json.loads(run.stdout)
-    assert set(doc) == {"tool", "policy", "catalog", "findings", "summary"}
+    # notRead: the sub-repositories the examples' policy excludes hold documents of their own
+    assert set(doc) == {"tool", "policy", "catalog", "findings", "summary", "notRead"}
+    assert {e["file"] for e in doc["notRead"]} >= {"clean/intake.yaml"}
     assert doc["tool"]["name"] == "procurelint"
     assert doc["policy"]["name"] == "acme-ai-sourcing" and doc["policy"]["version"] == "2026.11"
     assert doc["policy"]["packs"]["hipaa"] == "1.0.0"
     assert set(doc["summary"]) == {"files", "manifests", "workflows", "steps", "errors", "warnings",
-                                   "infos", "waived", "monthlyUsd", "failed"}
+                                   "infos", "waived", "monthlyUsd", "failed", "skipped"}
     assert doc["summary"]["failed"] is True
     finding = doc["findings"][0]
     assert set(finding) == {"rule", "severity", "message", "file", "line", "column", "path",
@@ -94,7 +96,8 @@ def test_output_file_and_fail_on_never(cli, tmp_path: Path) -> None:
 
 def test_select_and_ignore(cli) -> None:
     only = check(cli, "examples/", "--select", "HIPAA001")
-    rules = {line.split()[1] for line in only.stdout.splitlines()[:-1]}
+    rules = {line.split()[1] for line in only.stdout.splitlines()[:-1]
+             if not line.startswith("not read:")}
     assert rules == {"HIPAA001"}
     ignored = check(cli, "examples/", "--ignore", "HIPAA,JUR", "--fail-on", "error")
     assert "HIPAA001" not in ignored.stdout and "JUR001" not in ignored.stdout

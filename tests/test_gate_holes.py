@@ -69,3 +69,125 @@ def test_a_kind_that_is_not_a_string_is_not_a_crash(cli, tmp_path: Path, kind: s
     ours = [f for f in result["findings"] if f["file"] == "ours.yaml"]
     assert [f["rule"] for f in ours] == ["MAN002"]
     assert "other.yaml" not in {f["file"] for f in result["findings"]}
+
+
+def _violating(name: str) -> str:
+    """A manifest that sends internal data to deepseek/api: JUR001."""
+    return manifest(classes="internal").replace("name: app", f"name: {name}")
+
+
+@pytest.mark.parametrize("folder", ["node_modules", "venv", ".venv", ".tox", "__pycache__"])
+def test_a_default_exclusion_is_counted_and_can_be_overridden(cli, tmp_path: Path,
+                                                               folder: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, f"{folder}/m.yaml", _violating("hidden"))
+    code, result = _check(cli, tmp_path)
+    assert result["summary"]["skipped"] == 1
+    assert result["notRead"] == [{"file": f"{folder}/m.yaml",
+                                  "reason": "excluded by the policy's exclude globs"}]
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  exclude: []\n")
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("JUR001", f"{folder}/m.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+
+
+def test_a_linked_file_is_judged_at_its_target_once(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "data/claims.txt", _violating("linked"))
+    (tmp_path / "claims.yaml").symlink_to("data/claims.txt")
+    (tmp_path / "again.yaml").symlink_to("data/claims.txt")
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    jur = [f for f in result["findings"] if f["rule"] == "JUR001"]
+    assert [f["file"] for f in jur] == ["data/claims.txt"]
+    assert not [f for f in result["findings"] if f["rule"] == "MAN007"]
+
+
+def test_a_linked_folder_is_walked_where_it_leads(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  include: ['agents/**/*.yaml', 'good.yaml']\n")
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "store/m.yaml", _violating("stored"))
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "store").symlink_to("../store")
+    (tmp_path / "agents" / "loop").symlink_to("..")  # a cycle ends
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    assert [f["file"] for f in result["findings"] if f["rule"] == "JUR001"] == ["store/m.yaml"]
+
+
+@pytest.mark.parametrize("name", ["m.YAML", "m.Yml", "m.yAmL"])
+def test_extensions_match_case_insensitively(cli, tmp_path: Path, name: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, name, _violating("upper"))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("JUR001", name) in {(f["rule"], f["file"]) for f in result["findings"]}
+
+
+HELM = "apiVersion: v2\nmetadata:\n  name: {{ .Values.name }}\n  labels: [\n"
+
+
+def test_a_helm_template_is_noted_not_failed(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "chart/templates/deploy.yaml", HELM)
+    code, result = _check(cli, tmp_path)
+    assert code == 0, result["findings"]
+    assert [e["file"] for e in result["notRead"]] == ["chart/templates/deploy.yaml"]
+    assert result["notRead"][0]["reason"].startswith("does not parse and is not ours")
+
+
+@pytest.mark.parametrize("header", ["apiVersion: procurelint/v1", "APIVERSION: Procurelint/v1",
+                                    "kind: agentmanifest", "  - kind: 'Policy'"])
+def test_an_unparseable_file_that_shows_it_is_ours_is_man001(cli, tmp_path: Path,
+                                                              header: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "broken.yaml", header + "\n" + HELM)
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("MAN001", "broken.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+
+
+def test_an_unparseable_file_named_on_the_command_line_is_man001(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "chart/deploy.yaml", HELM)
+    code, result = _check(cli, tmp_path, "good.yaml", "chart/deploy.yaml")
+    assert code == 1 and ("MAN001", "chart/deploy.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+
+
+def _git(cwd: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+def test_git_ignored_files_are_not_read_but_tracked_ones_are(cli, tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    write(tmp_path, ".gitignore", "build/\nforced.yaml\n")
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "build/out.yaml", HELM)           # broken build output: not read at all
+    write(tmp_path, "build/copy.yaml", _violating("copy"))
+    write(tmp_path, "forced.yaml", _violating("forced"))
+    _git(tmp_path, "add", "good.yaml", ".gitignore")
+    _git(tmp_path, "add", "-f", "forced.yaml")          # tracked although ignored: read
+    code, result = _check(cli, tmp_path)
+    files = {(f["rule"], f["file"]) for f in result["findings"]}
+    assert code == 1 and ("JUR001", "forced.yaml") in files
+    assert not [f for f in files if f[1].startswith("build/")]
+    assert result["notRead"] == [{"file": "build/copy.yaml", "reason": "ignored by git"}]
+
+
+def test_roll_ups_count_every_manifest_whatever_files_are_named(cli, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        text = manifest(classes="phi").replace("name: app", "name: same").replace(
+            "recordsPerYear: 500", "recordsPerYear: 6000")
+        write(tmp_path, f"{name}.yaml", text)
+    _, whole = _check(cli, tmp_path)
+    assert {(f["rule"], f["file"]) for f in whole["findings"]} >= {
+        ("JUR003", "a.yaml"), ("JUR003", "b.yaml"), ("MAN007", "b.yaml")}
+    code, named = _check(cli, tmp_path, "b.yaml")
+    assert code == 1
+    assert {f["file"] for f in named["findings"]} == {"b.yaml"}
+    assert [f for f in named["findings"]] == [f for f in whole["findings"] if f["file"] == "b.yaml"]

@@ -59,6 +59,9 @@ class RuleMeta:
 class Summary:
     files: int = 0
     ignored: int = 0
+    skipped: int = 0
+    """Files that look like ours but were not read (excluded, git-ignored, or unparseable and
+    not shown to be ours): listed in `Result.not_read`."""
     manifests: int = 0
     workflows: int = 0
     steps: int = 0
@@ -84,6 +87,8 @@ class Result:
     policy_changes: list[str] = field(default_factory=list)
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
+    not_read: list[dict[str, str]] = field(default_factory=list)
+    """`{file, reason}` of each file that looks like ours and was not read, by file."""
     """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
 
     def count(self, severity: str) -> int:

@@ -24,6 +24,8 @@ def document(result: Result) -> dict[str, Any]:
         "warnings": result.count("warning"), "infos": result.count("info"),
         "waived": result.waived, "monthlyUsd": s.monthly_usd, "failed": result.failed,
     }
+    if result.not_read:
+        summary["skipped"] = s.skipped
     if result.base_monthly_usd is not None:
         summary["baseMonthlyUsd"] = result.base_monthly_usd
     doc: dict[str, Any] = {
@@ -33,6 +35,8 @@ def document(result: Result) -> dict[str, Any]:
         "findings": [f.to_json() for f in result.findings],
         "summary": summary,
     }
+    if result.not_read:
+        doc["notRead"] = result.not_read
     if result.stale_baseline:
         doc["staleBaseline"] = result.stale_baseline
     return doc

@@ -23,6 +23,10 @@ def render(result: Result) -> str:
     if result.waived:
         counts += f", {result.waived} waived"
     verdict = "failed" if result.failed else "passed"
+    if result.not_read:
+        lines.append(f"not read: {len(result.not_read)} files that look like procurelint documents "
+                     "or do not parse (excluded, git-ignored, or unparseable and not ours; "
+                     "--format json lists them)")
     lines.append(
         f"{verdict}: {counts} in {s.manifests} manifests ({s.workflows} workflows, {s.steps} steps; "
         f"{s.files} files read, {s.ignored} not ours); projected spend ${s.monthly_usd:,.2f}/month"

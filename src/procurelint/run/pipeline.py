@@ -71,7 +71,7 @@ def check(config: Config, options: Options, processes: int | None = None,
     function of the result. `processes` forces the split (tests split small repositories)."""
     check_selection(config, options)
     limits = options.limits or parser_limits(config)
-    work = _work(config, options)
+    work, not_read = _work(config, options)
     if processes is None:
         processes = process_count(options.jobs, len(work))
     processes = max(1, min(processes, len(work)))
@@ -88,6 +88,7 @@ def check(config: Config, options: Options, processes: int | None = None,
             loaded.suppressions.extend(theirs.suppressions)
             loaded.files += theirs.files
             loaded.ignored += theirs.ignored
+            loaded.not_read.extend(theirs.not_read)
             evaluated.extend(findings)
         refs = [ref for part in contributions for ref in part.refs]
         if not any(ref.selected for ref in refs):
@@ -97,22 +98,29 @@ def check(config: Config, options: Options, processes: int | None = None,
         judge.judge_global(refs, spend)
         evaluated.extend(judge.findings[mark:])
         result = _finish(config, options, loaded, refs, evaluated, spend)
+        result.not_read = sorted(not_read + loaded.not_read, key=lambda e: e["file"])
+        result.summary.skipped = len(result.not_read)
         _compare(config, options, result)
         views = [part.view(request(result) if request else None) for part in parts] if view else []
     return Checked(result, spend, views)
 
 
-def _work(config: Config, options: Options) -> list[tuple[Candidate, bool]]:
-    """The files to read, each with whether it was selected: the PATH arguments' files, then,
-    where rules judge the whole root, every other file under it (read for the totals only)."""
+def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]], list[dict[str, str]]]:
+    """The files to read, each with whether it was selected: the PATH arguments' files, then
+    every other file under the root, read for the roll-ups only (team and organisation spend,
+    bulk volumes per provider, duplicate names), so that a check of a few files judges them
+    exactly as a check of all. And the files that look like ours but are not read."""
     spec = config.policy.spec
-    chosen = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files)
+    found = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files)
+    chosen = [c for c in found if c.skipped is None]
+    not_read = [{"file": c.display, "reason": c.skipped} for c in found if c.skipped is not None]
     work = [(c, True) for c in chosen]
-    if options.paths and needs_whole_repo(config):
-        names = {c.display for c in chosen}
+    if options.paths:
+        names = {c.display for c in found}
         work += [(c, False) for c in discover(config.root, [], spec.include, spec.exclude,
-                                              spec.limits.max_files) if c.display not in names]
-    return work
+                                              spec.limits.max_files)
+                 if c.display not in names and c.skipped is None]
+    return work, not_read  # type: ignore[return-value]
 
 
 def _matches(rule: str, pattern: str) -> bool:
@@ -135,13 +143,6 @@ def check_selection(config: Config, options: Options) -> None:
             if not any(_matches(rule, pattern) for rule in enabled):
                 raise ConfigError(
                     f"{option} {pattern!r} matches no enabled rule; `procurelint rules` lists them")
-
-
-def needs_whole_repo(config: Config) -> bool:
-    """Team and org rules judge every manifest under the root, not only the files given."""
-    budgets = config.policy.spec.budgets
-    has_rules = any(s in ("team", "org") for r in config.rules for s in r.scopes)
-    return has_rules and (bool(budgets.teams) or budgets.org_monthly_usd is not None)
 
 
 def _require_manifests(options: Options, config: Config, loaded: Loaded) -> None:

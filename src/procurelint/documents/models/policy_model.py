@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from procurelint.documents.files import DEFAULT_EXCLUDE
 from procurelint.documents.models.base import ApiVersion, Identifier, Jurisdiction, Name, Strict
 from procurelint.documents.models.rulepack_model import Rule, Severity
 
@@ -88,7 +89,7 @@ FailOn = Literal["error", "warning", "info", "never"]
 
 class PolicySpec(Strict):
     include: list[str] = ["**/*.yaml", "**/*.yml"]
-    exclude: list[str] = []
+    exclude: list[str] = list(DEFAULT_EXCLUDE)
     packs: list[Identifier] | None = None
     fail_on: FailOn = "error"
     tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
