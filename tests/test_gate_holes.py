@@ -191,3 +191,57 @@ def test_roll_ups_count_every_manifest_whatever_files_are_named(cli, tmp_path: P
     assert code == 1
     assert {f["file"] for f in named["findings"]} == {"b.yaml"}
     assert [f for f in named["findings"]] == [f for f in whole["findings"] if f["file"] == "b.yaml"]
+
+
+def test_declaring_regimes_only_ever_adds_findings(tmp_path: Path) -> None:
+    """Every rule case, judged again with every regime declared in each manifest: no finding
+    may disappear (45 CFR 160.103 and the other regimes add obligations, never remove one)."""
+    import datetime as dt
+    import re
+    import shutil
+
+    from procurelint.policy.config import load_config
+    from procurelint.run.pipeline import Options, check
+    from procurelint.run.rule_cases import find_cases
+    from tests.conftest import REPO
+
+    day = dt.date.fromisoformat(TODAY)
+
+    def judged(folder: Path) -> set[tuple[str, str, str]]:
+        config = load_config(None, folder, search=False)
+        result = check(config, Options(today=day)).result
+        # COST006 names a cheaper compliant alternative: more obligations leave fewer of them.
+        return {(f.rule, f.file, f.path) for f in result.findings if f.rule != "COST006"}
+
+    compared = 0
+    for case in find_cases(REPO / "tests" / "cases"):
+        folder = tmp_path / case.parent.name / case.name
+        shutil.copytree(case, folder)
+        regimes = ", ".join(sorted(load_config(None, folder, search=False).regimes))
+        before = judged(folder)
+        for path in folder.glob("*.yaml"):
+            text = path.read_text(encoding="utf-8")
+            if "kind: AgentManifest" not in text:
+                continue
+            text = re.sub(r"^  regimes: .*\n", "", text, flags=re.M)
+            path.write_text(text.replace("\nspec:\n", f"\nspec:\n  regimes: [{regimes}]\n"),
+                            encoding="utf-8")
+        lost = before - judged(folder)
+        assert not lost, f"{case.name}: declaring every regime removed {sorted(lost)}"
+        compared += 1
+    assert compared > 100
+
+
+def test_declaring_the_regimes_of_the_data_keeps_fed001_and_fed003(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  dataClasses:\n"
+          "    defense-specs: {tier: restricted, regimes: [federal-cui]}\n"
+          "    tech-data: {tier: restricted, regimes: [itar]}\n")
+    text = manifest(classes="defense-specs, tech-data", model="openai/gpt-oss-120b",
+                    endpoint="together/api")
+    write(tmp_path, "app.yaml", text)
+    _, plain = _check(cli, tmp_path)
+    assert {"FED001", "FED003"} <= _rules(plain)
+    write(tmp_path, "app.yaml", text.replace("spec:\n", "spec:\n  regimes: [federal-cui, itar]\n"))
+    code, declared = _check(cli, tmp_path)
+    assert code == 1 and {"FED001", "FED003"} <= _rules(declared)

@@ -206,7 +206,8 @@ class ContextFactory:
         return {
             "name": s.name, "path": info.path, "dataClasses": info.classes,
             "tier": info.tier, "tierRank": self.config.tier_rank[info.tier],
-            "regimes": info.regimes, "categories": info.categories,
+            "regimes": info.regimes, "dataRegimes": info.data_regimes,
+            "categories": info.categories,
             "personal": bool(info.categories),
             "governmentRelated": "government-related" in info.classes,
             "droppedClasses": info.dropped, "droppedRegimes": info.dropped_regimes,

@@ -50,6 +50,7 @@ class StepInfo:
     tier: str
     tiers: list[str]
     regimes: list[str]
+    data_regimes: list[str]
     categories: list[str]
     dropped: list[str]
     dropped_regimes: list[str]
@@ -150,7 +151,8 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
     if not tier_names or len(known) < len(resolved):
         # An unknown class is already an error; judge the step as the most sensitive tier.
         tier_names = sorted(set(tier_names) | {config.tiers[-1].name}, key=rank.__getitem__)
-    regimes = sorted({r for c in known for r in classes[c].regimes} | set(source.manifest.spec.regimes))
+    data_regimes = sorted({r for c in known for r in classes[c].regimes})
+    regimes = sorted(set(data_regimes) | set(source.manifest.spec.regimes))
     categories: list[str] = sorted({cat for c in known for cat in classes[c].categories})
     dropped: list[str] = []
     if own is not None:
@@ -162,6 +164,7 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
     return StepInfo(
         source=source, workflow=workflow, step=step, wi=wi, si=si, path=spath,
         classes=resolved, tier=tier_names[-1], tiers=tier_names, regimes=regimes,
+        data_regimes=data_regimes,
         categories=categories, dropped=dropped, dropped_regimes=dropped_regimes,
         tokens=tokens, node=node,
     )
