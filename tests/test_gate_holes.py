@@ -245,3 +245,43 @@ def test_declaring_the_regimes_of_the_data_keeps_fed001_and_fed003(cli, tmp_path
     write(tmp_path, "app.yaml", text.replace("spec:\n", "spec:\n  regimes: [federal-cui, itar]\n"))
     code, declared = _check(cli, tmp_path)
     assert code == 1 and {"FED001", "FED003"} <= _rules(declared)
+
+
+ROUTED = manifest(classes="pii", model="openai/gpt-5", endpoint="openrouter") + (
+    "          routing: {providers: [azure/eastus], allowFallbacks: false}\n")
+
+
+@pytest.mark.parametrize("value", ['allow_fallbacks: false', 'allowFallbacks: "false"',
+                                   'allowFallbacks: no', 'allowFallbacks: n', 'allowFallbacks: 0'])
+def test_loose_keys_and_booleans_are_man002(cli, tmp_path: Path, value: str) -> None:
+    write(tmp_path, "app.yaml", ROUTED.replace("allowFallbacks: false", value))
+    code, result = _check(cli, tmp_path)
+    man002 = [f for f in result["findings"] if f["rule"] == "MAN002"]
+    assert code == 1 and len(man002) == 1, result["findings"]
+    if value.startswith("allow_"):
+        assert "did you mean 'allowFallbacks'?" in man002[0]["message"]
+
+
+def test_true_is_not_a_count(cli, tmp_path: Path) -> None:
+    write(tmp_path, "app.yaml", manifest().replace("runsPerMonth: 1000", "runsPerMonth: true"))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and _rules(result) == {"MAN002"}
+
+
+def test_a_snake_case_policy_key_is_a_config_error(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  fail_on: never\n")
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "unknown key 'fail_on'; did you mean 'failOn'?" in run.stderr
+
+
+def test_a_number_is_not_a_waiver_expiry(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  waivers: waivers.yaml\n")
+    write(tmp_path, "waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n"
+          "  waivers:\n    - {id: W1, rule: JUR001, target: app, reason: r, approvedBy: a@b.c,\n"
+          "       ticket: T-1, expires: 4102444800}\n")
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "waivers.yaml:6:" in run.stderr and "YYYY-MM-DD" in run.stderr

@@ -187,7 +187,8 @@ def validate(doc: Document, data: dict[str, Any]) -> tuple[BaseModel | None, lis
     if problems:
         return None, problems
     try:
-        return model.model_validate(data), []  # type: ignore[attr-defined]
+        # By alias only: `allow_fallbacks` is an unknown key, not `allowFallbacks`.
+        return model.model_validate(data, by_alias=True, by_name=False), []  # type: ignore[attr-defined]
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from procurelint.facts import CAPABILITY_RANK as CAPABILITY_RANK  # its home, free of pydantic
-from procurelint.documents.models.base import ApiVersion, Identifier, Jurisdiction, Strict
+from procurelint.documents.models.base import IsoDate, ApiVersion, Identifier, Jurisdiction, Strict
 
 Capability = Literal["frontier", "strong", "efficient", "small"]
 
@@ -68,7 +68,7 @@ class Endpoint(Strict):
 
 class CatalogMetadata(Strict):
     name: Identifier
-    as_of: dt.date
+    as_of: IsoDate
     description: str | None = None
 
 

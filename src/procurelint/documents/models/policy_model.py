@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from procurelint.documents.files import DEFAULT_EXCLUDE
-from procurelint.documents.models.base import ApiVersion, Identifier, Jurisdiction, Name, Strict
+from procurelint.documents.models.base import IsoDate, ApiVersion, Identifier, Jurisdiction, Name, Strict
 from procurelint.documents.models.rulepack_model import Rule, Severity
 
 Category = Literal[
@@ -35,12 +35,12 @@ class DataClass(Strict):
 class Vendor(Strict):
     provider: Identifier
     approved: bool
-    assessed_on: dt.date
+    assessed_on: IsoDate
 
 
 class InventoryEntry(Strict):
     model: Identifier
-    validated_on: dt.date
+    validated_on: IsoDate
     uses: list[str] = []
 
 
