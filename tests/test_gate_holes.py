@@ -285,3 +285,30 @@ def test_a_number_is_not_a_waiver_expiry(cli, tmp_path: Path) -> None:
     write(tmp_path, "app.yaml", manifest(classes="internal"))
     run = cli("check", "--date", TODAY, cwd=tmp_path)
     assert run.code == 2 and "waivers.yaml:6:" in run.stderr and "YYYY-MM-DD" in run.stderr
+
+
+CUSTOM_RULE = """\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {name: p}
+spec:
+  rules:
+    - id: ACME001
+      title: t
+      severity: error
+      scope: step
+      when: "true"
+      message: "m"
+"""
+
+
+@pytest.mark.parametrize("violation", [None, "false", " FALSE "])
+def test_a_custom_rule_that_could_never_fire_is_a_config_error(cli, tmp_path: Path,
+                                                              violation: str | None) -> None:
+    text = CUSTOM_RULE if violation is None else CUSTOM_RULE + f"      violation: '{violation}'\n"
+    write(tmp_path, "procurelint.yaml", text)
+    write(tmp_path, "app.yaml", manifest())
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2, run.stdout
+    assert "ACME001" in run.stderr and "could never fire" in run.stderr
+    assert "procurelint.yaml:" in run.stderr

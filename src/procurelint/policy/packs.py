@@ -129,6 +129,17 @@ def comprehension_depth(source: str) -> int:
 def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> CompiledRule:
     """Compile a rule's expressions; a syntax error is a config error naming rule and file."""
     scopes = (rule.scope,) if isinstance(rule.scope, str) else tuple(dict.fromkeys(rule.scope))
+    if not pack.builtin:
+        # Only the built-in core rules are detected by the engine itself; any other rule
+        # without a violation, or with one that is the constant false, could never fire.
+        if rule.violation is None:
+            raise ConfigError(f"rule {rule.id} has no `violation`: it could never fire; add the "
+                              "CEL expression that is true when the rule is violated",
+                              _rule_location(pack, index, "id"))
+        for key in ("when", "violation"):
+            if getattr(rule, key).strip().lower() in ("false", "(false)", "!true"):
+                raise ConfigError(f"rule {rule.id}: `{key}` is always false: the rule could "
+                                  "never fire", _rule_location(pack, index, key))
     programs: dict[str, Program | None] = {}
     for key in ("when", "violation"):
         source = getattr(rule, key)
