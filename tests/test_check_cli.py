@@ -261,7 +261,7 @@ spec:
     - id: ACME003
       title: typo in a placeholder
       severity: error
-      violation: "false"
+      violation: "true"
       message: "step {stpe.path} is fine"
 """)
     write(tmp_path, "app.yaml", manifest())

@@ -312,3 +312,30 @@ def test_a_custom_rule_that_could_never_fire_is_a_config_error(cli, tmp_path: Pa
     assert run.code == 2, run.stdout
     assert "ACME001" in run.stderr and "could never fire" in run.stderr
     assert "procurelint.yaml:" in run.stderr
+
+
+@pytest.mark.parametrize("cls", ["cui", "export-controlled", "government-related"])
+def test_federal_data_cannot_be_de_identified_away(cli, tmp_path: Path, cls: str) -> None:
+    text = manifest(classes=cls) + (  # to deepseek/api
+        "          dataClasses: [public]\n"
+        "          deidentification: {method: redaction, performedBy: nobody}\n")
+    write(tmp_path, "app.yaml", text)
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    rules = _rules(result)
+    assert "MAN008" in rules  # nobody is not a step of the workflow
+    expected = {"cui": "FED001", "export-controlled": "FED003", "government-related": "JUR003"}
+    assert expected[cls] in rules, rules
+
+
+def test_phi_redacted_is_still_phi(cli, tmp_path: Path) -> None:
+    text = manifest(classes="phi").replace("        - name: step\n", (
+        "        - name: redact\n          model: openai/gpt-oss-120b\n"
+        "          endpoint: aws-bedrock/us-east-1\n"
+        "          tokensPerCall: {input: 10, output: 10}\n        - name: step\n")) + (
+        "          dataClasses: [public]\n"
+        "          deidentification: {method: redaction, performedBy: redact}\n")
+    write(tmp_path, "app.yaml", text)
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and {"HIPAA001", "HIPAA002", "HIPAA005"} <= _rules(result)
+    assert "MAN008" not in _rules(result)

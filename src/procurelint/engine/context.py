@@ -214,6 +214,8 @@ class ContextFactory:
             "deidentification": None if s.deidentification is None else {
                 "method": s.deidentification.method,
                 "performedBy": s.deidentification.performed_by,
+                "reference": s.deidentification.reference,
+                "performerKnown": _performer_known(info),
             },
             "callsPerRun": s.calls_per_run, "hasTokens": s.tokens_per_call is not None,
             "monthlyTokens": info.tokens.as_dict(), "monthlyUsd": unit.monthly_usd,
@@ -278,7 +280,7 @@ class ContextFactory:
                 "unlawful": sorted(set(unlawful))}
 
     def bulk_for(self, info: StepInfo, provider_id: str) -> dict[str, Any]:
-        key = (provider_id, tuple(info.categories))
+        key = (provider_id, tuple(info.bulk_categories))
         found = self._bulks.get(key)
         if found is None:
             found = self._bulks[key] = self._bulk_for(info, provider_id)
@@ -286,11 +288,12 @@ class ContextFactory:
 
     def _bulk_for(self, info: StepInfo, provider_id: str) -> dict[str, Any]:
         records, _ = self.bulk.get(provider_id, (None, True))
-        thresholds = [facts.BULK_THRESHOLDS[c] for c in info.categories if c in facts.BULK_THRESHOLDS]
+        thresholds = [facts.BULK_THRESHOLDS[c] for c in info.bulk_categories
+                      if c in facts.BULK_THRESHOLDS]
         threshold = min(thresholds) if thresholds else None
         exceeded = threshold is not None and (records is None or records > threshold)
         return {"records": records, "threshold": threshold, "exceeded": exceeded,
-                "undeclared": records is None}
+                "undeclared": records is None, "personal": bool(info.bulk_categories)}
 
     def unit(self, info: StepInfo, unit: Unit, workflow_usd: float, manifest_usd: float) -> dict[str, Any]:
         """The full step-scope context of docs/context.md for one unit."""
@@ -312,3 +315,13 @@ class ContextFactory:
             "transfer": self.transfer(workflow, step, endpoint_ctx, provider_ctx),
             "policy": self.policy(), "today": self.today_text,
         }
+
+
+def _performer_known(info: StepInfo) -> bool:
+    """`performedBy` names another step of the same workflow, or `external` with a reference."""
+    deid = info.step.deidentification
+    if deid is None:
+        return False
+    if deid.performed_by == "external":
+        return bool(deid.reference and deid.reference.strip())
+    return any(s.name == deid.performed_by and s is not info.step for s in info.workflow.steps)

@@ -112,7 +112,7 @@ class Evaluator:
         reached: dict[str, dict[tuple[int, int], int | None]] = defaultdict(dict)
         for unit in walked.units:
             info = unit.info
-            if info.categories:
+            if info.bulk_categories:
                 provider = endpoints[unit.endpoint_id].provider
                 reached[provider][(id(info.source), info.wi)] = info.workflow.records_per_year
         return Contributions(refs, steps, {p: list(r.values()) for p, r in reached.items()})
