@@ -339,3 +339,32 @@ def test_phi_redacted_is_still_phi(cli, tmp_path: Path) -> None:
     code, result = _check(cli, tmp_path)
     assert code == 1 and {"HIPAA001", "HIPAA002", "HIPAA005"} <= _rules(result)
     assert "MAN008" not in _rules(result)
+
+
+def _procurelint(*args: str) -> list[str]:
+    import shlex
+    import sys
+
+    return [shlex.quote(sys.executable), "-m", "procurelint", *args]
+
+
+def test_a_broken_pipe_never_passes(tmp_path: Path) -> None:
+    import subprocess
+
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    command = " ".join(_procurelint("check", "--date", TODAY)) + " | true"
+    proc = subprocess.run(["bash", "-c", "set -o pipefail; " + command], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
+def test_closed_standard_output_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    command = " ".join(_procurelint("check", "--date", TODAY)) + " >&-"
+    proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "standard output is closed" in proc.stderr and "internal error" not in proc.stderr

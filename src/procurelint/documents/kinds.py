@@ -184,7 +184,7 @@ def validate(doc: Document, data: dict[str, Any]) -> tuple[BaseModel | None, lis
         shown = repr(kind) if isinstance(kind, (str, int, float, bool)) or kind is None else type(kind).__name__
         problems.append(Problem(f"unknown kind {shown}{tip}",
                                 doc.location(("kind",) if kind is not None else ()), name))
-    if problems:
+    if problems or model is None:
         return None, problems
     try:
         # By alias only: `allow_fallbacks` is an unknown key, not `allowFallbacks`.

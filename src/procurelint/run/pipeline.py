@@ -120,7 +120,7 @@ def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]
         work += [(c, False) for c in discover(config.root, [], spec.include, spec.exclude,
                                               spec.limits.max_files)
                  if c.display not in names and c.skipped is None]
-    return work, not_read  # type: ignore[return-value]
+    return work, not_read
 
 
 def _matches(rule: str, pattern: str) -> bool:

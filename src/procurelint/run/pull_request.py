@@ -145,7 +145,8 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
         base = load_config(None, base_start, search=False)
     head_files = _policy_files(head, top)
     base_files = _policy_files(base, base_top)
-    pairs = [(n, base_files.get(n, base_top / n), head_files.get(n, top / n))
+    pairs: list[tuple[str, Path | None, Path | None]] = [
+        (n, base_files.get(n, base_top / n), head_files.get(n, top / n))
              for n in sorted(set(head_files) | set(base_files))]
     base_baseline = None
     if baseline is not None:

@@ -1,7 +1,6 @@
 """Catalog: models (weights), providers (legal entities) and endpoints (serving), with prices."""
 
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -1,7 +1,6 @@
 """Policy: what the organisation decides (formats.md section 3)."""
 
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
