@@ -368,3 +368,35 @@ def test_closed_standard_output_is_a_clear_error(tmp_path: Path) -> None:
                           text=True, timeout=120)
     assert proc.returncode == 2
     assert "standard output is closed" in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_every_output_records_the_rules_a_run_left_out(cli, tmp_path: Path) -> None:
+    write(tmp_path, "app.yaml", manifest(classes="phi"))
+    code, result = _check(cli, tmp_path, "--ignore", "HIPAA,JUR")
+    left = {e["rule"]: e["reason"] for e in result["policy"]["leftOut"]}
+    assert left["HIPAA001"] == "--ignore HIPAA,JUR" and "JUR003" in left
+    for fmt, needle in (("text", "rules not judged (--ignore HIPAA,JUR): HIPAA001"),
+                        ("sarif", '"leftOut"'), ("junit", "rulesNotJudged"),
+                        ("github", "rules not judged"), ("md", "Rules not judged")):
+        run = cli("check", "--date", TODAY, "--ignore", "HIPAA,JUR", "-f", fmt, cwd=tmp_path)
+        assert needle in run.stdout, fmt
+
+
+LOCKED = ("apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
+          "spec:\n  lockedPacks: [hipaa, jurisdiction]\n")
+
+
+@pytest.mark.parametrize("flags", [("--ignore", "HIPAA"), ("--ignore", "JUR003"),
+                                   ("--select", "COST"), ("--fail-on", "never")])
+def test_a_policy_can_lock_its_regulatory_packs(cli, tmp_path: Path, flags: tuple[str, str]) -> None:
+    write(tmp_path, "procurelint.yaml", LOCKED)
+    write(tmp_path, "app.yaml", manifest(classes="phi"))
+    run = cli("check", "--date", TODAY, *flags, cwd=tmp_path)
+    assert run.code == 2 and "lockedPacks" in run.stderr, run.stdout + run.stderr
+
+
+def test_a_locked_policy_still_lets_other_packs_be_left_out(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", LOCKED)
+    write(tmp_path, "app.yaml", manifest(classes="phi"))
+    run = cli("check", "--date", TODAY, "--ignore", "COST006", "--fail-on", "warning", cwd=tmp_path)
+    assert run.code == 1 and "HIPAA001" in run.stdout

@@ -88,6 +88,17 @@ class Result:
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
     not_read: list[dict[str, str]] = field(default_factory=list)
+    left_out: list[dict[str, str]] = field(default_factory=list)
+    """`{rule, reason}` of each rule of the packs this run did not judge: disabled by the policy,
+    or left out by --select/--ignore. Every output records them."""
+
+    def left_out_lines(self) -> list[str]:
+        """One line per reason the run left rules out (--select, --ignore, the policy)."""
+        by_reason: dict[str, list[str]] = {}
+        for entry in self.left_out:
+            by_reason.setdefault(entry["reason"], []).append(entry["rule"])
+        return [f"rules not judged ({reason}): {', '.join(rules)}"
+                for reason, rules in by_reason.items()]
     """`{file, reason}` of each file that looks like ours and was not read, by file."""
     """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
 

@@ -16,6 +16,9 @@ def document(result: Result) -> dict[str, Any]:
     }
     if result.disabled_packs:
         policy["disabledPacks"] = result.disabled_packs
+    if result.left_out:
+        policy["leftOut"] = result.left_out
+    policy["failOn"] = result.fail_on
     if result.policy_changes:
         policy["changes"] = result.policy_changes
     summary: dict[str, Any] = {

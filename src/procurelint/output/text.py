@@ -39,6 +39,8 @@ def render(result: Result) -> str:
         lines.append(f"policy changed: {change} (judged by the base revision's policy)")
     for entry in result.stale_baseline:
         lines.append(f"baseline entry no longer matches: {entry['rule']} {entry['file']} {entry['path']}")
+    lines += result.left_out_lines()
     if result.disabled_packs:
         lines.append(f"packs disabled by the policy: {', '.join(result.disabled_packs)}")
     return "\n".join(lines) + "\n"
+

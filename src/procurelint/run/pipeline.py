@@ -134,9 +134,29 @@ def _wanted(rule: str, select: list[str], ignore: list[str]) -> bool:
     return not any(_matches(rule, p) for p in ignore)
 
 
+FAIL_ON_ORDER = ("info", "warning", "error", "never")
+
+
 def check_selection(config: Config, options: Options) -> None:
     """--select and --ignore must name enabled rules: a typo'd --select would check nothing
-    and pass, a typo'd --ignore would keep what its author meant to silence."""
+    and pass, a typo'd --ignore would keep what its author meant to silence. A pack the policy
+    locks (`lockedPacks`) cannot be left out from the command line, nor its findings let pass
+    by a looser --fail-on."""
+    spec = config.policy.spec
+    locked = set(spec.locked_packs)
+    known = {p.pack.metadata.name for p in config.packs} | set(config.disabled_packs)
+    for name in sorted(locked - known):
+        raise ConfigError(f"lockedPacks names unknown pack {name!r}; packs: {', '.join(sorted(known))}")
+    for rule in config.rules:
+        if rule.pack in locked and not _wanted(rule.id, options.select, options.ignore):
+            raise ConfigError(
+                f"the policy locks pack {rule.pack!r} (lockedPacks): --select/--ignore may not "
+                f"leave out {rule.id}; change the policy to judge without it")
+    if locked and options.fail_on is not None and (
+            FAIL_ON_ORDER.index(options.fail_on) > FAIL_ON_ORDER.index(spec.fail_on)):
+        raise ConfigError(
+            f"the policy locks packs {', '.join(sorted(locked))} (lockedPacks): --fail-on "
+            f"{options.fail_on} is looser than its failOn {spec.fail_on}")
     enabled = [r.id for r in config.rules]
     for option, patterns in (("--select", options.select), ("--ignore", options.ignore)):
         for pattern in patterns:
@@ -178,7 +198,23 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
         rules={k: v for k, v in rule_metadata(config).items()
                if _wanted(k, options.select, options.ignore)},
         policy_changes=list(config.policy_changes),
+        left_out=left_out(config, options),
     )
+
+
+def left_out(config: Config, options: Options) -> list[dict[str, str]]:
+    """The rules of the built-in and policy packs that this run does not judge, and why."""
+    out: list[dict[str, str]] = []
+    for rule in config.rules:
+        if options.select and not any(_matches(rule.id, p) for p in options.select):
+            out.append({"rule": rule.id, "reason": f"--select {','.join(options.select)}"})
+        elif any(_matches(rule.id, p) for p in options.ignore):
+            out.append({"rule": rule.id, "reason": f"--ignore {','.join(options.ignore)}"})
+    for rule_id in config.policy.spec.disable:
+        out.append({"rule": rule_id, "reason": "disabled by the policy (disable)"})
+    for pack in config.disabled_packs:
+        out.append({"rule": f"{pack} (pack)", "reason": "not in the policy's packs"})
+    return sorted(out, key=lambda e: e["rule"])
 
 
 def _compare(config: Config, options: Options, result: Result) -> None:

@@ -107,6 +107,9 @@ class PolicySpec(Strict):
     limits: Limits = Limits()
     overrides: dict[Identifier, Override] = {}
     disable: list[Identifier] = []
+    locked_packs: list[Identifier] = []
+    """Packs whose rules the command line may not leave out (--select, --ignore), and with any
+    locked pack, a --fail-on looser than failOn is refused too: exit 2."""
 
 
 class PolicyMetadata(Strict):
