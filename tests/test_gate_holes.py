@@ -400,3 +400,46 @@ def test_a_locked_policy_still_lets_other_packs_be_left_out(cli, tmp_path: Path)
     write(tmp_path, "app.yaml", manifest(classes="phi"))
     run = cli("check", "--date", TODAY, "--ignore", "COST006", "--fail-on", "warning", cwd=tmp_path)
     assert run.code == 1 and "HIPAA001" in run.stdout
+
+
+def test_an_edited_cache_entry_cannot_change_the_verdict(cli, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    write(repo, "app.yaml", manifest(classes="phi"))
+    cache = tmp_path / "cache"
+    env = {"PROCURELINT_CACHE_DIR": str(cache)}
+    cold = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
+    assert cold.code == 1 and "HIPAA001" in cold.stdout
+    entries = sorted(cache.glob("*.json"))
+    assert entries and not list(cache.glob("*.pickle"))
+    for entry in entries:  # empty every pack's rules, keeping the head as it was
+        head, _, body = entry.read_bytes().partition(b"\n")
+        digest, _, body = body.partition(b"\n")
+        edited = body.replace(b'"rules":[{', b'"rules":[],"x":[{')
+        entry.write_bytes(head + b"\n" + digest + b"\n" + edited)
+    warm = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
+    assert (warm.code, warm.stdout) == (cold.code, cold.stdout)
+
+
+def test_the_cache_never_runs_code(cli, tmp_path: Path) -> None:
+    import hashlib
+    import pickle
+
+    repo = tmp_path / "repo"
+    write(repo, "app.yaml", manifest(classes="phi"))
+    cache = tmp_path / "cache"
+    env = {"PROCURELINT_CACHE_DIR": str(cache)}
+    cold = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    for entry in sorted(cache.glob("*.json")):
+        entry.with_suffix(".pickle").write_bytes(pickle.dumps(Payload()))
+        body = b'{"\\u0000":"Popen","v":{"args":"touch ' + str(marker).encode() + b'"}}'
+        entry.write_bytes(b"procurelint-cache-1\n" + hashlib.sha256(body).hexdigest().encode()
+                          + b"\n" + body)
+    warm = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
+    assert not marker.exists()
+    assert (warm.code, warm.stdout) == (cold.code, cold.stdout)

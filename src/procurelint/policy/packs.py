@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from procurelint.expressions import CelCompileError, Program
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
-from procurelint.documents.cache import builtin_dir, cached
+from procurelint.documents.cache import builtin_dir, cacheable, cached
 from procurelint.documents.yamlio import Document
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
@@ -38,6 +38,7 @@ DEFAULT_AT = {"step": "endpoint", "workflow": "workflow", "manifest": "manifest"
               "team": "manifest", "org": "manifest"}
 
 
+@cacheable
 @dataclass(frozen=True, slots=True)
 class LoadedPack:
     """A rule pack with where it came from (for evidence and error positions)."""
