@@ -443,3 +443,36 @@ def test_the_cache_never_runs_code(cli, tmp_path: Path) -> None:
     warm = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
     assert not marker.exists()
     assert (warm.code, warm.stdout) == (cold.code, cold.stdout)
+
+
+def _custom(tmp_path: Path, violation: str, limits: str = "") -> None:
+    write(tmp_path, "procurelint.yaml", CUSTOM_RULE.replace("spec:\n", f"spec:\n{limits}")
+          + f"      violation: {json.dumps(violation)}\n")
+    write(tmp_path, "app.yaml", manifest())
+
+
+BIG = "[" + ",".join(["1"] * 200) + "]"
+
+
+@pytest.mark.parametrize("violation", [
+    f"{BIG}.map(x, {BIG}.map(y, {BIG})).size() == 0",
+    # A raw string's backslash escapes nothing: a scan that thinks it does sees the rest of
+    # the expression, and the third macro, as inside the string.
+    "step.dataClasses.map(a, step.dataClasses.map(b, r'\\' + "
+    "step.dataClasses.map(c, 'x').size() + '')).size() == 0",
+])
+def test_a_costly_custom_rule_is_refused_on_its_parsed_form(cli, tmp_path: Path,
+                                                           violation: str) -> None:
+    _custom(tmp_path, violation)
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "ACME001" in run.stderr, run.stderr
+    assert "deep" in run.stderr or "steps per evaluation" in run.stderr
+
+
+def test_a_slow_rule_fails_the_run_naming_it(cli, tmp_path: Path) -> None:
+    lst = "[" + ",".join(["1"] * 60) + "]"
+    _custom(tmp_path, f"{lst}.map(x, {lst}.map(y, {lst})).size() < 0",
+            limits="  limits: {maxRuleMilliseconds: 1}\n")
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2, run.stdout + run.stderr
+    assert "rule ACME001: one evaluation of `violation` took" in run.stderr
