@@ -476,3 +476,41 @@ def test_a_slow_rule_fails_the_run_naming_it(cli, tmp_path: Path) -> None:
     run = cli("check", "--date", TODAY, cwd=tmp_path)
     assert run.code == 2, run.stdout + run.stderr
     assert "rule ACME001: one evaluation of `violation` took" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "md", "junit"])
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path, fmt: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(tmp_path, "good.yaml", manifest())
+    with open(os.path.join(os.fsencode(tmp_path), b"d\xff.yaml"), "w", encoding="utf-8") as handle:
+        handle.write(manifest(classes="internal").replace("name: app", "name: other"))
+    proc = subprocess.run([sys.executable, "-m", "procurelint", "check", "--date", TODAY,
+                           "-f", fmt], cwd=tmp_path, capture_output=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    shown = (b"d\\xff.yaml", b"d\\\\xff.yaml", b"d%5Cxff.yaml")  # as text, JSON, a URI
+    assert any(name in proc.stdout for name in shown), proc.stdout[-2000:]
+
+
+def test_text_output_escapes_control_characters(cli, tmp_path: Path) -> None:
+    name = "x\n::error file=x::forged\x1b[31m.yaml"
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, name, manifest(classes="internal").replace("name: app", "name: other"))
+    run = cli("check", "--date", TODAY, "-f", "text", cwd=tmp_path)
+    assert run.code == 1
+    assert not any(line.startswith("::") for line in run.stdout.splitlines())
+    assert "\x1b" not in run.stdout
+    assert "x\\n::error file=x::forged\\x1b[31m.yaml:" in run.stdout
+
+
+def test_a_stream_of_tiny_documents_names_the_limit(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  limits: {maxNodes: 1000}\n")
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "many.yaml", "apiVersion: procurelint/v1\n" + "---\na: 1\n" * 2000)
+    code, result = _check(cli, tmp_path)
+    found = [f for f in result["findings"] if f["file"] == "many.yaml"]
+    assert code == 1 and [f["rule"] for f in found] == ["MAN001"]
+    assert "more than 1000 nodes" in found[0]["message"]

@@ -162,13 +162,25 @@ def _link_problem(path: Path, root: Path) -> str | None:
 
 
 def display_name(path: Path, root: Path) -> str:
-    """The path as the user knows it: relative to the root, links not resolved."""
+    """The path as the user knows it: relative to the root, links not resolved. Bytes of the
+    name that are not UTF-8 are shown as `\\xNN`, so that every output can carry the name."""
     for resolve in (False, True):  # resolving links costs a system call per folder: last
         try:
-            return (path.resolve() if resolve else Path(os.path.abspath(path))).relative_to(root).as_posix()
+            shown = (path.resolve() if resolve else Path(os.path.abspath(path))).relative_to(root).as_posix()
+            return _printable_name(shown)
         except ValueError:
             continue
-    return path.as_posix()
+    return _printable_name(path.as_posix())
+
+
+def _printable_name(name: str) -> str:
+    """A file name decoded with surrogate escapes (not UTF-8 on disk), as text every output
+    can encode."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class _Walker:

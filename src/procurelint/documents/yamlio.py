@@ -135,11 +135,12 @@ def resolve_plain(text: str) -> Any:
 class _Builder:
     """Turns a composed node graph into Python values, positions and limit checks."""
 
-    def __init__(self, file: str, limits: Limits) -> None:
+    def __init__(self, file: str, limits: Limits, used: int = 0) -> None:
         self.file = file
         self.limits = limits
         self.nodes = 0
-        self.max_nodes = limits.max_nodes
+        self.used = used  # nodes of the stream's earlier documents, which count towards the limit
+        self.max_nodes = limits.max_nodes - used
         self.max_depth = limits.max_depth
         self.max_scalar = limits.max_scalar_length
         self.positions: dict[Path, Position] = {}
@@ -153,8 +154,8 @@ class _Builder:
         self.nodes += 1
         if self.nodes > self.max_nodes:
             raise self.fail(
-                f"document has more than {self.limits.max_nodes} nodes after alias expansion "
-                "(limit max_nodes); split it or remove aliases",
+                f"file has more than {self.limits.max_nodes} nodes after alias expansion "
+                "(limit max_nodes, counted over all its documents); split it or remove aliases",
                 node,
             )
         mark = node.start_mark
@@ -253,10 +254,7 @@ def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Documen
     try:
         while loader.check_node():
             node = loader.get_node()
-            builder = _Builder(file, Limits(
-                limits.max_file_bytes, limits.max_depth, limits.max_nodes - total,
-                limits.max_scalar_length,
-            ))
+            builder = _Builder(file, limits, total)
             data = builder.build(node, ()) if node is not None else None
             total += builder.nodes
             documents.append(Document(file, data, builder.positions, builder.key_positions))

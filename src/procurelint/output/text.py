@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from procurelint.findings import Result
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]|\n")
+
+
+def printable(text: str) -> str:
+    """Control characters escaped (`\\n`, `\\x1b`): a file name or value must not start a new
+    line (which could forge a CI workflow command such as `::error`) or drive the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def render(result: Result) -> str:
@@ -42,5 +52,5 @@ def render(result: Result) -> str:
     lines += result.left_out_lines()
     if result.disabled_packs:
         lines.append(f"packs disabled by the policy: {', '.join(result.disabled_packs)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
