@@ -514,3 +514,29 @@ def test_a_stream_of_tiny_documents_names_the_limit(cli, tmp_path: Path) -> None
     found = [f for f in result["findings"] if f["file"] == "many.yaml"]
     assert code == 1 and [f["rule"] for f in found] == ["MAN001"]
     assert "more than 1000 nodes" in found[0]["message"]
+
+
+def _many_classes(count: int, name: str = "app") -> str:
+    classes = ", ".join(f"c{i}" for i in range(count))
+    return manifest().replace("dataClasses: [public]", f"dataClasses: [{classes}]").replace(
+        "name: app", f"name: {name}")
+
+
+def test_a_list_longer_than_the_limit_is_man001(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "huge.yaml", _many_classes(1500))
+    code, result = _check(cli, tmp_path)
+    found = [f for f in result["findings"] if f["file"] == "huge.yaml"]
+    assert code == 1 and [f["rule"] for f in found] == ["MAN001"]
+    assert "more than 1000 (limit max_list_length)" in found[0]["message"]
+
+
+def test_findings_are_listed_up_to_a_bound_and_all_counted(cli, tmp_path: Path) -> None:
+    write(tmp_path, "many.yaml", _many_classes(900))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and result["summary"]["failed"] is True
+    listed = [f for f in result["findings"] if f["file"] == "many.yaml"]
+    assert len(listed) == 500
+    assert result["summary"]["notListed"] == result["summary"]["errors"] + \
+        result["summary"]["warnings"] + result["summary"]["infos"] - len(result["findings"])
+    assert result["summary"]["errors"] >= 900

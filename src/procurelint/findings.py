@@ -102,8 +102,13 @@ class Result:
     """`{file, reason}` of each file that looks like ours and was not read, by file."""
     """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
 
+    omitted: dict[str, int] = field(default_factory=dict)
+    """Unwaived findings not listed, by severity (at most MAX_PER_FILE per file and MAX_PER_RUN
+    per run are listed): counted and judged all the same."""
+
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity and not f.waived)
+        listed = sum(1 for f in self.findings if f.severity == severity and not f.waived)
+        return listed + self.omitted.get(severity, 0)
 
     @property
     def waived(self) -> int:
@@ -114,4 +119,4 @@ class Result:
         threshold = FAIL_ON_RANK[self.fail_on]
         return any(
             SEVERITY_RANK[f.severity] >= threshold for f in self.findings if not f.waived
-        )
+        ) or any(SEVERITY_RANK[s] >= threshold for s, n in self.omitted.items() if n)

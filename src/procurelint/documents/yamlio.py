@@ -58,6 +58,7 @@ class Limits:
     max_depth: int = 64
     max_nodes: int = 200_000
     max_scalar_length: int = 64 * 1024
+    max_list_length: int = 1000
 
 
 DEFAULT_LIMITS = Limits()
@@ -171,6 +172,10 @@ class _Builder:
         if kind is _SequenceNode:
             if node.tag != _SEQ:
                 raise self.fail(f"unsupported tag {node.tag!r}", node)
+            if len(node.value) > self.limits.max_list_length:
+                raise self.fail(
+                    f"list has {len(node.value)} items, more than {self.limits.max_list_length} "
+                    "(limit max_list_length); split the document", node)
             build = self.build
             return [build(item, path + (i,)) for i, item in enumerate(node.value)]
         if kind is _MappingNode:

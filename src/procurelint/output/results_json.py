@@ -29,6 +29,8 @@ def document(result: Result) -> dict[str, Any]:
     }
     if result.not_read:
         summary["skipped"] = s.skipped
+    if result.omitted:
+        summary["notListed"] = sum(result.omitted.values())
     if result.base_monthly_usd is not None:
         summary["baseMonthlyUsd"] = result.base_monthly_usd
     doc: dict[str, Any] = {

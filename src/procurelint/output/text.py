@@ -33,6 +33,9 @@ def render(result: Result) -> str:
     if result.waived:
         counts += f", {result.waived} waived"
     verdict = "failed" if result.failed else "passed"
+    if result.omitted:
+        lines.append(f"... and {sum(result.omitted.values())} more findings not listed (at most "
+                     "500 per file and 10,000 per run are listed; all are counted below)")
     if result.not_read:
         lines.append(f"not read: {len(result.not_read)} files that look like procurelint documents "
                      "or do not parse (excluded, git-ignored, or unparseable and not ours; "

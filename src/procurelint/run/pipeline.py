@@ -101,6 +101,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         result.not_read = sorted(not_read + loaded.not_read, key=lambda e: e["file"])
         result.summary.skipped = len(result.not_read)
         _compare(config, options, result)
+        _bound(result)
         views = [part.view(request(result) if request else None) for part in parts] if view else []
     return Checked(result, spend, views)
 
@@ -215,6 +216,28 @@ def left_out(config: Config, options: Options) -> list[dict[str, str]]:
     for pack in config.disabled_packs:
         out.append({"rule": f"{pack} (pack)", "reason": "not in the policy's packs"})
     return sorted(out, key=lambda e: e["rule"])
+
+
+MAX_PER_FILE = 500
+MAX_PER_RUN = 10_000
+
+
+def _bound(result: Result) -> None:
+    """List at most MAX_PER_FILE findings per file and MAX_PER_RUN per run, so that a hostile
+    file cannot exhaust memory in a report; the rest are counted by severity (and still fail the
+    run), never dropped silently."""
+    if len(result.findings) <= MAX_PER_FILE:
+        return
+    kept: list[Finding] = []
+    per_file: dict[str, int] = {}
+    for finding in result.findings:
+        seen = per_file.get(finding.file, 0)
+        if seen < MAX_PER_FILE and len(kept) < MAX_PER_RUN:
+            per_file[finding.file] = seen + 1
+            kept.append(finding)
+        elif not finding.waived:
+            result.omitted[finding.severity] = result.omitted.get(finding.severity, 0) + 1
+    result.findings = kept
 
 
 def _compare(config: Config, options: Options, result: Result) -> None:

@@ -53,7 +53,8 @@ def parser_limits(config: Config) -> Limits:
     """The YAML limits of the policy."""
     spec = config.policy.spec.limits
     return Limits(max_file_bytes=spec.max_file_bytes, max_depth=spec.max_depth,
-                  max_nodes=spec.max_nodes, max_scalar_length=spec.max_scalar_length)
+                  max_nodes=spec.max_nodes, max_scalar_length=spec.max_scalar_length,
+                  max_list_length=spec.max_list_length)
 
 
 def _too_big(config: Config, data: dict[str, object]) -> tuple[str, tuple[str | int, ...]] | None:

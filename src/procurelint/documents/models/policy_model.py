@@ -77,6 +77,7 @@ class Limits(Strict):
     max_scalar_length: Annotated[int, Field(ge=64)] = 64 * 1024
     max_workflows: Annotated[int, Field(ge=1)] = 500
     max_steps: Annotated[int, Field(ge=1)] = 500
+    max_list_length: Annotated[int, Field(ge=10)] = 1000
     max_rule_milliseconds: Annotated[int, Field(ge=1)] = 1000
     """How long one evaluation of a rule's expression may take; past it the run fails."""
 
