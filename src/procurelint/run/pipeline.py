@@ -158,6 +158,12 @@ def check_selection(config: Config, options: Options) -> None:
         raise ConfigError(
             f"the policy locks packs {', '.join(sorted(locked))} (lockedPacks): --fail-on "
             f"{options.fail_on} is looser than its failOn {spec.fail_on}")
+    now = dt.datetime.now(dt.timezone.utc).date()
+    if locked and options.today < now - dt.timedelta(days=1):
+        raise ConfigError(
+            f"the policy locks packs {', '.join(sorted(locked))} (lockedPacks): judging as of "
+            f"{options.today.isoformat()} (--date or SOURCE_DATE_EPOCH), before today, would let "
+            "expired waivers and agreements hold")
     enabled = [r.id for r in config.rules]
     for option, patterns in (("--select", options.select), ("--ignore", options.ignore)):
         for pattern in patterns:
