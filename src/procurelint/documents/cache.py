@@ -105,6 +105,9 @@ def _encode(value: Any) -> Any:
     if kind is dict:
         if all(type(k) is str for k in value) and _TAG not in value:
             return {k: _encode(v) for k, v in value.items()}
+        if all(type(k) is tuple and type(v) is tuple and _flat(k) and _flat(v)
+               for k, v in value.items()):  # a document's positions: node path -> (line, column)
+            return {_TAG: "positions", "v": [[list(k), list(v)] for k, v in value.items()]}
         return {_TAG: "dict", "v": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if kind in (set, frozenset):
         return {_TAG: kind.__name__, "v": sorted((_encode(v) for v in value), key=repr)}
@@ -121,6 +124,10 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot cache a {name}")
 
 
+def _flat(items: tuple[Any, ...]) -> bool:
+    return all(type(item) is str or type(item) is int for item in items)
+
+
 def _decode(value: Any, classes: dict[str, type]) -> Any:
     kind = type(value)
     if kind is list:
@@ -133,6 +140,8 @@ def _decode(value: Any, classes: dict[str, type]) -> Any:
     inner = value["v"]
     if tag == "tuple":
         return tuple(_decode(v, classes) for v in inner)
+    if tag == "positions":
+        return {tuple(k): tuple(v) for k, v in inner}
     if tag == "dict":
         return {_decode(k, classes): _decode(v, classes) for k, v in inner}
     if tag == "set":
