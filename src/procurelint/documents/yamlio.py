@@ -58,7 +58,9 @@ class Limits:
     max_depth: int = 64
     max_nodes: int = 200_000
     max_scalar_length: int = 64 * 1024
-    max_list_length: int = 1000
+    max_list_length: int = 100_000
+    """Generous for configuration (an imported catalog lists thousands of offers); manifests
+    are read with the policy's limits.maxListLength (default 1000)."""
 
 
 DEFAULT_LIMITS = Limits()
