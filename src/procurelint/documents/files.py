@@ -184,7 +184,8 @@ def _printable_name(name: str) -> str:
 
 
 class _Walker:
-    """One discovery: the files found, keyed by their real path so that each is read once."""
+    """One discovery: the files found, keyed by the name they are judged under (a link's
+    target's), so that each is read once; each folder is walked once (a link cycle ends)."""
 
     def __init__(self, root: Path, include: list[str], exclude: list[str], limit: int) -> None:
         self.root = root
