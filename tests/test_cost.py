@@ -145,7 +145,7 @@ spec:
       title: a rule of the organisation
       severity: error
       when: "{when}"
-      violation: "false"
+      violation: "step.tierRank < 0"
       message: never
 """)
     write(tmp_path, "faq.yaml", PUBLIC_STEP)

@@ -47,8 +47,9 @@ def test_hostile_tree(tmp_path: Path) -> None:
         chunk = b"# " + b"x" * 1022 + b"\n"
         for _ in range(60 * 1024):
             handle.write(chunk)
-    write(root, "bad/laughs.yaml", _billion_laughs())
-    write(root, "bad/deep.yaml", "a: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    write(root, "bad/laughs.yaml", "apiVersion: procurelint/v1\n" + _billion_laughs())
+    write(root, "bad/deep.yaml", "kind: AgentManifest\na: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    write(root, "other/laughs.yaml", _billion_laughs())  # not ours by its text: noted, not MAN001
     (root / "bad" / "latin1.yaml").write_bytes(b"apiVersion: procurelint/v1\nkind: AgentManifest\nx: caf\xe9\n")
     outside = tmp_path / "outside.yaml"
     outside.write_text(manifest())
@@ -81,6 +82,8 @@ def test_hostile_tree(tmp_path: Path) -> None:
     assert not [f for f in doc["findings"] if f["file"] == "good/clean.yaml" and f["severity"] == "error"]
     assert not any("leak" in f["path"] for f in doc["findings"])
     assert doc["summary"]["manifests"] == 2
+    assert "other/laughs.yaml" not in man001
+    assert [e["file"] for e in doc["notRead"]] == ["other/laughs.yaml"]
     # Generous bounds that catch a hang or a blow-up, not a benchmark.
     assert elapsed < 20 and peak_mb < 1024
 

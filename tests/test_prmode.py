@@ -89,3 +89,37 @@ spec:
     assert "policy changed: procurelint.yaml changed" in judged.stdout
     doc = json.loads(cli("check", "--policy-from", "main", "--format", "json", "--date", TODAY, cwd=repo).stdout)
     assert doc["policy"]["changes"] and doc["policy"]["changes"][0].startswith("procurelint.yaml changed")
+
+
+def test_a_pull_request_cannot_re_record_the_baseline_that_judges_it(cli, repo: Path) -> None:
+    assert cli("baseline", "--output", "procurelint-baseline.json", "--date", TODAY,
+               cwd=repo).code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "baseline")
+    git(repo, "checkout", "-q", "-b", "change")
+    write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    assert cli("baseline", "--output", "procurelint-baseline.json", "--date", TODAY,
+               cwd=repo).code == 0  # the change records its own violation
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "violation")
+    run = cli("check", "--diff", "main", "--policy-from", "main", "--baseline",
+              "procurelint-baseline.json", "--format", "json", "--date", TODAY, cwd=repo)
+    doc = json.loads(run.stdout)
+    assert run.code == 1, run.stderr
+    assert ("JUR001", "new/flow/step") in {(f["rule"], f["path"]) for f in doc["findings"]}
+    assert any(c.startswith("procurelint-baseline.json changed") for c in doc["policy"]["changes"])
+
+
+def test_a_sub_folder_policy_added_by_the_change_does_not_judge_it(cli, repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "change")
+    write(repo, "svc/procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: lax}\nspec:\n  disable: [JUR001]\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "loosen")
+    run = cli("check", "svc", "--policy-from", "main", "--format", "json", "--date", TODAY,
+              cwd=repo)
+    doc = json.loads(run.stdout)
+    assert run.code == 1, run.stderr
+    assert doc["policy"]["name"] == "acme"
+    assert {(f["rule"], f["file"]) for f in doc["findings"]} >= {("JUR001", "svc/app.yaml")}
+    assert "svc/procurelint.yaml was added by this change" in doc["policy"]["changes"]

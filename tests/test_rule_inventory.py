@@ -52,9 +52,10 @@ def test_rule_ids_are_unique_across_packs() -> None:
 
 
 def test_built_in_rules_keep_list_macros_shallow() -> None:
-    from procurelint.policy.packs import MAX_COMPREHENSION_DEPTH, comprehension_depth
+    from procurelint.policy.packs import MAX_COMPREHENSION_DEPTH, MAX_COST, estimated_cost
 
     for pack in BUILTIN_PACKS:
         for rule in builtin_pack(pack).pack.spec.rules:
             for source in (rule.when, rule.violation or ""):
-                assert comprehension_depth(source) <= MAX_COMPREHENSION_DEPTH, rule.id
+                depth, cost = estimated_cost(source)
+                assert depth <= MAX_COMPREHENSION_DEPTH and cost <= MAX_COST, rule.id

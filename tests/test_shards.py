@@ -163,7 +163,7 @@ spec:
 def test_an_alternative_is_judged_on_the_steps_own_facts(tmp_path: Path) -> None:
     """Two steps alike but for a de-identification: the one without it breaks MAN008 on every
     offer, so no compliant alternative exists for it, whichever step was judged first."""
-    deidentified = "\n          deidentification: {method: safe-harbor, performedBy: privacy}"
+    deidentified = "\n          deidentification: {method: safe-harbor, performedBy: external, reference: DPIA-1}"
     write(tmp_path, "a.yaml", NARROWED.format(name="m-a", extra=deidentified))
     write(tmp_path, "z.yaml", NARROWED.format(name="m-z", extra=""))
     write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"

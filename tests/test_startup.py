@@ -95,7 +95,7 @@ spec:
     code, out, loaded = _check(tmp_path, cache)
     assert code == 1 and "pydantic" in loaded
     assert ("app.yaml:7:21: MAN002 [error] spec.workflows[0].runsPerMonth: Input should be a "
-            "valid integer, unable to parse string as an integer (got 'many')") in out
+            "valid integer (got 'many')") in out
 
 
 def test_the_cache_holds_no_pydantic_objects(tmp_path: Path) -> None:
@@ -103,11 +103,14 @@ def test_the_cache_holds_no_pydantic_objects(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES, repo)
     cache = tmp_path / "cache"
     _check(repo, cache)
-    entries = sorted(cache.glob("*.pickle"))
+    entries = sorted(cache.glob("*.json"))
     assert len(entries) >= 5
-    script = ("import pickle, sys\n"
+    script = ("import sys\n"
+              "import procurelint.policy.packs  # registers the loaded-pack class\n"
+              "from procurelint.documents.cache import _read\n"
+              "from pathlib import Path\n"
               "for name in sys.argv[1:]:\n"
-              "    pickle.load(open(name, 'rb'))\n"
+              "    _read(Path(name))\n"
               "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'procurelint.documents.models'))))\n")
     proc = subprocess.run([sys.executable, "-c", script, *map(str, entries)],
                           capture_output=True, text=True, timeout=60, check=True)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from procurelint import __version__
 from procurelint.commands import register_all
-from procurelint.commands.common import EXIT_CLEAN, EXIT_USAGE
+from procurelint.commands.common import EXIT_USAGE
 from procurelint.errors import ProcurelintError
 
 
@@ -52,15 +52,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(EXIT_USAGE)
     try:
         code = handler(args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a closed pipe must fail here, not after the exit code is set
     except ProcurelintError as exc:
-        sys.stderr.write(f"procurelint: error: {exc}\n")
+        _say(f"procurelint: error: {exc}\n")
         code = exc.exit_code
     except BrokenPipeError:
-        code = EXIT_CLEAN
+        # The reader went away before the verdict was written: nobody saw it, so the run cannot
+        # pass (a pipeline `procurelint check | head` under pipefail must not turn green).
+        _silence_stdout()
+        _say("procurelint: error: standard output was closed before the result was written\n")
+        code = EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - a bug must still fail the gate, readably
         if os.environ.get("PROCURELINT_DEBUG"):
             raise
-        sys.stderr.write(
+        _say(
             f"procurelint: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in procurelint, not in your files; set PROCURELINT_DEBUG=1 for the "
             "traceback and report it.\n")
@@ -68,3 +74,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         code = 130
     raise SystemExit(code)
+
+
+def _say(text: str) -> None:
+    """Write to standard error if there is one (it may be closed too)."""
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        except OSError:
+            pass
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's flush at exit does not
+    raise again on the broken pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass

@@ -59,6 +59,9 @@ class RuleMeta:
 class Summary:
     files: int = 0
     ignored: int = 0
+    skipped: int = 0
+    """Files that look like ours but were not read (excluded, git-ignored, or unparseable and
+    not shown to be ours): listed in `Result.not_read`."""
     manifests: int = 0
     workflows: int = 0
     steps: int = 0
@@ -84,13 +87,31 @@ class Result:
     policy_changes: list[str] = field(default_factory=list)
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
+    not_read: list[dict[str, str]] = field(default_factory=list)
+    left_out: list[dict[str, str]] = field(default_factory=list)
+    """`{rule, reason}` of each rule of the packs this run did not judge: disabled by the policy,
+    or left out by --select/--ignore. Every output records them."""
+
+    def left_out_lines(self) -> list[str]:
+        """One line per reason the run left rules out (--select, --ignore, the policy)."""
+        by_reason: dict[str, list[str]] = {}
+        for entry in self.left_out:
+            by_reason.setdefault(entry["reason"], []).append(entry["rule"])
+        return [f"rules not judged ({reason}): {', '.join(rules)}"
+                for reason, rules in by_reason.items()]
+    """`{file, reason}` of each file that looks like ours and was not read, by file."""
     """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
     catalog_changes: list[dict[str, Any]] = field(default_factory=list)
     """Facts of built-in catalog entries that the policy's catalogs changed (override or patch):
     {kind, id, field, old, new, file, line, how, sources}."""
 
+    omitted: dict[str, int] = field(default_factory=dict)
+    """Unwaived findings not listed, by severity (at most MAX_PER_FILE per file and MAX_PER_RUN
+    per run are listed): counted and judged all the same."""
+
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity and not f.waived)
+        listed = sum(1 for f in self.findings if f.severity == severity and not f.waived)
+        return listed + self.omitted.get(severity, 0)
 
     @property
     def waived(self) -> int:
@@ -101,4 +122,4 @@ class Result:
         threshold = FAIL_ON_RANK[self.fail_on]
         return any(
             SEVERITY_RANK[f.severity] >= threshold for f in self.findings if not f.waived
-        )
+        ) or any(SEVERITY_RANK[s] >= threshold for s, n in self.omitted.items() if n)

@@ -18,7 +18,6 @@ from procurelint.policy.config import Config
 from procurelint.policy.merged_catalog import change_json
 from procurelint.documents.files import discover
 from procurelint.errors import ConfigError
-from procurelint.run.pipeline import needs_whole_repo
 from procurelint.policy.packs import builtin_pack
 from procurelint.documents.cache import builtin_dir
 
@@ -81,9 +80,9 @@ def input_files(config: Config, paths: list[Path]) -> list[dict[str, str]]:
     """Every file the run read: manifests, the policy, waivers, and the built-in defaults."""
     spec = config.policy.spec
     candidates = discover(config.root, paths, spec.include, spec.exclude)
-    if paths and needs_whole_repo(config):
+    if paths:  # every roll-up reads the whole root
         candidates += discover(config.root, [], spec.include, spec.exclude)
-    files = {c.display: c.path for c in candidates}
+    files = {c.display: c.path for c in candidates if c.skipped is None}
     if config.policy_file is not None:
         files[config.policy_file] = config.root / config.policy_file
     if spec.waivers is not None and config.waivers_file is not None:

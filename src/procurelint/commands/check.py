@@ -62,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
         if args.policy_from:
             from procurelint.run.pull_request import policy_from
 
-            config = policy_from(config, args.config, args.policy_from, Path(str(scratch)) / "policy")
+            config, options.baseline = policy_from(
+                config, args.config, args.policy_from, Path(str(scratch)) / "policy",
+                search_start(args.paths), args.baseline)
         result = check(config, options).result
     progress.close()
     for render, file in outputs:

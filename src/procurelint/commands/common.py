@@ -47,6 +47,8 @@ def ids(values: Sequence[str] | None) -> list[str]:
 def write(text: str, output: Path | None) -> None:
     """Write to a file, or to standard output when no file is given."""
     if output is None:
+        if sys.stdout is None:  # started with standard output closed (`>&-`)
+            raise ConfigError("standard output is closed; write the result with --output FILE")
         sys.stdout.write(text)
         return
     try:

@@ -1,19 +1,33 @@
 """Where the built-in data (policies/) lives, and a cache of it in validated form.
 
 Parsing and validating the built-in catalog and packs on every start would cost more than
-checking a small repository, so their validated form is cached under the user's cache folder,
-keyed by the tool's version and the size and modification time of the files and code. The cache is best-effort: when it
-cannot be read or written, the files are loaded as usual.
+checking a small repository, so their validated form is cached under the user's cache folder.
+The cache is best-effort: when it cannot be read or written, the files are loaded as usual.
 
-What is cached must unpickle without pydantic (records, documents, the manifest fast path's
+The cache must never run code nor change a verdict:
+
+- An entry is plain JSON data: records, documents and the few dataclasses of `_CLASSES` are
+  written as tagged JSON objects and rebuilt here, from an explicit list of classes. Nothing is
+  unpickled, so an entry cannot run code however it was edited.
+- An entry is bound to a digest of its inputs (its name holds the content hash of the user file
+  it was built from; the key adds the digest of the content of the built-in files and of the
+  code) and to a digest of its own content, written at its head: an entry whose content does
+  not match is rejected and rebuilt.
+
+Whoever can write the cache folder can also write the installed package; docs/ci.md says how to
+keep both out of a pull request's reach (or turn the cache off: `PROCURELINT_CACHE_DIR=`).
+
+What is cached must be rebuilt without pydantic (records, documents, the manifest fast path's
 plan): a warm run that imported pydantic to read its cache would lose what the cache saves.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
+import json
 import os
-import pickle
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -44,12 +58,12 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def builtin_digest() -> str:
-    """A key over the built-in files and the code that defines the cached objects (name, size
-    and modification time of each), so that an edit or an upgrade invalidates the cache."""
+    """A digest of the content of the built-in files and of the code that defines the cached
+    objects, so that an edit or an upgrade invalidates the cache."""
     digest = hashlib.sha256(__version__.encode())
     for path in [*sorted(builtin_dir().glob("*.yaml")), *sorted(_PACKAGE.rglob("*.py"))]:
-        stat = path.stat()
-        digest.update(f"{path.name}:{path.parent.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -57,6 +71,100 @@ _memory: dict[str, Any] = {}
 
 
 MAX_ENTRIES = 256
+_MAGIC = b"procurelint-cache-1\n"
+_TAG = "\u0000"
+
+
+_REGISTERED: dict[str, type] = {}
+
+
+def cacheable(cls: type[T]) -> type[T]:
+    """Allow a dataclass of a higher layer (a loaded rule pack) in cache entries."""
+    _REGISTERED[cls.__name__] = cls
+    return cls
+
+
+def _classes() -> dict[str, type]:
+    """The classes an entry may hold, by name: nothing else is ever built from the cache."""
+    from procurelint.documents.records import Record
+    from procurelint.documents.yamlio import Document
+    from procurelint.errors import Location
+
+    return {"Record": Record, "Document": Document, "Location": Location, **_REGISTERED}
+
+
+def _encode(value: Any) -> Any:
+    """Plain JSON for a cached value (see the module docstring)."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is list:
+        return [_encode(v) for v in value]
+    if kind is tuple:
+        return {_TAG: "tuple", "v": [_encode(v) for v in value]}
+    if kind is dict:
+        if all(type(k) is str for k in value) and _TAG not in value:
+            return {k: _encode(v) for k, v in value.items()}
+        if all(type(k) is tuple and type(v) is tuple and _flat(k) and _flat(v)
+               for k, v in value.items()):  # a document's positions: node path -> (line, column)
+            return {_TAG: "positions", "v": [[list(k), list(v)] for k, v in value.items()]}
+        return {_TAG: "dict", "v": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if kind in (set, frozenset):
+        return {_TAG: kind.__name__, "v": sorted((_encode(v) for v in value), key=repr)}
+    if kind is dt.date:
+        return {_TAG: "date", "v": value.isoformat()}
+    name = kind.__name__
+    if name == "Record":
+        from procurelint.documents.records import fields_of, kind_of
+
+        return {_TAG: "Record", "k": kind_of(value), "v": _encode(fields_of(value))}
+    if _classes().get(name) is kind and dataclasses.is_dataclass(value):
+        return {_TAG: name, "v": {f.name: _encode(getattr(value, f.name))
+                                   for f in dataclasses.fields(value)}}
+    raise TypeError(f"cannot cache a {name}")
+
+
+def _flat(items: tuple[Any, ...]) -> bool:
+    return all(type(item) is str or type(item) is int for item in items)
+
+
+def _decode(value: Any, classes: dict[str, type]) -> Any:
+    kind = type(value)
+    if kind is list:
+        return [_decode(v, classes) for v in value]
+    if kind is not dict:
+        return value
+    tag = value.get(_TAG)
+    if tag is None:
+        return {k: _decode(v, classes) for k, v in value.items()}
+    inner = value["v"]
+    if tag == "tuple":
+        return tuple(_decode(v, classes) for v in inner)
+    if tag == "positions":
+        return {tuple(k): tuple(v) for k, v in inner}
+    if tag == "dict":
+        return {_decode(k, classes): _decode(v, classes) for k, v in inner}
+    if tag == "set":
+        return {_decode(v, classes) for v in inner}
+    if tag == "frozenset":
+        return frozenset(_decode(v, classes) for v in inner)
+    if tag == "date":
+        return dt.date.fromisoformat(inner)
+    if tag == "Record":
+        return classes["Record"](str(value["k"]), _decode(inner, classes))
+    cls = classes[tag]  # a KeyError: not a class an entry may hold, so the entry is rejected
+    return cls(**{k: _decode(v, classes) for k, v in inner.items()})
+
+
+def _read(file: Path) -> Any:
+    """An entry's value; ValueError when its content does not match its digest."""
+    raw = file.read_bytes()
+    if not raw.startswith(_MAGIC):
+        raise ValueError("not a cache entry")
+    digest, _, body = raw[len(_MAGIC):].partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != digest:
+        raise ValueError("cache entry edited")
+    return _decode(json.loads(body), _classes())
 
 
 def cached(name: str, build: Callable[[], T]) -> T:
@@ -70,14 +178,13 @@ def cached(name: str, build: Callable[[], T]) -> T:
     if key in _memory:
         return _memory[key]  # type: ignore[no-any-return]
     folder = cache_dir()
-    file = folder / f"{key}.pickle" if folder is not None else None
+    file = folder / f"{key}.json" if folder is not None else None
     if file is not None and file.is_file():
         try:
-            with open(file, "rb") as handle:
-                value = pickle.load(handle)
+            value = _read(file)
             _memory[key] = value
             return value  # type: ignore[no-any-return]
-        except Exception:  # noqa: BLE001 - a damaged cache entry is rebuilt, never fatal
+        except Exception:  # noqa: BLE001 - a damaged or edited entry is rebuilt, never fatal
             pass
     value = build()
     _memory[key] = value
@@ -85,18 +192,21 @@ def cached(name: str, build: Callable[[], T]) -> T:
         import tempfile  # only when writing: a warm run never does
 
         try:
+            body = json.dumps(_encode(value), separators=(",", ":")).encode()
             file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=file.parent, delete=False) as temp:
-                pickle.dump(value, temp, protocol=pickle.HIGHEST_PROTOCOL)
+                temp.write(_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
             os.replace(temp.name, file)
             _prune(file.parent)
-        except OSError:
+        except (OSError, TypeError, ValueError):
             pass
     return value
 
 
 def _prune(folder: Path) -> None:
     """Keep the cache small: drop the least recently written entries beyond MAX_ENTRIES."""
-    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
     for old in entries[:-MAX_ENTRIES]:
         old.unlink(missing_ok=True)
+    for stale in folder.glob("*.pickle"):  # entries of earlier versions: never read again
+        stale.unlink(missing_ok=True)

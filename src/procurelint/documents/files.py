@@ -1,16 +1,63 @@
-"""Which files to read: PATH arguments and the policy's include/exclude globs."""
+"""Which files to read: PATH arguments, the policy's include/exclude globs, and what git ignores.
+
+Every rule about which files are read lives here:
+
+- `include` globs match file names with the extension's case ignored (`m.YAML` is read);
+  `exclude` globs match exactly. The default `exclude` (`DEFAULT_EXCLUDE`: installed packages,
+  virtual environments, caches) is a policy default, so a policy can override it.
+- Files git ignores and does not track are not read (git is asked once per run); a tracked file
+  is read whatever `.gitignore` says, and so is a file named on the command line.
+- A symbolic link inside the repository is judged at its target, once (a folder link is walked
+  where it leads); a link that leads outside is a MAN001 finding, never followed.
+- A file that is skipped (excluded or git-ignored) but whose text looks like ours is counted, so
+  that the summary says what was not read.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from procurelint.documents.envelope import KIND_NAMES
 from procurelint.errors import ConfigError, Location
 
-ALWAYS_SKIPPED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".ci-venv", "__pycache__", ".tox"}
+VCS_FOLDERS = {".git", ".hg", ".svn"}
+"""A repository's own storage: never walked."""
+
+DEFAULT_EXCLUDE = ["**/node_modules/**", "**/.venv/**", "**/venv/**", "**/.tox/**",
+                   "**/__pycache__/**"]
+"""The default of the policy's `exclude` (documented in README.md; a policy's list replaces it)."""
+
+_PEEK_BYTES = 65536
+_OURS_TEXT = re.compile(
+    r"^[ \t]*[\"']?apiVersion[\"']?[ \t]*:[ \t]*[\"']?[ \t]*procurelint/"
+    r"|^[ \t-]*[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?[ \t]*(?P<kind>[A-Za-z][A-Za-z _-]*?)[ \t]*[\"']?[ \t]*(?:#.*)?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_KINDS_FOLDED = {k.lower() for k in KIND_NAMES}
+
+
+def looks_ours(text: str) -> bool:
+    """Whether a file's text shows it is ours though it may not parse: an `apiVersion:
+    procurelint/...` line or a `kind` of this contract, case-insensitively."""
+    for match in _OURS_TEXT.finditer(text):
+        kind = match.group("kind")
+        if kind is None or kind.lower() in _KINDS_FOLDED:
+            return True
+    return False
+
+
+def file_looks_ours(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_PEEK_BYTES)
+    except OSError:
+        return False
+    return looks_ours(head.decode("utf-8", "replace"))
 
 
 @lru_cache(maxsize=256)
@@ -41,6 +88,12 @@ def matches(relative: str, patterns: list[str]) -> bool:
     return any(_glob_regex(p).match(relative) for p in patterns)
 
 
+def included(relative: str, include: list[str]) -> bool:
+    """`include` ignores case (extensions match case-insensitively: `m.YAML`, `m.Yml`)."""
+    folded = relative.lower()
+    return any(_glob_regex(p.lower()).match(folded) for p in include)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A file to read, with the name shown in findings (relative to the root when inside it).
@@ -52,6 +105,40 @@ class Candidate:
     path: Path
     display: str
     problem: str | None = None
+    explicit: bool = False
+    """Named on the command line: a file that does not parse is MAN001 even if not ours."""
+    skipped: str | None = None
+    """Why a file that looks like ours is not read (excluded, git-ignored): counted, not read."""
+
+
+class GitIgnored:
+    """What git ignores and does not track under a root, asked once (`git ls-files`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.files: set[str] = set()
+        self.folders: set[str] = set()
+        try:
+            run = subprocess.run(
+                ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
+                 "--directory"],
+                cwd=root, capture_output=True, timeout=60, check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return  # no git: nothing is ignored
+        if run.returncode != 0:
+            return  # not a work tree: nothing is ignored
+        for raw in run.stdout.split(b"\0"):
+            name = os.fsdecode(raw)
+            if name.endswith("/"):
+                self.folders.add(name.rstrip("/"))
+            elif name:
+                self.files.add(name)
+
+    def __contains__(self, relative: str) -> bool:
+        if relative in self.files:
+            return True
+        parts = relative.split("/")
+        return any("/".join(parts[:i]) in self.folders for i in range(1, len(parts)))
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -75,66 +162,140 @@ def _link_problem(path: Path, root: Path) -> str | None:
 
 
 def display_name(path: Path, root: Path) -> str:
-    """The path as the user knows it: relative to the root, links not resolved."""
+    """The path as the user knows it: relative to the root, links not resolved. Bytes of the
+    name that are not UTF-8 are shown as `\\xNN`, so that every output can carry the name."""
     for resolve in (False, True):  # resolving links costs a system call per folder: last
         try:
-            return (path.resolve() if resolve else Path(os.path.abspath(path))).relative_to(root).as_posix()
+            shown = (path.resolve() if resolve else Path(os.path.abspath(path))).relative_to(root).as_posix()
+            return _printable_name(shown)
         except ValueError:
             continue
-    return path.as_posix()
+    return _printable_name(path.as_posix())
 
 
-def _walk(folder: Path, root: Path, include: list[str], exclude: list[str],
-          limit: int) -> list[Candidate]:
-    found: list[Candidate] = []
-    for current, dirs, files in os.walk(folder, followlinks=False):
-        kept = []
-        for name in sorted(dirs):
-            if name in ALWAYS_SKIPPED:
-                continue
-            path = Path(current) / name
-            if path.is_symlink():
-                # Never followed (a link cycle would never end). One that leads outside the
-                # repository could hide manifests, so it is reported; one inside is walked
-                # where it leads.
-                if not _inside(path, root) and not matches(display_name(path, root) + "/", exclude):
-                    found.append(Candidate(path, display_name(path, root),
-                                           "symbolic link to a folder outside the repository; its "
-                                           "manifests are not checked. Move them into the repository"))
-                continue
-            kept.append(name)
-        dirs[:] = kept
-        for name in sorted(files):
-            path = Path(current) / name
-            shown = display_name(path, root)
-            if matches(shown, include) and not matches(shown, exclude):
-                problem = _link_problem(path, root)
-                if path.is_symlink() and problem is None:
-                    continue  # read at its target, which lies in the repository
-                found.append(Candidate(path, shown, problem))
-                if len(found) > limit:
-                    raise ConfigError(
-                        f"more than {limit} files match the policy's include globs under {folder} "
-                        "(limits.maxFiles); narrow include/exclude or raise the limit",
-                        Location(str(folder)),
-                    )
-    return found
+def _printable_name(name: str) -> str:
+    """A file name decoded with surrogate escapes (not UTF-8 on disk), as text every output
+    can encode."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class _Walker:
+    """One discovery: the files found, keyed by the name they are judged under (a link's
+    target's), so that each is read once; each folder is walked once (a link cycle ends)."""
+
+    def __init__(self, root: Path, include: list[str], exclude: list[str], limit: int) -> None:
+        self.root = root
+        self.include = include
+        self.exclude = exclude
+        self.limit = limit
+        self.ignored = GitIgnored(root)
+        self.found: dict[str, Candidate] = {}
+        self.count = 0
+        self.walked: set[str] = set()
+
+    def add(self, candidate: Candidate) -> None:
+        """Keep a file once, by the name it is judged under; a read beats a skip."""
+        known = self.found.get(candidate.display)
+        if known is not None and (known.skipped is None or candidate.skipped is not None):
+            return
+        self.found[candidate.display] = candidate
+        if candidate.skipped is None:
+            self.count += 1
+            if self.count > self.limit:
+                raise ConfigError(
+                    f"more than {self.limit} files match the policy's include globs under "
+                    f"{self.root} (limits.maxFiles); narrow include/exclude or raise the limit",
+                    Location(str(self.root)),
+                )
+
+    def _skip_reason(self, shown: str) -> str | None:
+        if matches(shown, self.exclude):
+            return "excluded by the policy's exclude globs"
+        if shown in self.ignored:
+            return "ignored by git"
+        return None
+
+    def file(self, path: Path, explicit: bool = False, reached: str | None = None) -> None:
+        """A file: as given when named, else filtered by include, exclude and git by the name
+        it was reached by (through a linked folder, the link's). A link is judged at its
+        target, under the target's name."""
+        shown = display_name(path, self.root)
+        if reached is not None and reached != shown and not included(shown, self.include):
+            shown_as = reached
+        else:
+            shown_as = shown
+        if not explicit and not included(shown_as, self.include):
+            return
+        reason = None if explicit else self._skip_reason(shown_as)
+        if path.is_symlink():
+            problem = _link_problem(path, self.root)
+            if problem is not None:
+                if reason is None:
+                    self.add(Candidate(path, shown, problem, explicit))
+                return
+            path = path.resolve()
+            shown = display_name(path, self.root)
+        if reason is None:
+            self.add(Candidate(path, shown, None, explicit))
+        elif file_looks_ours(path):
+            self.add(Candidate(path, shown, skipped=reason))
+
+    def folder(self, folder: Path, reached: str | None = None) -> None:
+        """Walk a folder; `reached` is the name of the link it was reached through."""
+        real = os.path.realpath(folder)
+        if real in self.walked:
+            return  # a link cycle, or a folder reached twice
+        self.walked.add(real)
+        for current, dirs, files in os.walk(folder, followlinks=False):
+            self.walked.add(os.path.realpath(current))
+            kept = []
+            for name in sorted(dirs):
+                if name in VCS_FOLDERS:
+                    continue
+                path = Path(current) / name
+                if path.is_symlink():
+                    via = None if reached is None else reached + "/" + path.relative_to(folder).as_posix()
+                    self._folder_link(path, via)
+                    continue
+                kept.append(name)
+            dirs[:] = kept
+            for name in sorted(files):
+                path = Path(current) / name
+                via = None
+                if reached is not None:
+                    via = reached + "/" + path.relative_to(folder).as_posix()
+                self.file(path, reached=via)
+
+    def _folder_link(self, path: Path, reached: str | None) -> None:
+        """A link to a folder: walked where it leads when that is inside the repository (each
+        folder once, so a cycle ends); one that leads outside is reported."""
+        shown = reached or display_name(path, self.root)
+        if not _inside(path, self.root):
+            if not matches(shown + "/", self.exclude):
+                self.add(Candidate(path, shown,
+                                   "symbolic link to a folder outside the repository; its "
+                                   "manifests are not checked. Move them into the repository"))
+            return
+        self.folder(path.resolve(), shown)
 
 
 def discover(root: Path, paths: list[Path], include: list[str], exclude: list[str],
              limit: int = 50_000) -> list[Candidate]:
-    """The files a check reads: `paths` (files as given, folders filtered) or the whole root."""
+    """The files a check reads: `paths` (files as given, folders filtered) or the whole root,
+    with the skipped files that look like ours (`Candidate.skipped`), sorted by name."""
     root = root.resolve()
+    walker = _Walker(root, include, exclude, limit)
     if not paths:
-        return _walk(root, root, include, exclude, limit)
-    seen: dict[str, Candidate] = {}
+        walker.folder(root)
     for path in paths:
         if path.is_dir():
-            for candidate in _walk(path, root, include, exclude, limit):
-                seen.setdefault(candidate.display, candidate)
+            walker.folder(path)
         elif path.exists() or path.is_symlink():
-            candidate = Candidate(path, display_name(path, root), _link_problem(path, root))
-            seen.setdefault(candidate.display, candidate)
+            walker.file(path, explicit=True)
         else:
             raise ConfigError("no such file or folder", Location(str(path)))
-    return [seen[k] for k in sorted(seen)]
+    return [walker.found[k] for k in sorted(walker.found)]

@@ -35,14 +35,48 @@ class Problem:
     path: str = ""
 
 
+def _folded(kind: str) -> str:
+    """A kind as a near miss would spell it: no case, spaces, dashes, underscores or plural."""
+    folded = "".join(ch for ch in kind.lower() if ch.isalnum())
+    if folded.endswith("ies"):
+        return folded[:-3] + "y"
+    return folded[:-1] if folded.endswith("s") else folded
+
+
+_FOLDED_KINDS = {_folded(name): name for name in KIND_NAMES}
+
+
+def near_kind(kind: Any) -> str | None:
+    """The kind of this contract that `kind` misspells (case, plural, spaces), or None."""
+    if not isinstance(kind, str) or kind in KIND_NAMES:
+        return None
+    return _FOLDED_KINDS.get(_folded(kind))
+
+
+def ours_by_api(api: Any) -> bool:
+    """An apiVersion of ours, however it is cased or padded (an unsupported one is MAN002)."""
+    return isinstance(api, str) and api.strip().lower().startswith("procurelint/")
+
+
 def is_ours(data: Any) -> bool:
-    """Whether a YAML document is a procurelint document: our apiVersion or one of our kinds."""
+    """Whether a YAML document is a procurelint document: our apiVersion, a kind of this
+    contract, or a near miss of one with no other tool's apiVersion (then MAN002 says so)."""
     if not isinstance(data, dict):
         return False
     api = data.get("apiVersion")
-    if isinstance(api, str) and api.startswith("procurelint/"):
+    if ours_by_api(api):
         return True
-    return data.get("kind") in KIND_NAMES
+    kind = data.get("kind")
+    if not isinstance(kind, str):
+        return False
+    return kind in KIND_NAMES or (api is None and near_kind(kind) is not None)
+
+
+def is_config_kind(data: dict[str, Any]) -> bool:
+    """A policy, catalog, pack or waivers document, spelled exactly: read where it is
+    referenced, not as a manifest."""
+    kind = data.get("kind")
+    return isinstance(kind, str) and kind in KIND_NAMES and kind != "AgentManifest"
 
 
 def _name_of(data: dict[str, Any]) -> str:
@@ -135,20 +169,26 @@ def validate(doc: Document, data: dict[str, Any]) -> tuple[BaseModel | None, lis
 
     name = _name_of(data)
     api = data.get("apiVersion")
-    if api != API_VERSION:
-        return None, [Problem(
-            f"unsupported apiVersion {api!r}; this version of procurelint reads {API_VERSION!r}",
-            doc.location(("apiVersion",)), name,
-        )]
     kind = data.get("kind")
     model = KINDS.get(kind) if isinstance(kind, str) else None
+    problems: list[Problem] = []
+    if api != API_VERSION:
+        problems.append(Problem(
+            f"missing apiVersion; expected {API_VERSION!r}" if api is None else
+            f"unsupported apiVersion {api!r}; this version of procurelint reads {API_VERSION!r}",
+            doc.location(("apiVersion",) if api is not None else ()), name,
+        ))
     if model is None:
-        return None, [Problem(
-            f"unknown kind {kind!r}; expected one of: {', '.join(sorted(KINDS))}",
-            doc.location(("kind",)), name,
-        )]
+        hint = near_kind(kind)
+        tip = f"; did you mean {hint!r}?" if hint else f"; expected one of: {', '.join(sorted(KINDS))}"
+        shown = repr(kind) if isinstance(kind, (str, int, float, bool)) or kind is None else type(kind).__name__
+        problems.append(Problem(f"unknown kind {shown}{tip}",
+                                doc.location(("kind",) if kind is not None else ()), name))
+    if problems or model is None:
+        return None, problems
     try:
-        return model.model_validate(data), []  # type: ignore[attr-defined]
+        # By alias only: `allow_fallbacks` is an unknown key, not `allowFallbacks`.
+        return model.model_validate(data, by_alias=True, by_name=False), []  # type: ignore[attr-defined]
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -163,6 +203,8 @@ def validate(doc: Document, data: dict[str, Any]) -> tuple[BaseModel | None, lis
 def validate_manifest(doc: Document) -> tuple[AgentManifest | None, list[Problem]]:
     """Validate a document of kind AgentManifest (or none) into records: by the fast path when
     it is sure, else by pydantic, whose problems are reported as they always were."""
+    if doc.data.get("kind") != "AgentManifest":
+        return None, validate(doc, doc.data)[1]  # no kind, an unknown one or a near miss
     fast = fast_manifest(doc.data)
     if fast is not None:
         return fast, []  # type: ignore[return-value]  # a record that reads as the model

@@ -137,7 +137,8 @@ def _model(schema: dict[str, Any], definitions: dict[str, Node]) -> Node:
     if schema.get("custom_init") or schema.get("root_model"):
         return DEFER
     config = schema.get("config") or {}
-    if not set(config) <= {"extra_fields_behavior", "title", "validate_by_alias", "validate_by_name"}:
+    if not set(config) <= {"extra_fields_behavior", "title", "validate_by_alias", "validate_by_name",
+                           "strict"}:
         return DEFER  # str_strip_whitespace, from_attributes, ...
     if config.get("extra_fields_behavior") != "forbid" or config.get("validate_by_alias") is False:
         return DEFER

@@ -58,6 +58,9 @@ class Limits:
     max_depth: int = 64
     max_nodes: int = 200_000
     max_scalar_length: int = 64 * 1024
+    max_list_length: int = 100_000
+    """Generous for configuration (an imported catalog lists thousands of offers); manifests
+    are read with the policy's limits.maxListLength (default 1000)."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -135,11 +138,12 @@ def resolve_plain(text: str) -> Any:
 class _Builder:
     """Turns a composed node graph into Python values, positions and limit checks."""
 
-    def __init__(self, file: str, limits: Limits) -> None:
+    def __init__(self, file: str, limits: Limits, used: int = 0) -> None:
         self.file = file
         self.limits = limits
         self.nodes = 0
-        self.max_nodes = limits.max_nodes
+        self.used = used  # nodes of the stream's earlier documents, which count towards the limit
+        self.max_nodes = limits.max_nodes - used
         self.max_depth = limits.max_depth
         self.max_scalar = limits.max_scalar_length
         self.positions: dict[Path, Position] = {}
@@ -153,8 +157,8 @@ class _Builder:
         self.nodes += 1
         if self.nodes > self.max_nodes:
             raise self.fail(
-                f"document has more than {self.limits.max_nodes} nodes after alias expansion "
-                "(limit max_nodes); split it or remove aliases",
+                f"file has more than {self.limits.max_nodes} nodes after alias expansion "
+                "(limit max_nodes, counted over all its documents); split it or remove aliases",
                 node,
             )
         mark = node.start_mark
@@ -170,6 +174,10 @@ class _Builder:
         if kind is _SequenceNode:
             if node.tag != _SEQ:
                 raise self.fail(f"unsupported tag {node.tag!r}", node)
+            if len(node.value) > self.limits.max_list_length:
+                raise self.fail(
+                    f"list has {len(node.value)} items, more than {self.limits.max_list_length} "
+                    "(limit max_list_length); split the document", node)
             build = self.build
             return [build(item, path + (i,)) for i, item in enumerate(node.value)]
         if kind is _MappingNode:
@@ -253,10 +261,7 @@ def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Documen
     try:
         while loader.check_node():
             node = loader.get_node()
-            builder = _Builder(file, Limits(
-                limits.max_file_bytes, limits.max_depth, limits.max_nodes - total,
-                limits.max_scalar_length,
-            ))
+            builder = _Builder(file, limits, total)
             data = builder.build(node, ()) if node is not None else None
             total += builder.nodes
             documents.append(Document(file, data, builder.positions, builder.key_positions))

@@ -266,13 +266,16 @@ class ContextFactory:
             "name": s.name, "path": info.path, "dataClasses": info.classes,
             "classRegimes": class_regimes, "phi": phi,
             "tier": info.tier, "tierRank": self.config.tier_rank[info.tier],
-            "regimes": info.regimes, "categories": info.categories,
+            "regimes": info.regimes, "dataRegimes": info.data_regimes,
+            "categories": info.categories,
             "personal": bool(info.categories),
             "governmentRelated": "government-related" in info.classes,
             "droppedClasses": info.dropped, "droppedRegimes": info.dropped_regimes,
             "deidentification": None if s.deidentification is None else {
                 "method": s.deidentification.method,
                 "performedBy": s.deidentification.performed_by,
+                "reference": s.deidentification.reference,
+                "performerKnown": _performer_known(info),
             },
             "callsPerRun": s.calls_per_run, "hasTokens": s.tokens_per_call is not None,
             "monthlyTokens": info.tokens.as_dict(), "monthlyUsd": unit.monthly_usd,
@@ -286,12 +289,25 @@ class ContextFactory:
             found = self._routes[key] = self._route(info, unit)
         return found
 
+    def _pinned(self, routing: Any) -> bool:
+        """A pin is a pin only when every pinned provider is a concrete serving endpoint of the
+        catalog: an unknown id, or an aggregator (the step's own included), pins nothing."""
+        if routing is None or not routing.providers:
+            return False
+        catalog = self.config.catalog
+        for pin in routing.providers:
+            endpoint = catalog.endpoints.get(pin)
+            provider = None if endpoint is None else catalog.providers.get(endpoint.provider)
+            if provider is None or provider.kind == "aggregator":
+                return False
+        return True
+
     def _route(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
         routing = info.step.routing
         aggregator = unit.aggregator_id
         return {
             "aggregator": aggregator,
-            "pinned": bool(routing and routing.providers),
+            "pinned": self._pinned(routing),
             "allowFallbacks": True if routing is None or routing.allow_fallbacks is None
             else routing.allow_fallbacks,
             "dataCollection": None if routing is None else routing.data_collection,
@@ -328,7 +344,7 @@ class ContextFactory:
                 "unlawful": sorted(set(unlawful))}
 
     def bulk_for(self, info: StepInfo, provider_id: str) -> dict[str, Any]:
-        key = (provider_id, tuple(info.categories))
+        key = (provider_id, tuple(info.bulk_categories))
         found = self._bulks.get(key)
         if found is None:
             found = self._bulks[key] = self._bulk_for(info, provider_id)
@@ -336,11 +352,12 @@ class ContextFactory:
 
     def _bulk_for(self, info: StepInfo, provider_id: str) -> dict[str, Any]:
         records, _ = self.bulk.get(provider_id, (None, True))
-        thresholds = [facts.BULK_THRESHOLDS[c] for c in info.categories if c in facts.BULK_THRESHOLDS]
+        thresholds = [facts.BULK_THRESHOLDS[c] for c in info.bulk_categories
+                      if c in facts.BULK_THRESHOLDS]
         threshold = min(thresholds) if thresholds else None
         exceeded = threshold is not None and (records is None or records > threshold)
         return {"records": records, "threshold": threshold, "exceeded": exceeded,
-                "undeclared": records is None}
+                "undeclared": records is None, "personal": bool(info.bulk_categories)}
 
     def unit(self, info: StepInfo, unit: Unit, workflow_usd: float, manifest_usd: float) -> dict[str, Any]:
         """The full step-scope context of docs/context.md for one unit."""
@@ -396,3 +413,12 @@ class ContextFactory:
         }
         data["org"]["warnUsd"] = data["spend"]["warnUsd"]
         return data
+
+def _performer_known(info: StepInfo) -> bool:
+    """`performedBy` names another step of the same workflow, or `external` with a reference."""
+    deid = info.step.deidentification
+    if deid is None:
+        return False
+    if deid.performed_by == "external":
+        return bool(deid.reference and deid.reference.strip())
+    return any(s.name == deid.performed_by and s is not info.step for s in info.workflow.steps)

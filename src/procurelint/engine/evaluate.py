@@ -112,7 +112,7 @@ class Evaluator:
         reached: dict[str, dict[tuple[int, int], int | None]] = defaultdict(dict)
         for unit in walked.units:
             info = unit.info
-            if info.categories:
+            if info.bulk_categories:
                 provider = endpoints[unit.endpoint_id].provider
                 reached[provider][(id(info.source), info.wi)] = info.workflow.records_per_year
         declared = [Declared(unit.info.source.manifest.metadata.name, unit.info.source.doc.file,
@@ -148,14 +148,15 @@ class Evaluator:
         return spend
 
     def duplicates(self, refs: list[ManifestRef]) -> None:
-        """MAN007 for a manifest name used again, wherever its first use is."""
+        """MAN007 for a manifest name used again, wherever its first use is: every manifest
+        under the root counts, in file order, and the finding is reported on a named file."""
         first: dict[str, ManifestRef] = {}
-        for ref in refs:
-            if ref.name in first:
+        for ref in sorted(refs, key=lambda r: (r.file, r.name_at.line, r.name_at.column)):
+            if ref.name not in first:
+                first[ref.name] = ref
+            elif ref.selected:
                 self.add("MAN007", ref.name, ref.name_at,
                          message("MAN007", name=ref.name, first=first[ref.name].name_at))
-            else:
-                first[ref.name] = ref
 
     def judge_local(self, walked: Walk, manifests: list[ManifestInput], spend: Spend) -> AlternativeFinder:
         """Step, workflow and manifest rules: each needs only its manifest and the totals."""

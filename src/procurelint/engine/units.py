@@ -50,7 +50,11 @@ class StepInfo:
     tier: str
     tiers: list[str]
     regimes: list[str]
+    data_regimes: list[str]
     categories: list[str]
+    bulk_categories: list[str]
+    """The workflow's categories with the step's: de-identified, anonymised or pseudonymised
+    data still counts towards the DOJ bulk thresholds (28 CFR 202.206)."""
     dropped: list[str]
     dropped_regimes: list[str]
     tokens: MonthlyTokens
@@ -140,6 +144,9 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
     own = step.data_classes
     resolved = list(own) if own is not None else list(workflow.data_classes)
     if own is not None:
+        resolved += [c for c in workflow.data_classes
+                     if c in classes and c not in resolved and _stays(config, c, step)]
+    if own is not None:
         for ci, cls in enumerate(own):
             if cls not in classes:
                 report("MAN006", spath, source.location(*node, "dataClasses", ci),
@@ -150,8 +157,11 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
     if not tier_names or len(known) < len(resolved):
         # An unknown class is already an error; judge the step as the most sensitive tier.
         tier_names = sorted(set(tier_names) | {config.tiers[-1].name}, key=rank.__getitem__)
-    regimes = sorted({r for c in known for r in classes[c].regimes} | set(source.manifest.spec.regimes))
+    data_regimes = sorted({r for c in known for r in classes[c].regimes})
+    regimes = sorted(set(data_regimes) | set(source.manifest.spec.regimes))
     categories: list[str] = sorted({cat for c in known for cat in classes[c].categories})
+    bulk_categories = sorted(set(categories) | {cat for c in workflow.data_classes if c in classes
+                                                for cat in classes[c].categories})
     dropped: list[str] = []
     if own is not None:
         for cls in workflow.data_classes:
@@ -162,9 +172,26 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
     return StepInfo(
         source=source, workflow=workflow, step=step, wi=wi, si=si, path=spath,
         classes=resolved, tier=tier_names[-1], tiers=tier_names, regimes=regimes,
-        categories=categories, dropped=dropped, dropped_regimes=dropped_regimes,
+        data_regimes=data_regimes,
+        categories=categories, bulk_categories=bulk_categories, dropped=dropped, dropped_regimes=dropped_regimes,
         tokens=tokens, node=node,
     )
+
+
+STICKY_REGIMES = frozenset({"federal", "federal-cui", "itar"})
+"""Regimes whose data no de-identification removes: CUI, export-controlled technical data and
+government-related data stay what they are whatever a step declares."""
+LIFTING_METHODS = frozenset({"safe-harbor", "expert-determination"})
+"""The only methods that make PHI stop being PHI (45 CFR 164.514(b))."""
+
+
+def _stays(config: Config, cls: str, step: Step) -> bool:
+    """Whether a class of the workflow stays on a step that declares classes without it."""
+    regimes = set(config.data_classes[cls].regimes)
+    if regimes & STICKY_REGIMES:
+        return True
+    method = step.deidentification.method if step.deidentification is not None else None
+    return "hipaa" in regimes and method not in LIFTING_METHODS
 
 
 def _sensitive(config: Config, cls: str, least: str) -> bool:

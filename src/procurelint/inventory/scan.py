@@ -14,13 +14,17 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procurelint.documents.files import ALWAYS_SKIPPED, display_name
+from procurelint.documents.files import VCS_FOLDERS, display_name
 from procurelint.documents.yamlio import Limits, parse
 from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.inventory import configs, env_files, js_code, python_code
 from procurelint.inventory.env_files import EnvValue
 from procurelint.inventory.uses import Found, Inventory, Skipped, Use
 from procurelint.policy.aliases import AliasTable, Resolution
+
+SKIPPED_FOLDERS = VCS_FOLDERS | {"node_modules", ".venv", "venv", ".ci-venv", "__pycache__", ".tox"}
+"""Installed packages, virtual environments and caches: not the repository's own code (more
+folders are left out by the policy's `discovery.exclude`)."""
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 _PY_HINT = re.compile(
@@ -93,7 +97,7 @@ def _files(root: Path, paths: list[Path], options: Options) -> list[tuple[Path, 
             found.append((start, display_name(start, root)))
             continue
         for current, dirs, names in os.walk(start, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if d not in ALWAYS_SKIPPED
+            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS
                              and not os.path.islink(os.path.join(current, d)))
             for name in sorted(names):
                 path = Path(current) / name

@@ -69,4 +69,5 @@ def render(result: Result) -> str:
         f"warnings, {result.count('info')} infos, {result.waived} waived in {s.manifests} "
         f"manifests; projected spend ${s.monthly_usd:,.2f}/month"
     )
+    lines += result.left_out_lines()
     return "\n".join(lines) + "\n"

@@ -89,7 +89,8 @@ def _suite(root: ET.Element, index: int, pack: str, rules: Iterable[RuleMeta],
     properties = ET.SubElement(suite, "properties")
     for name, value in (("policy", result.policy_name), ("policyVersion", result.policy_version),
                         ("packVersion", result.packs.get(pack)),
-                        ("catalogAsOf", result.catalog_as_of), ("failOn", result.fail_on)):
+                        ("catalogAsOf", result.catalog_as_of), ("failOn", result.fail_on),
+                        ("rulesNotJudged", "; ".join(result.left_out_lines()) or None)):
         if value is not None:
             ET.SubElement(properties, "property", name=name, value=_clean(value))
     outcomes: list[str] = []

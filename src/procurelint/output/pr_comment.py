@@ -98,6 +98,9 @@ def render(result: Result) -> str:
         lines += _table(("rule", "location", "message", "waiver", "reason", "approved by",
                          "ticket, expires"), [
             (cell(f.rule), _where(f), cell(f.message), *_waiver_cells(f)) for f in waived])
+    if result.left_out:
+        lines += ["", "#### Rules not judged", ""]
+        lines += [f"- {cell(line)}" for line in result.left_out_lines()]
     if result.policy_changes:
         lines += ["", "#### Policy changes", ""]
         lines += [f"- {cell(change)}" for change in result.policy_changes]

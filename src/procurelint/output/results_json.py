@@ -16,6 +16,9 @@ def document(result: Result) -> dict[str, Any]:
     }
     if result.disabled_packs:
         policy["disabledPacks"] = result.disabled_packs
+    if result.left_out:
+        policy["leftOut"] = result.left_out
+    policy["failOn"] = result.fail_on
     if result.policy_changes:
         policy["changes"] = result.policy_changes
     summary: dict[str, Any] = {
@@ -24,6 +27,10 @@ def document(result: Result) -> dict[str, Any]:
         "warnings": result.count("warning"), "infos": result.count("info"),
         "waived": result.waived, "monthlyUsd": s.monthly_usd, "failed": result.failed,
     }
+    if result.not_read:
+        summary["skipped"] = s.skipped
+    if result.omitted:
+        summary["notListed"] = sum(result.omitted.values())
     if result.base_monthly_usd is not None:
         summary["baseMonthlyUsd"] = result.base_monthly_usd
     doc: dict[str, Any] = {
@@ -34,6 +41,8 @@ def document(result: Result) -> dict[str, Any]:
         "findings": [f.to_json() for f in result.findings],
         "summary": summary,
     }
+    if result.not_read:
+        doc["notRead"] = result.not_read
     if result.stale_baseline:
         doc["staleBaseline"] = result.stale_baseline
     return doc

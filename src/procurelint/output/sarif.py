@@ -258,6 +258,7 @@ def document(result: Result) -> Log:
                            "packs": result.packs},
                 "catalogAsOf": result.catalog_as_of,
                 "failOn": result.fail_on,
+                "leftOut": result.left_out,
                 "failed": result.failed,
                 "monthlyUsd": s.monthly_usd,
             },

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from procurelint.findings import Result
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]|\n")
+
+
+def printable(text: str) -> str:
+    """Control characters escaped (`\\n`, `\\x1b`): a file name or value must not start a new
+    line (which could forge a CI workflow command such as `::error`) or drive the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def render(result: Result) -> str:
@@ -23,6 +33,13 @@ def render(result: Result) -> str:
     if result.waived:
         counts += f", {result.waived} waived"
     verdict = "failed" if result.failed else "passed"
+    if result.omitted:
+        lines.append(f"... and {sum(result.omitted.values())} more findings not listed (at most "
+                     "500 per file and 10,000 per run are listed; all are counted below)")
+    if result.not_read:
+        lines.append(f"not read: {len(result.not_read)} files that look like procurelint documents "
+                     "or do not parse (excluded, git-ignored, or unparseable and not ours; "
+                     "--format json lists them)")
     lines.append(
         f"{verdict}: {counts} in {s.manifests} manifests ({s.workflows} workflows, {s.steps} steps; "
         f"{s.files} files read, {s.ignored} not ours); projected spend ${s.monthly_usd:,.2f}/month"
@@ -42,6 +59,8 @@ def render(result: Result) -> str:
                      f"{len(result.catalog_changes)} ({', '.join(shown)}"
                      f"{f', and {more} more' if more else ''}); "
                      "`procurelint report` lists each with its old and new value and sources")
+    lines += result.left_out_lines()
     if result.disabled_packs:
         lines.append(f"packs disabled by the policy: {', '.join(result.disabled_packs)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
+

@@ -274,7 +274,8 @@ def _compile(policy: Policy, packs: list[LoadedPack], doc: Document | None,
                 continue
             override = spec.overrides.get(rule.id)
             severity = override.severity if override else rule.severity
-            compiled.append(compile_rule(rule, pack, i, severity))
+            compiled.append(compile_rule(rule, pack, i, severity,
+                                         spec.limits.max_rule_milliseconds / 1000))
     known = set(seen)
     for key in ("overrides", "disable"):
         names = spec.overrides if key == "overrides" else spec.disable

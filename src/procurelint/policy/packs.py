@@ -6,12 +6,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from procurelint.expressions import CelCompileError, Program
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
-from procurelint.documents.cache import builtin_dir, cached
+from procurelint.documents.cache import builtin_dir, cacheable, cached
 from procurelint.documents.yamlio import Document
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
@@ -41,6 +41,7 @@ DEFAULT_AT = {"step": "endpoint", "workflow": "workflow", "manifest": "manifest"
               "team": "manifest", "org": "manifest", "use": "use", "declaration": "model"}
 
 
+@cacheable
 @dataclass(frozen=True, slots=True)
 class LoadedPack:
     """A rule pack with where it came from (for evidence and error positions)."""
@@ -65,6 +66,8 @@ class CompiledRule:
     violation: Program | None
     uses_alternative: bool
     """Whether the rule reads `alternative`, which is costly to compute."""
+    time_limit: float = 1.0
+    """Seconds one evaluation of an expression may take; past it the run fails (exit 2)."""
 
     @property
     def id(self) -> str:
@@ -96,42 +99,148 @@ def _rule_location(pack: LoadedPack, index: int, key: str) -> Location:
 
 
 MAX_COMPREHENSION_DEPTH = 2
-_MACRO = re.compile(r"\.\s*(all|exists|exists_one|map|filter)\s*\(")
-_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+MAX_COST = 1 << 18
+"""The estimated cost a custom rule may have on its parsed form (see `estimated_cost`)."""
+ASSUMED_LIST = 64
+"""The length assumed for a list of the context a macro iterates (data classes, offers...)."""
+_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
+_STRING_START = re.compile(r"(?:[rR][bB]?|[bB][rR]?)?(\"\"\"|'''|\"|')")
 
 
-def comprehension_depth(source: str) -> int:
-    """How deeply list macros (all, exists, map, filter...) nest in an expression.
+def _tokens(source: str) -> list[str]:
+    """The expression's tokens as CEL's lexer sees them: strings (with their r/b prefixes,
+    triple quotes and escapes) become `''`, `//` comments are dropped, so that neither can hide
+    a macro or a list from the cost bound. An unterminated string raises ValueError."""
+    out: list[str] = []
+    i = 0
+    n = len(source)
+    while i < n:
+        char = source[i]
+        if char.isspace():
+            i += 1
+            continue
+        if source.startswith("//", i):
+            end = source.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        match = _STRING_START.match(source, i)
+        if match and (match.start(1) == i or not (i > 0 and (source[i - 1].isalnum() or source[i - 1] == "_"))):
+            quote = match.group(1)
+            raw = "r" in source[i:match.start(1)].lower()
+            j = match.end()
+            while True:
+                if j >= n:
+                    raise ValueError("unterminated string")
+                if not raw and source[j] == "\\":
+                    j += 2
+                    continue
+                if source.startswith(quote, j):
+                    j += len(quote)
+                    break
+                if len(quote) == 1 and source[j] == "\n":
+                    raise ValueError("unterminated string")
+                j += 1
+            out.append("''")
+            i = j
+            continue
+        if char.isalnum() or char == "_":
+            j = i
+            while j < n and (source[j].isalnum() or source[j] in "_."):
+                if source[j] == "." and not (source[j - 1].isdigit() and j + 1 < n and source[j + 1].isdigit()):
+                    break
+                j += 1
+            out.append(source[i:j])
+            i = j
+            continue
+        out.append(char)
+        i += 1
+    return out
+
+
+def estimated_cost(source: str) -> tuple[int, int]:
+    """(macro nesting depth, estimated cost) of an expression on its parsed form.
 
     CEL has no loops, so macros are the only way an expression's cost can grow faster than
-    its length; bounding their nesting bounds every rule to a polynomial of small degree in
-    the size of the lists it reads.
+    its length. A macro costs the length of what it iterates (a list literal's elements, or
+    `ASSUMED_LIST` for a list of the context) times the cost of its body; nested macros
+    multiply. A list literal costs its elements.
     """
-    text = _STRING.sub("''", source)
+    tokens = _tokens(source)
+    # Per open bracket: (kind, elements so far, macro-iterated length, cost of the body).
     depth = deepest = 0
-    stack: list[bool] = []
-    i = 0
-    while i < len(text):
-        match = _MACRO.match(text, i)
-        if match:
-            stack.append(True)
-            depth += 1
-            deepest = max(deepest, depth)
-            i = match.end()
+    stack: list[list[Any]] = []
+    closed: dict[int, int] = {}  # index of a list literal's `]` -> its elements
+    cost = 1
+    for k, token in enumerate(tokens):
+        if token == "(":
+            macro = k >= 2 and tokens[k - 2] == "." and tokens[k - 1] in _MACROS
+            if macro:
+                depth += 1
+                deepest = max(deepest, depth)
+            target = closed.get(k - 3, ASSUMED_LIST) if macro else ASSUMED_LIST
+            stack.append(["macro" if macro else "call", 0, target, 1])
             continue
-        char = text[i]
-        if char == "(":
-            stack.append(False)
-        elif char == ")" and stack:
-            if stack.pop():
+        if token == "[":
+            literal = k == 0 or tokens[k - 1] in ("(", ",", "[", "?", ":", "+", "==", "!", "{",
+                                                    "in", "&", "|", "=", "<", ">", "-", "*", "/")
+            stack.append(["list" if literal else "index", 0, 0, 1])
+            continue
+        if token == "," and stack:
+            stack[-1][1] += 1
+            continue
+        if token in (")", "]") and stack:
+            kind, commas, target, inner = stack.pop()
+            empty = k > 0 and tokens[k - 1] in ("(", "[")
+            if kind == "macro":
                 depth -= 1
-        i += 1
-    return deepest
+                here = max(target, 1) * inner
+            elif kind == "list":
+                here = (0 if empty else commas + 1) + inner
+            else:
+                here = inner
+            if stack:
+                stack[-1][3] += here
+            else:
+                cost += here
+            if kind == "list":
+                closed[k] = 0 if empty else commas + 1
+    return deepest, cost
 
 
-def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> CompiledRule:
+def _bound_cost(rule: Rule, key: str, source: str, pack: LoadedPack, index: int) -> None:
+    """A custom rule's expression must be cheap on its parsed form: exit 2 naming it if not."""
+    where = _rule_location(pack, index, key)
+    try:
+        deepest, cost = estimated_cost(source)
+    except ValueError as exc:
+        raise ConfigError(f"rule {rule.id}: `{key}` is not a valid CEL expression: {exc}",
+                          where) from None
+    if deepest > MAX_COMPREHENSION_DEPTH:
+        raise ConfigError(
+            f"rule {rule.id}: `{key}` nests list macros (all, exists, map, filter) more than "
+            f"{MAX_COMPREHENSION_DEPTH} deep; flatten the expression", where)
+    if cost > MAX_COST:
+        raise ConfigError(
+            f"rule {rule.id}: `{key}` may cost about {cost:,} steps per evaluation, more than "
+            f"the limit of {MAX_COST:,} (macros multiply the lengths of the lists they iterate); "
+            "shorten its list literals or un-nest its macros", where)
+
+
+def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str,
+                 time_limit: float = 1.0) -> CompiledRule:
     """Compile a rule's expressions; a syntax error is a config error naming rule and file."""
     scopes = (rule.scope,) if isinstance(rule.scope, str) else tuple(dict.fromkeys(rule.scope))
+    if not pack.builtin:
+        # Only the built-in core rules are detected by the engine itself; any other rule
+        # without a violation, or with one that is the constant false, could never fire.
+        if rule.violation is None:
+            raise ConfigError(f"rule {rule.id} has no `violation`: it could never fire; add the "
+                              "CEL expression that is true when the rule is violated",
+                              _rule_location(pack, index, "id"))
+        for key in ("when", "violation"):
+            if getattr(rule, key).strip().lower() in ("false", "(false)", "!true"):
+                raise ConfigError(f"rule {rule.id}: `{key}` is always false: the rule could "
+                                  "never fire", _rule_location(pack, index, key))
     programs: dict[str, Program | None] = {}
     for key in ("when", "violation"):
         source = getattr(rule, key)
@@ -139,12 +248,8 @@ def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> Com
             programs[key] = None
             continue
         # Built-in packs are checked by the test suite; an organisation's rules here.
-        if not pack.builtin and comprehension_depth(source) > MAX_COMPREHENSION_DEPTH:
-            raise ConfigError(
-                f"rule {rule.id}: `{key}` nests list macros (all, exists, map, filter) more than "
-                f"{MAX_COMPREHENSION_DEPTH} deep; flatten the expression",
-                _rule_location(pack, index, key),
-            )
+        if not pack.builtin:
+            _bound_cost(rule, key, source, pack, index)
         try:
             programs[key] = Program(source)
         except CelCompileError as exc:
@@ -168,5 +273,5 @@ def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str) -> Com
         violation is not None and "alternative" in violation.variables)
     return CompiledRule(
         rule, pack.pack.metadata.name, severity, scopes,
-        rule.at or DEFAULT_AT[scopes[0]], when, violation, uses_alternative,
+        rule.at or DEFAULT_AT[scopes[0]], when, violation, uses_alternative, time_limit,
     )

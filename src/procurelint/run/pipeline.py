@@ -72,7 +72,7 @@ def check(config: Config, options: Options, processes: int | None = None,
     function of the result. `processes` forces the split (tests split small repositories)."""
     check_selection(config, options)
     limits = options.limits or parser_limits(config)
-    work = _work(config, options)
+    work, not_read = _work(config, options)
     if processes is None:
         processes = process_count(options.jobs, len(work))
     processes = max(1, min(processes, len(work)))
@@ -90,6 +90,7 @@ def check(config: Config, options: Options, processes: int | None = None,
             loaded.suppressions.extend(theirs.suppressions)
             loaded.files += theirs.files
             loaded.ignored += theirs.ignored
+            loaded.not_read.extend(theirs.not_read)
             evaluated.extend(findings)
         refs = [ref for part in contributions for ref in part.refs]
         uses = _discovered(config)
@@ -102,7 +103,10 @@ def check(config: Config, options: Options, processes: int | None = None,
             judge.judge_drift(uses, [d for part in contributions for d in part.declared])
         evaluated.extend(judge.findings[mark:])
         result = _finish(config, options, loaded, refs, evaluated, spend)
+        result.not_read = sorted(not_read + loaded.not_read, key=lambda e: e["file"])
+        result.summary.skipped = len(result.not_read)
         _compare(config, options, result)
+        _bound(result)
         views = answers(parts, "view", request(result) if request else None) if view else []
     return Checked(result, spend, views)
 
@@ -116,17 +120,22 @@ def _discovered(config: Config) -> list[dict[str, Any]] | None:
     return discovered_uses(config)
 
 
-def _work(config: Config, options: Options) -> list[tuple[Candidate, bool]]:
-    """The files to read, each with whether it was selected: the PATH arguments' files, then,
-    where rules judge the whole root, every other file under it (read for the totals only)."""
+def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]], list[dict[str, str]]]:
+    """The files to read, each with whether it was selected: the PATH arguments' files, then
+    every other file under the root, read for the roll-ups only (team and organisation spend,
+    bulk volumes per provider, duplicate names), so that a check of a few files judges them
+    exactly as a check of all. And the files that look like ours but are not read."""
     spec = config.policy.spec
-    chosen = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files)
+    found = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files)
+    chosen = [c for c in found if c.skipped is None]
+    not_read = [{"file": c.display, "reason": c.skipped} for c in found if c.skipped is not None]
     work = [(c, True) for c in chosen]
-    if options.paths and needs_whole_repo(config):
-        names = {c.display for c in chosen}
+    if options.paths:
+        names = {c.display for c in found}
         work += [(c, False) for c in discover(config.root, [], spec.include, spec.exclude,
-                                              spec.limits.max_files) if c.display not in names]
-    return work
+                                              spec.limits.max_files)
+                 if c.display not in names and c.skipped is None]
+    return work, not_read
 
 
 def _matches(rule: str, pattern: str) -> bool:
@@ -140,22 +149,41 @@ def _wanted(rule: str, select: list[str], ignore: list[str]) -> bool:
     return not any(_matches(rule, p) for p in ignore)
 
 
+FAIL_ON_ORDER = ("info", "warning", "error", "never")
+
+
 def check_selection(config: Config, options: Options) -> None:
     """--select and --ignore must name enabled rules: a typo'd --select would check nothing
-    and pass, a typo'd --ignore would keep what its author meant to silence."""
+    and pass, a typo'd --ignore would keep what its author meant to silence. A pack the policy
+    locks (`lockedPacks`) cannot be left out from the command line, nor its findings let pass
+    by a looser --fail-on."""
+    spec = config.policy.spec
+    locked = set(spec.locked_packs)
+    known = {p.pack.metadata.name for p in config.packs} | set(config.disabled_packs)
+    for name in sorted(locked - known):
+        raise ConfigError(f"lockedPacks names unknown pack {name!r}; packs: {', '.join(sorted(known))}")
+    for rule in config.rules:
+        if rule.pack in locked and not _wanted(rule.id, options.select, options.ignore):
+            raise ConfigError(
+                f"the policy locks pack {rule.pack!r} (lockedPacks): --select/--ignore may not "
+                f"leave out {rule.id}; change the policy to judge without it")
+    if locked and options.fail_on is not None and (
+            FAIL_ON_ORDER.index(options.fail_on) > FAIL_ON_ORDER.index(spec.fail_on)):
+        raise ConfigError(
+            f"the policy locks packs {', '.join(sorted(locked))} (lockedPacks): --fail-on "
+            f"{options.fail_on} is looser than its failOn {spec.fail_on}")
+    now = dt.datetime.now(dt.timezone.utc).date()
+    if locked and options.today < now - dt.timedelta(days=1):
+        raise ConfigError(
+            f"the policy locks packs {', '.join(sorted(locked))} (lockedPacks): judging as of "
+            f"{options.today.isoformat()} (--date or SOURCE_DATE_EPOCH), before today, would let "
+            "expired waivers and agreements hold")
     enabled = [r.id for r in config.rules]
     for option, patterns in (("--select", options.select), ("--ignore", options.ignore)):
         for pattern in patterns:
             if not any(_matches(rule, pattern) for rule in enabled):
                 raise ConfigError(
                     f"{option} {pattern!r} matches no enabled rule; `procurelint rules` lists them")
-
-
-def needs_whole_repo(config: Config) -> bool:
-    """Team and org rules judge every manifest under the root, not only the files given."""
-    budgets = config.policy.spec.budgets
-    has_rules = any(s in ("team", "org") for r in config.rules for s in r.scopes)
-    return has_rules and (bool(budgets.teams) or budgets.org_monthly_usd is not None)
 
 
 def _require_manifests(options: Options, config: Config, loaded: Loaded) -> None:
@@ -192,7 +220,45 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
                if _wanted(k, options.select, options.ignore)},
         policy_changes=list(config.policy_changes),
         catalog_changes=[change_json(c) for c in config.catalog.changes],
+        left_out=left_out(config, options),
     )
+
+
+def left_out(config: Config, options: Options) -> list[dict[str, str]]:
+    """The rules of the built-in and policy packs that this run does not judge, and why."""
+    out: list[dict[str, str]] = []
+    for rule in config.rules:
+        if options.select and not any(_matches(rule.id, p) for p in options.select):
+            out.append({"rule": rule.id, "reason": f"--select {','.join(options.select)}"})
+        elif any(_matches(rule.id, p) for p in options.ignore):
+            out.append({"rule": rule.id, "reason": f"--ignore {','.join(options.ignore)}"})
+    for rule_id in config.policy.spec.disable:
+        out.append({"rule": rule_id, "reason": "disabled by the policy (disable)"})
+    for pack in config.disabled_packs:
+        out.append({"rule": f"{pack} (pack)", "reason": "not in the policy's packs"})
+    return sorted(out, key=lambda e: e["rule"])
+
+
+MAX_PER_FILE = 500
+MAX_PER_RUN = 10_000
+
+
+def _bound(result: Result) -> None:
+    """List at most MAX_PER_FILE findings per file and MAX_PER_RUN per run, so that a hostile
+    file cannot exhaust memory in a report; the rest are counted by severity (and still fail the
+    run), never dropped silently."""
+    if len(result.findings) <= MAX_PER_FILE:
+        return
+    kept: list[Finding] = []
+    per_file: dict[str, int] = {}
+    for finding in result.findings:
+        seen = per_file.get(finding.file, 0)
+        if seen < MAX_PER_FILE and len(kept) < MAX_PER_RUN:
+            per_file[finding.file] = seen + 1
+            kept.append(finding)
+        elif not finding.waived:
+            result.omitted[finding.severity] = result.omitted.get(finding.severity, 0) + 1
+    result.findings = kept
 
 
 def _compare(config: Config, options: Options, result: Result) -> None:

@@ -102,7 +102,8 @@ class LocalSlice:
         self._evaluation = Evaluation(list(evaluator.findings), self.walked, spend,
                                       evaluator.factory, alternatives, self.refs)
         loaded = self.loaded
-        return (Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions),
+        return (Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions,
+                       loaded.not_read),
                 list(evaluator.findings))
 
     @property

@@ -75,35 +75,92 @@ def describe_changes(files: list[tuple[str, Path | None, Path | None]]) -> list[
     return changes
 
 
-def _policy_files(config: Config) -> dict[str, Path]:
-    """The files that make up a policy, by their name relative to the policy's root."""
+def _policy_files(config: Config, top: Path) -> dict[str, Path]:
+    """The files that make up a policy, by their name relative to the repository's top."""
     spec = config.policy.spec
     names = [n for n in [config.policy_file] if n] + list(spec.catalogs) + list(spec.rule_packs)
     if spec.waivers:
         names.append(spec.waivers)
-    return {name: config.root / name for name in names}
+    out: dict[str, Path] = {}
+    for name in names:
+        path = config.root / name
+        try:
+            out[path.resolve().relative_to(top).as_posix()] = path
+        except ValueError:
+            out[path.as_posix()] = path  # outside the repository: no pull request changes it
+    return out
 
 
-def policy_from(head: Config, config_file: Path | None, revision: str, scratch: Path) -> Config:
-    """The configuration as it was at `revision`, judging the manifests of the work tree."""
-    from procurelint.policy.config import CONFIG_NAME, load_config
+def _base_policy(config_file: Path | None, start: Path, top: Path, base_top: Path) -> Path | None:
+    """The policy file the base revision would have used for the same paths: `--config`'s file
+    in the base tree, or the nearest procurelint.yaml from the same start, searched in the base
+    tree and then above the repository (never in the work tree the pull request changed)."""
+    from procurelint.policy.config import CONFIG_NAME
+
+    if config_file is not None:
+        try:
+            base = relocate(config_file, top, base_top)
+        except ValueError:
+            return config_file  # outside the repository: no pull request changes it
+        if not base.is_file():
+            raise ConfigError(f"--config {config_file} does not exist at the base revision; "
+                              "with --policy-from, name a policy file the base revision has")
+        return base
+    try:
+        here = relocate(start, top, base_top)
+    except ValueError:
+        here = base_top
+    for folder in (here, *here.parents):
+        if folder != base_top and base_top not in folder.parents:
+            break
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    for folder in top.parents:
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return None
+
+
+def policy_from(head: Config, config_file: Path | None, revision: str, scratch: Path,
+                start: Path | None = None, baseline: Path | None = None) -> tuple[Config, Path | None]:
+    """The configuration the base revision would have used for the same paths, judging the
+    manifests of the work tree; and the baseline file as the base revision has it (None when
+    it has none), so that a pull request cannot re-record the baseline that judges it.
+    Every policy file, and the baseline, that the change added, removed or edited is listed
+    in `policy_changes`."""
+    from procurelint.policy.config import load_config
 
     top = toplevel(head.root)
     base_top = export(head.root, revision, scratch)
-    policy = config_file if config_file is not None else head.root / (head.policy_file or CONFIG_NAME)
-    base_policy = relocate(policy, top, base_top)
-    base_root = relocate(head.root, top, base_top)
-    if base_policy.is_file():
-        base = load_config(base_policy, base_root)
+    start = (start or head.root).resolve()
+    base_policy = _base_policy(config_file, start, top, base_top)
+    if base_policy is not None:
+        base = load_config(base_policy, base_policy.parent)
     else:
-        base_root.mkdir(parents=True, exist_ok=True)
-        base = load_config(None, base_root, search=False)
-    head_files = _policy_files(head)
-    base_files = _policy_files(base)
-    names = sorted(set(head_files) | set(base_files))
-    base.policy_changes = describe_changes(
-        [(n, base_files.get(n, base.root / n), head_files.get(n, head.root / n)) for n in names]
-    )
-    base.root = head.root
-    return base
-
+        try:
+            base_start = relocate(start, top, base_top)
+        except ValueError:
+            base_start = base_top
+        base_start.mkdir(parents=True, exist_ok=True)
+        base = load_config(None, base_start, search=False)
+    head_files = _policy_files(head, top)
+    base_files = _policy_files(base, base_top)
+    pairs: list[tuple[str, Path | None, Path | None]] = [
+        (n, base_files.get(n, base_top / n), head_files.get(n, top / n))
+             for n in sorted(set(head_files) | set(base_files))]
+    base_baseline = None
+    if baseline is not None:
+        try:
+            name = baseline.resolve().relative_to(top).as_posix()
+            base_baseline = base_top / name
+            pairs.append((name, base_baseline, baseline))
+            if not base_baseline.is_file():
+                base_baseline = None
+        except ValueError:
+            base_baseline = baseline  # outside the repository: no pull request changes it
+    base.policy_changes = describe_changes(pairs)
+    try:
+        base.root = top / base.root.resolve().relative_to(base_top)
+    except ValueError:
+        pass  # a policy above the repository: its own folder
+    return base, base_baseline

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from procurelint.documents.files import Candidate
-from procurelint.documents.kinds import is_ours, validate_manifest
+from procurelint.documents.files import Candidate, looks_ours
+from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
 from procurelint.documents.yamlio import Limits, parse, read_text
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import YamlError
@@ -33,6 +33,8 @@ class Loaded:
     files: int
     ignored: int
     suppressions: list[Suppression] = field(default_factory=list)
+    not_read: list[dict[str, str]] = field(default_factory=list)
+    """Files that did not parse and whose text does not show they are ours: ignored, noted."""
 
 
 def core_finding(config: Config, rule_id: str, message: str, file: str, line: int, column: int,
@@ -51,7 +53,8 @@ def parser_limits(config: Config) -> Limits:
     """The YAML limits of the policy."""
     spec = config.policy.spec.limits
     return Limits(max_file_bytes=spec.max_file_bytes, max_depth=spec.max_depth,
-                  max_nodes=spec.max_nodes, max_scalar_length=spec.max_scalar_length)
+                  max_nodes=spec.max_nodes, max_scalar_length=spec.max_scalar_length,
+                  max_list_length=spec.max_list_length)
 
 
 def _too_big(config: Config, data: dict[str, object]) -> tuple[str, tuple[str | int, ...]] | None:
@@ -79,6 +82,7 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
     findings: list[Finding] = []
     ignored = 0
     suppressions: list[Suppression] = []
+    not_read: list[dict[str, str]] = []
     for number, candidate in enumerate(candidates, start=1):
         if progress is not None and number % 64 == 0:
             progress("reading manifests", number, len(candidates))
@@ -86,12 +90,18 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             findings.append(core_finding(config, "MAN001", message("MAN001", problem=candidate.problem), candidate.display,
                                          1, 1, ""))
             continue
+        text = None
         try:
             text = read_text(str(candidate.path), candidate.display, limits)
             if MARKER in text:
                 suppressions.extend(scan(text, candidate.display))
             docs = parse(text, candidate.display, limits)
         except YamlError as exc:
+            if not (candidate.explicit or _shows_ours(candidate, text)):
+                ignored += 1  # a Helm template, a broken CI file: not ours, noted
+                not_read.append({"file": candidate.display,
+                                 "reason": f"does not parse and is not ours ({exc.message})"})
+                continue
             loc = exc.location
             findings.append(core_finding(
                 config, "MAN001", message("MAN001", problem=exc.message), candidate.display,
@@ -103,7 +113,7 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             if not is_ours(doc.data):
                 continue
             ours += 1
-            if doc.data.get("kind") not in (None, "AgentManifest"):
+            if is_config_kind(doc.data):
                 continue  # a policy, catalog, pack or waivers file: read where referenced
             too_big = _too_big(config, doc.data)
             if too_big is not None:
@@ -122,4 +132,19 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                 manifests.append(ManifestInput(doc, model, (), selected))
         if not ours:
             ignored += 1
-    return Loaded(manifests, findings, len(candidates), ignored, suppressions)
+    return Loaded(manifests, findings, len(candidates), ignored, suppressions, not_read)
+
+
+def _shows_ours(candidate: Candidate, text: str | None) -> bool:
+    """Whether a file that does not parse is ours by its text: an `apiVersion: procurelint/`
+    line or a `kind` of this contract, case-insensitively. A file that could not be read as text
+    at all (too large, not UTF-8) is judged by its raw bytes."""
+    if text is None:
+        try:
+            with open(candidate.path, "rb") as handle:
+                raw = handle.read(1 << 20)
+        except OSError:
+            return True  # cannot tell: fail closed
+        # NULs dropped: the ASCII of a UTF-16 or UTF-32 file still shows what it is.
+        text = raw.replace(b"\0", b"").decode("utf-8", "replace")
+    return looks_ours(text)

@@ -1,18 +1,23 @@
 """Shared model configuration and value types."""
 
 
-from typing import Annotated, Literal
+import datetime as dt
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from procurelint.facts import known_jurisdiction
 
 
 class Strict(BaseModel):
-    """Base of every document model: camelCase keys, unknown keys rejected, frozen."""
+    """Base of every document model: camelCase keys, unknown keys rejected, frozen, and no value
+    coerced (strict): `"false"`, `no` and `0` are not booleans, `true` is not a count. Documents
+    are validated by alias only (`procurelint.documents.kinds.validate`), so a snake_case key is
+    an unknown key; records are rebuilt into models by field name."""
 
     model_config = ConfigDict(
+        strict=True,
         extra="forbid",
         alias_generator=to_camel,
         populate_by_name=True,
@@ -21,6 +26,17 @@ class Strict(BaseModel):
         defer_build=True,
     )
 
+
+def _date_text(value: Any) -> Any:
+    """A date is written as text (`"2027-03-31"`): a number is not a date, whatever pydantic's
+    lax mode would make of it (seconds since 1970)."""
+    if isinstance(value, dt.date) or isinstance(value, str):
+        return value
+    raise ValueError("expected a date written as YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, Field(strict=False), BeforeValidator(_date_text)]
+"""A date in a document: `YYYY-MM-DD` text (YAML reads dates as text here), or a date."""
 
 Jurisdiction = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(known_jurisdiction)]
 """An ISO 3166-1 alpha-2 code, or `EU` for every EU/EEA member state."""

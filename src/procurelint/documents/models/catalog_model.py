@@ -1,13 +1,12 @@
 """Catalog: models (weights), providers (legal entities) and endpoints (serving), with prices."""
 
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from procurelint.facts import CAPABILITY_RANK as CAPABILITY_RANK  # its home, free of pydantic
-from procurelint.documents.models.base import ApiVersion, Identifier, Jurisdiction, Strict
+from procurelint.documents.models.base import IsoDate, ApiVersion, Identifier, Jurisdiction, Strict
 
 Capability = Literal["frontier", "strong", "efficient", "small"]
 
@@ -57,7 +56,7 @@ class Offer(Strict):
     price_per_million: Price
     # This model's data handling where it differs from the endpoint's (replaces it whole).
     data_policy: DataPolicy | None = None
-    retires: dt.date | None = None
+    retires: IsoDate | None = None
     """The day the endpoint stops serving the model (retirement, deprecation shutdown)."""
     retires_source: str | None = None
 
@@ -83,7 +82,7 @@ class Endpoint(Strict):
 
 class CatalogMetadata(Strict):
     name: Identifier
-    as_of: dt.date
+    as_of: IsoDate
     description: str | None = None
 
 

@@ -17,6 +17,8 @@ class Tokens(Strict):
 class Deidentification(Strict):
     method: Literal["safe-harbor", "expert-determination", "redaction", "synthetic"]
     performed_by: Identifier
+    reference: str | None = None
+    """Where the de-identification is documented; required with `performedBy: external`."""
 
 
 class Routing(Strict):

@@ -1,12 +1,12 @@
 """Policy: what the organisation decides."""
 
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from procurelint.documents.models.base import ApiVersion, Identifier, Jurisdiction, Name, Strict
+from procurelint.documents.files import DEFAULT_EXCLUDE
+from procurelint.documents.models.base import IsoDate, ApiVersion, Identifier, Jurisdiction, Name, Strict
 from procurelint.documents.models.rulepack_model import Rule, Severity
 
 Category = Literal[
@@ -34,12 +34,12 @@ class DataClass(Strict):
 class Vendor(Strict):
     provider: Identifier
     approved: bool
-    assessed_on: dt.date
+    assessed_on: IsoDate
 
 
 class InventoryEntry(Strict):
     model: Identifier
-    validated_on: dt.date
+    validated_on: IsoDate
     uses: list[str] = []
 
 
@@ -56,7 +56,7 @@ class Contract(Strict):
 
     provider: Identifier
     ref: Annotated[str, Field(min_length=1)]
-    expires: dt.date | None = None
+    expires: IsoDate | None = None
     zero_data_retention: bool = False
     no_training: bool = False
     pci_dss: bool = False
@@ -96,6 +96,9 @@ class Limits(Strict):
     max_scalar_length: Annotated[int, Field(ge=64)] = 64 * 1024
     max_workflows: Annotated[int, Field(ge=1)] = 500
     max_steps: Annotated[int, Field(ge=1)] = 500
+    max_list_length: Annotated[int, Field(ge=10)] = 1000
+    max_rule_milliseconds: Annotated[int, Field(ge=1)] = 1000
+    """How long one evaluation of a rule's expression may take; past it the run fails."""
 
 
 class Discovery(Strict):
@@ -115,7 +118,7 @@ FailOn = Literal["error", "warning", "info", "never"]
 
 class PolicySpec(Strict):
     include: list[str] = ["**/*.yaml", "**/*.yml"]
-    exclude: list[str] = []
+    exclude: list[str] = list(DEFAULT_EXCLUDE)
     packs: list[Identifier] | None = None
     fail_on: FailOn = "error"
     tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
@@ -136,6 +139,9 @@ class PolicySpec(Strict):
     discovery: Discovery = Discovery()
     overrides: dict[Identifier, Override] = {}
     disable: list[Identifier] = []
+    locked_packs: list[Identifier] = []
+    """Packs whose rules the command line may not leave out (--select, --ignore), and with any
+    locked pack, a --fail-on looser than failOn is refused too: exit 2."""
 
 
 class PolicyMetadata(Strict):

@@ -1,12 +1,11 @@
 """Waivers: approved, expiring exceptions to a rule for a target."""
 
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from procurelint.documents.models.base import ApiVersion, Identifier, Strict
+from procurelint.documents.models.base import IsoDate, ApiVersion, Identifier, Strict
 
 
 class Waiver(Strict):
@@ -16,7 +15,7 @@ class Waiver(Strict):
     reason: Annotated[str, Field(min_length=1)]
     approved_by: Annotated[str, Field(min_length=1)]
     ticket: Annotated[str, Field(min_length=1)]
-    expires: dt.date
+    expires: IsoDate
 
 
 class WaiversSpec(Strict):

@@ -1,0 +1,543 @@
+"""Setups that violate the policy must never pass: each test here is a way the gate was once
+fooled into exit 0 (or into a crash), run end to end as a user would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TODAY, write
+from tests.test_check_cli import manifest
+
+
+def _check(cli, cwd: Path, *args: str) -> tuple[int, dict]:
+    run = cli("check", "--format", "json", "--date", TODAY, *args, cwd=cwd)
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    return run.code, json.loads(run.stdout) if run.stdout else {}
+
+
+def _rules(result: dict) -> set[str]:
+    return {f["rule"] for f in result["findings"]}
+
+
+def test_an_aggregator_pinned_to_itself_is_not_pinned(cli, tmp_path: Path) -> None:
+    text = manifest(classes="genomic, pii", model="openai/gpt-5", endpoint="openrouter") + (
+        "          routing: {providers: [openrouter], allowFallbacks: false}\n")
+    write(tmp_path, "app.yaml", text)
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    assert {"JUR001", "JUR005", "JUR006", "JUR007", "JUR008"} <= _rules(result)
+
+
+@pytest.mark.parametrize("kind", ["agentmanifest", "AgentManifests", '"AgentManifest "',
+                                  "agent_manifest"])
+def test_a_misspelled_kind_is_man002_with_a_suggestion(cli, tmp_path: Path, kind: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "bad.yaml", manifest().replace("kind: AgentManifest", f"kind: {kind}"))
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    found = [f for f in result["findings"] if f["file"] == "bad.yaml"]
+    assert [f["rule"] for f in found] == ["MAN002"]
+    assert "did you mean 'AgentManifest'?" in found[0]["message"]
+    assert (found[0]["line"], found[0]["column"]) == (2, 7)
+
+
+def test_our_api_version_with_an_unknown_kind_is_man002(cli, tmp_path: Path) -> None:
+    write(tmp_path, "bad.yaml", "apiVersion: procurelint/v1\nkind: Workflow\nspec: {}\n")
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and _rules(result) == {"MAN002"}
+    assert "unknown kind 'Workflow'; expected one of" in result["findings"][0]["message"]
+
+
+def test_a_near_miss_kind_of_another_tool_is_not_ours(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest(classes="public", model="openai/gpt-5",
+                                          endpoint="azure/eastus"))
+    write(tmp_path, "kyverno.yaml", "apiVersion: kyverno.io/v1\nkind: Policies\n")
+    code, result = _check(cli, tmp_path)
+    assert "kyverno.yaml" not in {f["file"] for f in result["findings"]}
+
+
+@pytest.mark.parametrize("kind", ["[a]", "{a: 1}"])
+def test_a_kind_that_is_not_a_string_is_not_a_crash(cli, tmp_path: Path, kind: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "other.yaml", f"kind: {kind}\n")
+    write(tmp_path, "ours.yaml", f"apiVersion: procurelint/v1\nkind: {kind}\n")
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    ours = [f for f in result["findings"] if f["file"] == "ours.yaml"]
+    assert [f["rule"] for f in ours] == ["MAN002"]
+    assert "other.yaml" not in {f["file"] for f in result["findings"]}
+
+
+def _violating(name: str) -> str:
+    """A manifest that sends internal data to deepseek/api: JUR001."""
+    return manifest(classes="internal").replace("name: app", f"name: {name}")
+
+
+@pytest.mark.parametrize("folder", ["node_modules", "venv", ".venv", ".tox", "__pycache__"])
+def test_a_default_exclusion_is_counted_and_can_be_overridden(cli, tmp_path: Path,
+                                                               folder: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, f"{folder}/m.yaml", _violating("hidden"))
+    code, result = _check(cli, tmp_path)
+    assert result["summary"]["skipped"] == 1
+    assert result["notRead"] == [{"file": f"{folder}/m.yaml",
+                                  "reason": "excluded by the policy's exclude globs"}]
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  exclude: []\n")
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("JUR001", f"{folder}/m.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+
+
+def test_a_linked_file_is_judged_at_its_target_once(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "data/claims.txt", _violating("linked"))
+    (tmp_path / "claims.yaml").symlink_to("data/claims.txt")
+    (tmp_path / "again.yaml").symlink_to("data/claims.txt")
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    jur = [f for f in result["findings"] if f["rule"] == "JUR001"]
+    assert [f["file"] for f in jur] == ["data/claims.txt"]
+    assert not [f for f in result["findings"] if f["rule"] == "MAN007"]
+
+
+def test_a_linked_folder_is_walked_where_it_leads(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  include: ['agents/**/*.yaml', 'good.yaml']\n")
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "store/m.yaml", _violating("stored"))
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "store").symlink_to("../store")
+    (tmp_path / "agents" / "loop").symlink_to("..")  # a cycle ends
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    assert [f["file"] for f in result["findings"] if f["rule"] == "JUR001"] == ["store/m.yaml"]
+
+
+@pytest.mark.parametrize("name", ["m.YAML", "m.Yml", "m.yAmL"])
+def test_extensions_match_case_insensitively(cli, tmp_path: Path, name: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, name, _violating("upper"))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("JUR001", name) in {(f["rule"], f["file"]) for f in result["findings"]}
+
+
+HELM = "apiVersion: v2\nmetadata:\n  name: {{ .Values.name }}\n  labels: [\n"
+
+
+def test_a_helm_template_is_noted_not_failed(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "chart/templates/deploy.yaml", HELM)
+    code, result = _check(cli, tmp_path)
+    assert code == 0, result["findings"]
+    assert [e["file"] for e in result["notRead"]] == ["chart/templates/deploy.yaml"]
+    assert result["notRead"][0]["reason"].startswith("does not parse and is not ours")
+
+
+@pytest.mark.parametrize("header", ["apiVersion: procurelint/v1", "APIVERSION: Procurelint/v1",
+                                    "kind: agentmanifest", "  - kind: 'Policy'"])
+def test_an_unparseable_file_that_shows_it_is_ours_is_man001(cli, tmp_path: Path,
+                                                              header: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "broken.yaml", header + "\n" + HELM)
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("MAN001", "broken.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+
+
+def test_an_unparseable_file_named_on_the_command_line_is_man001(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "chart/deploy.yaml", HELM)
+    code, result = _check(cli, tmp_path, "good.yaml", "chart/deploy.yaml")
+    assert code == 1 and ("MAN001", "chart/deploy.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+
+
+def _git(cwd: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+def test_git_ignored_files_are_not_read_but_tracked_ones_are(cli, tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    write(tmp_path, ".gitignore", "build/\nforced.yaml\n")
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "build/out.yaml", HELM)           # broken build output: not read at all
+    write(tmp_path, "build/copy.yaml", _violating("copy"))
+    write(tmp_path, "forced.yaml", _violating("forced"))
+    _git(tmp_path, "add", "good.yaml", ".gitignore")
+    _git(tmp_path, "add", "-f", "forced.yaml")          # tracked although ignored: read
+    code, result = _check(cli, tmp_path)
+    files = {(f["rule"], f["file"]) for f in result["findings"]}
+    assert code == 1 and ("JUR001", "forced.yaml") in files
+    assert not [f for f in files if f[1].startswith("build/")]
+    assert result["notRead"] == [{"file": "build/copy.yaml", "reason": "ignored by git"}]
+
+
+def test_roll_ups_count_every_manifest_whatever_files_are_named(cli, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        text = manifest(classes="phi").replace("name: app", "name: same").replace(
+            "recordsPerYear: 500", "recordsPerYear: 6000")
+        write(tmp_path, f"{name}.yaml", text)
+    _, whole = _check(cli, tmp_path)
+    assert {(f["rule"], f["file"]) for f in whole["findings"]} >= {
+        ("JUR003", "a.yaml"), ("JUR003", "b.yaml"), ("MAN007", "b.yaml")}
+    code, named = _check(cli, tmp_path, "b.yaml")
+    assert code == 1
+    assert {f["file"] for f in named["findings"]} == {"b.yaml"}
+    assert [f for f in named["findings"]] == [f for f in whole["findings"] if f["file"] == "b.yaml"]
+
+
+def test_declaring_regimes_only_ever_adds_findings(tmp_path: Path) -> None:
+    """Every rule case, judged again with every regime declared in each manifest: no finding
+    may disappear (45 CFR 160.103 and the other regimes add obligations, never remove one)."""
+    import datetime as dt
+    import re
+    import shutil
+
+    from procurelint.policy.config import load_config
+    from procurelint.run.pipeline import Options, check
+    from procurelint.run.rule_cases import find_cases
+    from tests.conftest import REPO
+
+    day = dt.date.fromisoformat(TODAY)
+
+    def judged(folder: Path) -> set[tuple[str, str, str]]:
+        config = load_config(None, folder, search=False)
+        result = check(config, Options(today=day)).result
+        # COST006 names a cheaper compliant alternative: more obligations leave fewer of them.
+        return {(f.rule, f.file, f.path) for f in result.findings if f.rule != "COST006"}
+
+    compared = 0
+    for case in find_cases(REPO / "tests" / "cases"):
+        folder = tmp_path / case.parent.name / case.name
+        shutil.copytree(case, folder)
+        regimes = ", ".join(sorted(load_config(None, folder, search=False).regimes))
+        before = judged(folder)
+        for path in folder.glob("*.yaml"):
+            text = path.read_text(encoding="utf-8")
+            if "kind: AgentManifest" not in text:
+                continue
+            text = re.sub(r"^  regimes: .*\n", "", text, flags=re.M)
+            path.write_text(text.replace("\nspec:\n", f"\nspec:\n  regimes: [{regimes}]\n"),
+                            encoding="utf-8")
+        lost = before - judged(folder)
+        assert not lost, f"{case.name}: declaring every regime removed {sorted(lost)}"
+        compared += 1
+    assert compared > 100
+
+
+def test_declaring_the_regimes_of_the_data_keeps_fed001_and_fed003(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  dataClasses:\n"
+          "    defense-specs: {tier: restricted, regimes: [federal-cui]}\n"
+          "    tech-data: {tier: restricted, regimes: [itar]}\n")
+    text = manifest(classes="defense-specs, tech-data", model="openai/gpt-oss-120b",
+                    endpoint="together/api")
+    write(tmp_path, "app.yaml", text)
+    _, plain = _check(cli, tmp_path)
+    assert {"FED001", "FED003"} <= _rules(plain)
+    write(tmp_path, "app.yaml", text.replace("spec:\n", "spec:\n  regimes: [federal-cui, itar]\n"))
+    code, declared = _check(cli, tmp_path)
+    assert code == 1 and {"FED001", "FED003"} <= _rules(declared)
+
+
+ROUTED = manifest(classes="pii", model="openai/gpt-5", endpoint="openrouter") + (
+    "          routing: {providers: [azure/eastus], allowFallbacks: false}\n")
+
+
+@pytest.mark.parametrize("value", ['allow_fallbacks: false', 'allowFallbacks: "false"',
+                                   'allowFallbacks: no', 'allowFallbacks: n', 'allowFallbacks: 0'])
+def test_loose_keys_and_booleans_are_man002(cli, tmp_path: Path, value: str) -> None:
+    write(tmp_path, "app.yaml", ROUTED.replace("allowFallbacks: false", value))
+    code, result = _check(cli, tmp_path)
+    man002 = [f for f in result["findings"] if f["rule"] == "MAN002"]
+    assert code == 1 and len(man002) == 1, result["findings"]
+    if value.startswith("allow_"):
+        assert "did you mean 'allowFallbacks'?" in man002[0]["message"]
+
+
+def test_true_is_not_a_count(cli, tmp_path: Path) -> None:
+    write(tmp_path, "app.yaml", manifest().replace("runsPerMonth: 1000", "runsPerMonth: true"))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and _rules(result) == {"MAN002"}
+
+
+def test_a_snake_case_policy_key_is_a_config_error(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  fail_on: never\n")
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "unknown key 'fail_on'; did you mean 'failOn'?" in run.stderr
+
+
+def test_a_number_is_not_a_waiver_expiry(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  waivers: waivers.yaml\n")
+    write(tmp_path, "waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n"
+          "  waivers:\n    - {id: W1, rule: JUR001, target: app, reason: r, approvedBy: a@b.c,\n"
+          "       ticket: T-1, expires: 4102444800}\n")
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "waivers.yaml:6:" in run.stderr and "YYYY-MM-DD" in run.stderr
+
+
+CUSTOM_RULE = """\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {name: p}
+spec:
+  rules:
+    - id: ACME001
+      title: t
+      severity: error
+      scope: step
+      when: "true"
+      message: "m"
+"""
+
+
+@pytest.mark.parametrize("violation", [None, "false", " FALSE "])
+def test_a_custom_rule_that_could_never_fire_is_a_config_error(cli, tmp_path: Path,
+                                                              violation: str | None) -> None:
+    text = CUSTOM_RULE if violation is None else CUSTOM_RULE + f"      violation: '{violation}'\n"
+    write(tmp_path, "procurelint.yaml", text)
+    write(tmp_path, "app.yaml", manifest())
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2, run.stdout
+    assert "ACME001" in run.stderr and "could never fire" in run.stderr
+    assert "procurelint.yaml:" in run.stderr
+
+
+@pytest.mark.parametrize("cls", ["cui", "export-controlled", "government-related"])
+def test_federal_data_cannot_be_de_identified_away(cli, tmp_path: Path, cls: str) -> None:
+    text = manifest(classes=cls) + (  # to deepseek/api
+        "          dataClasses: [public]\n"
+        "          deidentification: {method: redaction, performedBy: nobody}\n")
+    write(tmp_path, "app.yaml", text)
+    code, result = _check(cli, tmp_path)
+    assert code == 1
+    rules = _rules(result)
+    assert "MAN008" in rules  # nobody is not a step of the workflow
+    expected = {"cui": "FED001", "export-controlled": "FED003", "government-related": "JUR003"}
+    assert expected[cls] in rules, rules
+
+
+def test_phi_redacted_is_still_phi(cli, tmp_path: Path) -> None:
+    text = manifest(classes="phi").replace("        - name: step\n", (
+        "        - name: redact\n          model: openai/gpt-oss-120b\n"
+        "          endpoint: aws-bedrock/us-east-1\n"
+        "          tokensPerCall: {input: 10, output: 10}\n        - name: step\n")) + (
+        "          dataClasses: [public]\n"
+        "          deidentification: {method: redaction, performedBy: redact}\n")
+    write(tmp_path, "app.yaml", text)
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and {"HIPAA001", "HIPAA002", "HIPAA005"} <= _rules(result)
+    assert "MAN008" not in _rules(result)
+
+
+def _procurelint(*args: str) -> list[str]:
+    import shlex
+    import sys
+
+    return [shlex.quote(sys.executable), "-m", "procurelint", *args]
+
+
+def test_a_broken_pipe_never_passes(tmp_path: Path) -> None:
+    import subprocess
+
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    command = " ".join(_procurelint("check", "--date", TODAY)) + " | true"
+    proc = subprocess.run(["bash", "-c", "set -o pipefail; " + command], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
+def test_closed_standard_output_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    command = " ".join(_procurelint("check", "--date", TODAY)) + " >&-"
+    proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "standard output is closed" in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_every_output_records_the_rules_a_run_left_out(cli, tmp_path: Path) -> None:
+    write(tmp_path, "app.yaml", manifest(classes="phi"))
+    code, result = _check(cli, tmp_path, "--ignore", "HIPAA,JUR")
+    left = {e["rule"]: e["reason"] for e in result["policy"]["leftOut"]}
+    assert left["HIPAA001"] == "--ignore HIPAA,JUR" and "JUR003" in left
+    for fmt, needle in (("text", "rules not judged (--ignore HIPAA,JUR): HIPAA001"),
+                        ("sarif", '"leftOut"'), ("junit", "rulesNotJudged"),
+                        ("github", "rules not judged"), ("md", "Rules not judged")):
+        run = cli("check", "--date", TODAY, "--ignore", "HIPAA,JUR", "-f", fmt, cwd=tmp_path)
+        assert needle in run.stdout, fmt
+
+
+LOCKED = ("apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
+          "spec:\n  lockedPacks: [hipaa, jurisdiction]\n")
+
+
+@pytest.mark.parametrize("flags", [("--ignore", "HIPAA"), ("--ignore", "JUR003"),
+                                   ("--select", "COST"), ("--fail-on", "never"),
+                                   ("--date", "2020-01-01")])
+def test_a_policy_can_lock_its_regulatory_packs(cli, tmp_path: Path, flags: tuple[str, str]) -> None:
+    write(tmp_path, "procurelint.yaml", LOCKED)
+    write(tmp_path, "app.yaml", manifest(classes="phi"))
+    run = cli("check", *flags, cwd=tmp_path)
+    assert run.code == 2 and "lockedPacks" in run.stderr, run.stdout + run.stderr
+
+
+def test_a_locked_policy_still_lets_other_packs_be_left_out(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", LOCKED)
+    write(tmp_path, "app.yaml", manifest(classes="phi"))
+    run = cli("check", "--ignore", "COST006", "--fail-on", "warning", cwd=tmp_path)
+    assert run.code == 1 and "HIPAA001" in run.stdout
+
+
+def test_an_edited_cache_entry_cannot_change_the_verdict(cli, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    write(repo, "app.yaml", manifest(classes="phi"))
+    cache = tmp_path / "cache"
+    env = {"PROCURELINT_CACHE_DIR": str(cache)}
+    cold = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
+    assert cold.code == 1 and "HIPAA001" in cold.stdout
+    entries = sorted(cache.glob("*.json"))
+    assert entries and not list(cache.glob("*.pickle"))
+    for entry in entries:  # empty every pack's rules, keeping the head as it was
+        head, _, body = entry.read_bytes().partition(b"\n")
+        digest, _, body = body.partition(b"\n")
+        edited = body.replace(b'"rules":[{', b'"rules":[],"x":[{')
+        entry.write_bytes(head + b"\n" + digest + b"\n" + edited)
+    warm = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
+    assert (warm.code, warm.stdout) == (cold.code, cold.stdout)
+
+
+def test_the_cache_never_runs_code(cli, tmp_path: Path) -> None:
+    import hashlib
+    import pickle
+
+    repo = tmp_path / "repo"
+    write(repo, "app.yaml", manifest(classes="phi"))
+    cache = tmp_path / "cache"
+    env = {"PROCURELINT_CACHE_DIR": str(cache)}
+    cold = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    for entry in sorted(cache.glob("*.json")):
+        entry.with_suffix(".pickle").write_bytes(pickle.dumps(Payload()))
+        body = b'{"\\u0000":"Popen","v":{"args":"touch ' + str(marker).encode() + b'"}}'
+        entry.write_bytes(b"procurelint-cache-1\n" + hashlib.sha256(body).hexdigest().encode()
+                          + b"\n" + body)
+    warm = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
+    assert not marker.exists()
+    assert (warm.code, warm.stdout) == (cold.code, cold.stdout)
+
+
+def _custom(tmp_path: Path, violation: str, limits: str = "") -> None:
+    write(tmp_path, "procurelint.yaml", CUSTOM_RULE.replace("spec:\n", f"spec:\n{limits}")
+          + f"      violation: {json.dumps(violation)}\n")
+    write(tmp_path, "app.yaml", manifest())
+
+
+BIG = "[" + ",".join(["1"] * 200) + "]"
+
+
+@pytest.mark.parametrize("violation", [
+    f"{BIG}.map(x, {BIG}.map(y, {BIG})).size() == 0",
+    # A raw string's backslash escapes nothing: a scan that thinks it does sees the rest of
+    # the expression, and the third macro, as inside the string.
+    "step.dataClasses.map(a, step.dataClasses.map(b, r'\\' + "
+    "step.dataClasses.map(c, 'x').size() + '')).size() == 0",
+])
+def test_a_costly_custom_rule_is_refused_on_its_parsed_form(cli, tmp_path: Path,
+                                                           violation: str) -> None:
+    _custom(tmp_path, violation)
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "ACME001" in run.stderr, run.stderr
+    assert "deep" in run.stderr or "steps per evaluation" in run.stderr
+
+
+def test_a_slow_rule_fails_the_run_naming_it(cli, tmp_path: Path) -> None:
+    lst = "[" + ",".join(["1"] * 60) + "]"
+    _custom(tmp_path, f"{lst}.map(x, {lst}.map(y, {lst})).size() < 0",
+            limits="  limits: {maxRuleMilliseconds: 1}\n")
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2, run.stdout + run.stderr
+    assert "rule ACME001: one evaluation of `violation` took" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "md", "junit"])
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path, fmt: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(tmp_path, "good.yaml", manifest())
+    with open(os.path.join(os.fsencode(tmp_path), b"d\xff.yaml"), "w", encoding="utf-8") as handle:
+        handle.write(manifest(classes="internal").replace("name: app", "name: other"))
+    proc = subprocess.run([sys.executable, "-m", "procurelint", "check", "--date", TODAY,
+                           "-f", fmt], cwd=tmp_path, capture_output=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    shown = (b"d\\xff.yaml", b"d\\\\xff.yaml", b"d%5Cxff.yaml")  # as text, JSON, a URI
+    assert any(name in proc.stdout for name in shown), proc.stdout[-2000:]
+
+
+def test_text_output_escapes_control_characters(cli, tmp_path: Path) -> None:
+    name = "x\n::error file=x::forged\x1b[31m.yaml"
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, name, manifest(classes="internal").replace("name: app", "name: other"))
+    run = cli("check", "--date", TODAY, "-f", "text", cwd=tmp_path)
+    assert run.code == 1
+    assert not any(line.startswith("::") for line in run.stdout.splitlines())
+    assert "\x1b" not in run.stdout
+    assert "x\\n::error file=x::forged\\x1b[31m.yaml:" in run.stdout
+
+
+def test_a_stream_of_tiny_documents_names_the_limit(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  limits: {maxNodes: 1000}\n")
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "many.yaml", "apiVersion: procurelint/v1\n" + "---\na: 1\n" * 2000)
+    code, result = _check(cli, tmp_path)
+    found = [f for f in result["findings"] if f["file"] == "many.yaml"]
+    assert code == 1 and [f["rule"] for f in found] == ["MAN001"]
+    assert "more than 1000 nodes" in found[0]["message"]
+
+
+def _many_classes(count: int, name: str = "app") -> str:
+    classes = ", ".join(f"c{i}" for i in range(count))
+    return manifest().replace("dataClasses: [public]", f"dataClasses: [{classes}]").replace(
+        "name: app", f"name: {name}")
+
+
+def test_a_list_longer_than_the_limit_is_man001(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "huge.yaml", _many_classes(1500))
+    code, result = _check(cli, tmp_path)
+    found = [f for f in result["findings"] if f["file"] == "huge.yaml"]
+    assert code == 1 and [f["rule"] for f in found] == ["MAN001"]
+    assert "more than 1000 (limit max_list_length)" in found[0]["message"]
+
+
+def test_findings_are_listed_up_to_a_bound_and_all_counted(cli, tmp_path: Path) -> None:
+    write(tmp_path, "many.yaml", _many_classes(900))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and result["summary"]["failed"] is True
+    listed = [f for f in result["findings"] if f["file"] == "many.yaml"]
+    assert len(listed) == 500
+    assert result["summary"]["notListed"] == result["summary"]["errors"] + \
+        result["summary"]["warnings"] + result["summary"]["infos"] - len(result["findings"])
+    assert result["summary"]["errors"] >= 900
