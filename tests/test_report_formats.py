@@ -22,9 +22,9 @@ from procurelint.output import FORMATS, renderer
 from procurelint.output.fingerprint import fingerprints, normalise
 from procurelint.output.github import escape_data, escape_property
 from procurelint.output.pr_comment import MAX_ROWS, cell
-from tests.conftest import EXAMPLES, SHARED, TODAY
+from tests.conftest import DATA, EXAMPLES, TODAY
 
-SCHEMAS = SHARED / "data" / "schemas"
+SCHEMAS = DATA / "schemas"
 NEW_FORMATS = ("sarif", "junit", "github", "gitlab", "md")
 
 # GitLab validates each Code Quality issue with this schema before it accepts it, and stops
