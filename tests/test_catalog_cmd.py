@@ -6,7 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 
 from procurelint import facts
 from tests.conftest import DATA, EXAMPLES, TODAY, write
