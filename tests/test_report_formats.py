@@ -278,6 +278,33 @@ def test_fingerprints_do_not_change_when_lines_move(cli, tmp_path: Path) -> None
         assert after[key][1] == line + (3 if key in moved else 0)
 
 
+def test_fingerprints_do_not_change_with_volumes_and_prices(cli, tmp_path: Path) -> None:
+    root = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, root)
+    before = fingerprint_map(cli, root)
+    manifest = root / "claims" / "claims-assistant.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert "runsPerMonth: 40000" in text and "recordsPerYear: 480000" in text
+    manifest.write_text(text.replace("runsPerMonth: 40000", "runsPerMonth: 41000")
+                        .replace("recordsPerYear: 480000", "recordsPerYear: 520000"), encoding="utf-8")
+    after = fingerprint_map(cli, root)
+    changed = set(before) - set(after)  # messages that quote the volume or its cost
+    assert any("480000 records" in k[2] for k in changed) and any("$1,224.00" in k[2] for k in changed)
+    assert len(before) == len(after)
+    assert sorted(v[0] for v in before.values()) == sorted(v[0] for v in after.values())
+    assert sorted(v[2] for v in before.values()) == sorted(v[2] for v in after.values())
+
+
+def test_fingerprints_keep_numbers_that_are_part_of_ids() -> None:
+    assert normalise("team x is at $7,625.00 of $6,000.00 (127.08%)") == "team x is at # of # (#%)"
+    assert normalise("480000 records a year; 30 days; 1.5x the price") == "# records a year; # days; # the price"
+    kept = "anthropic/claude-sonnet-4.6 at aws-bedrock/us-east-1 and qwen/qwen3-max"
+    assert normalise(kept) == kept
+    sonnet = finding("COST006", message="step a/b/c could use anthropic/claude-sonnet-4.6")
+    haiku = finding("COST006", message="step a/b/c could use anthropic/claude-sonnet-4.5")
+    assert fingerprints([sonnet]) != fingerprints([haiku])
+
+
 def test_fingerprints_ignore_positions_quoted_in_messages() -> None:
     first = finding("MAN007", message="manifest name 'app' is already used at a.yaml:4:9")
     moved = finding("MAN007", line=40, message="manifest name 'app' is already used at a.yaml:7:9")
