@@ -22,9 +22,13 @@ from procurelint.output import FORMATS, renderer
 from procurelint.output.fingerprint import fingerprints, normalise
 from procurelint.output.github import escape_data, escape_property
 from procurelint.output.pr_comment import MAX_ROWS, cell
+from procurelint.run.pipeline import repository_prefix
 from tests.conftest import DATA, EXAMPLES, TODAY
 
 SCHEMAS = DATA / "schemas"
+# CI formats name files from the root of the git repository: `examples/...` in a clone of
+# procurelint, as they are in an unpacked sdist (tests/test_monorepo.py checks this on its own).
+IN_REPO = repository_prefix(EXAMPLES)
 NEW_FORMATS = ("sarif", "junit", "github", "gitlab", "md")
 
 # GitLab validates each Code Quality issue with this schema before it accepts it, and stops
@@ -208,7 +212,7 @@ def test_sarif_of_the_examples_is_valid_and_complete(cli) -> None:
                                  "info": "note"}[expected["severity"]]
         assert item["message"]["text"] == expected["message"]
         location = item["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] == expected["file"]
+        assert location["artifactLocation"]["uri"] == IN_REPO + expected["file"]
         assert not location["artifactLocation"]["uri"].startswith(("/", "file:"))
         assert location["region"]["startLine"] == expected["line"]
         assert location["region"]["startColumn"] == expected["column"]
@@ -402,8 +406,8 @@ def test_github_commands_by_severity_and_waiver() -> None:
 def test_github_is_the_default_on_actions(cli) -> None:
     run = cli("check", "examples/", "--date", TODAY, env={"GITHUB_ACTIONS": "true"})
     assert run.code == 1
-    assert run.stdout.startswith("::") and "::error file=claims/claims-assistant.yaml,line=26," \
-        in run.stdout
+    assert run.stdout.startswith("::")
+    assert f"::error file={IN_REPO}claims/claims-assistant.yaml,line=26," in run.stdout
 
 
 # --- GitLab ---------------------------------------------------------------------------------
@@ -417,7 +421,7 @@ def test_gitlab_code_quality_of_the_examples(cli) -> None:
     assert len({i["fingerprint"] for i in issues}) == len(issues)
     hipaa = next(i for i in issues if i["check_name"] == "HIPAA001")
     assert hipaa["severity"] == "critical"
-    assert hipaa["location"] == {"path": "claims/claims-assistant.yaml", "lines": {"begin": 26}}
+    assert hipaa["location"] == {"path": f"{IN_REPO}claims/claims-assistant.yaml", "lines": {"begin": 26}}
     assert {i["severity"] for i in issues} == {"critical", "major", "info"}
 
 

@@ -85,6 +85,10 @@ class Result:
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
     """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
+    repository_prefix: str = ""
+    """The policy's folder relative to the root of its git repository, with a trailing `/`
+    (`ai/` in a monorepo), or "" at the root or outside git: CI formats put it before file
+    names, which their services resolve from the repository root."""
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity and not f.waived)

@@ -96,6 +96,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         judge.duplicates(refs)
         judge.judge_global(refs, spend)
         evaluated.extend(judge.findings[mark:])
+        evaluated.extend(_unused_policies(config, work))
         result = _finish(config, options, loaded, refs, evaluated, spend)
         _compare(config, options, result)
         views = [part.view(request(result) if request else None) for part in parts] if view else []
@@ -177,7 +178,38 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
         rules={k: v for k, v in rule_metadata(config).items()
                if _wanted(k, options.select, options.ignore)},
         policy_changes=list(config.policy_changes),
+        repository_prefix=repository_prefix(config.root),
     )
+
+
+def repository_prefix(root: Path) -> str:
+    """`root` relative to the top of the git work tree that holds it, as `ai/`; "" at the top
+    or outside git. Found by looking for `.git` (a folder, or a file in a linked work tree or
+    submodule) rather than by running git, which a pre-commit hook pays for on every commit."""
+    here = root.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            relative = here.relative_to(folder).as_posix()
+            return "" if relative == "." else relative + "/"
+    return ""
+
+
+def _unused_policies(config: Config, work: list[tuple[Candidate, bool]]) -> list[Finding]:
+    """POL001 for each policy file among the files read that is not the policy of this run:
+    the manifests beside it were judged by another policy (or the built-in defaults)."""
+    from procurelint.policy.config import CONFIG_NAME
+    from procurelint.policy.core_rules import message
+
+    used = f"the policy {config.policy_file}" if config.policy_file else "the built-in defaults"
+    found = []
+    for candidate, _ in work:
+        if candidate.path.name != CONFIG_NAME or candidate.display == config.policy_file:
+            continue
+        folder = candidate.display[: -len(CONFIG_NAME)] or "."
+        found.append(core_finding(
+            config, "POL001", message("POL001", file=candidate.display, used=used, folder=folder),
+            candidate.display, 1, 1, ""))
+    return found
 
 
 def _compare(config: Config, options: Options, result: Result) -> None:
