@@ -34,10 +34,23 @@ class ReadOutsideRepository(PermissionError):
 OUTSIDE_READS: list[str] = []
 _BESIDE = str(REPO.parent).rstrip(os.sep) + os.sep  # the guard itself
 _INSIDE = str(REPO) + os.sep
-# The interpreter, its packages and temporary files may sit beside the repository.
-_ALLOWED = tuple(sorted({str(Path(p)).rstrip(os.sep) + os.sep for p in (
-    sys.prefix, sys.base_prefix, sys.exec_prefix, tempfile.gettempdir(),
-    *site.getsitepackages(), site.getusersitepackages()) if p}))
+
+
+def _allowed() -> tuple[str, ...]:
+    """Where reads beside the repository are fine: the interpreter and its packages, and
+    temporary files. When the clone itself sits in the temporary folder, only what tests and
+    tools create there is (pytest's and tempfile's folders), not every sibling of the clone."""
+    places = [sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
+              site.getusersitepackages()]
+    temp = os.path.abspath(tempfile.gettempdir())
+    if (str(REPO) + os.sep).startswith(temp.rstrip(os.sep) + os.sep):
+        places += [os.path.join(temp, name) for name in ("pytest-of-", "tmp", "procurelint-")]
+        return tuple(sorted({str(Path(p)) for p in places if p}))
+    places.append(temp)
+    return tuple(sorted({str(Path(p)).rstrip(os.sep) + os.sep for p in places if p}))
+
+
+_ALLOWED = _allowed()
 
 
 def _outside(path: object) -> str | None:

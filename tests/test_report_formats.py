@@ -8,8 +8,10 @@ are checked on results built directly, so each case is explicit.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -491,6 +493,42 @@ def test_markdown_without_base_shows_spend_and_passes() -> None:
     assert "against the base" not in text and "Waived" not in text and "Policy" not in text
 
 
+def test_markdown_lists_errors_before_warnings_and_infos_and_stays_short() -> None:
+    infos = [finding("COST006", "info", line=n, message=f"saving {n}") for n in range(1, 59)]
+    errors = [finding("JUR001", "error", line=100 + n, message=f"error {n}") for n in range(14)]
+    text = renderer("md")(result(infos + errors + [finding("JUR005", "warning", line=300)]))
+    rows = table_rows(text, "| rule | severity |")
+    assert len(rows) == MAX_ROWS <= 30
+    severities = [row.split("|")[2].strip() for row in rows]
+    assert severities == ["error"] * 14 + ["warning"] + ["info"] * (MAX_ROWS - 15)
+    assert f"…and {58 - (MAX_ROWS - 15)} more ({58 - (MAX_ROWS - 15)} infos)" in text
+    assert len(text) < 10_000
+
+
+def test_markdown_credits_the_findings_the_change_fixed() -> None:
+    fixed = [finding("JUR001", line=n) for n in range(10)] + [finding("JUR005", "warning")]
+    text = renderer("md")(result([finding("JUR008")], base_monthly_usd=1400.0, fixed=fixed))
+    assert "This change fixes 11 findings present at the base (10 errors, 1 warning)." in text
+    assert "<summary>Fixed by this change (11)</summary>" in text
+    assert "#### New findings" in text
+    assert "fixes" not in renderer("md")(result([finding("JUR008")], base_monthly_usd=1400.0))
+
+
+def test_diff_mode_credits_fixes_end_to_end(cli, tmp_path: Path) -> None:
+    root = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, root)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e", "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    manifest = root / "claims" / "claims-assistant.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "endpoint: deepseek/api", "endpoint: acme-bedrock/us-east-1"), encoding="utf-8")
+    run = cli("check", "--diff", "main", "--date", TODAY, "-f", "md", cwd=root)
+    assert run.code == 0, run.stderr  # nothing new
+    assert "This change fixes 7 findings present at the base (6 errors, 1 warning)." in run.stdout
+
+
 def test_markdown_tables_stop_at_max_rows() -> None:
     many = result([finding(line=n, message=f"finding {n}") for n in range(1, MAX_ROWS + 6)])
     text = renderer("md")(many)
@@ -509,5 +547,5 @@ def test_markdown_cells_escape_user_text() -> None:
 def test_markdown_of_the_examples(cli) -> None:
     run = check(cli, "examples/", "-f", "md")
     assert run.code == 1
-    assert "#### Findings" in run.stdout and "#### Waived findings" in run.stdout
+    assert "#### Findings" in run.stdout and "<summary>Waived findings (1)</summary>" in run.stdout
     assert "W-2026-031" in run.stdout

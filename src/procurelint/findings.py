@@ -85,6 +85,8 @@ class Result:
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
     """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
+    fixed: list[Finding] = field(default_factory=list)
+    """In pull-request mode (`--diff BASE`): findings at BASE that the change removed."""
     repository_prefix: str = ""
     """The policy's folder relative to the root of its git repository, with a trailing `/`
     (`ai/` in a monorepo), or "" at the root or outside git: CI formats put it before file
