@@ -68,6 +68,15 @@ def openrouter(tmp_path_factory: pytest.TempPathFactory) -> tuple[Imported, Cata
 
 # -- every file imports, and the result is a valid catalog -----------------------------------
 
+def test_imported_prices_are_short_decimals(litellm: tuple[Imported, Catalog, Path]) -> None:
+    _, catalog, out = litellm
+    assert raw(LITELLM)["databricks/databricks-claude-sonnet-4-1"]["output_cost_per_token"] == 1.5000020000000002e-05
+    price = offers_of(catalog, "litellm/databricks")["databricks/databricks-claude-sonnet-4-1"]
+    assert price.output == 15.00002
+    text = out.read_text(encoding="utf-8")
+    assert not re.search(r"\d\.\d{13,}", text), re.search(r".*\d\.\d{13,}.*", text)
+
+
 @pytest.mark.parametrize("source,file", SOURCE_FILES, ids=lambda v: getattr(v, "name", v))
 def test_every_source_file_imports_into_a_valid_catalog(source: str, file: Path, tmp_path: Path) -> None:
     out = tmp_path / "catalog.yaml"
@@ -118,6 +127,12 @@ def test_openrouter_counts(openrouter: tuple[Imported, Catalog, Path]) -> None:
 
 def test_per_million_is_exact() -> None:
     assert per_million("0.000000295") == Decimal("0.295")
+    # Floating-point noise in LiteLLM's file (its databricks-claude-sonnet-4-1 output price, and
+    # novita's deepseek-v3 community output price) is not carried into the catalog.
+    assert per_million(1.5000020000000002e-05) == Decimal("15.00002")
+    assert per_million(8.900000000000001e-07) == Decimal("0.89")
+    assert per_million(2.9999900000000004e-06) == Decimal("2.99999")
+    assert per_million(1.23456789012345e-06) == Decimal("1.23456789012345")  # 15 digits stay
     assert per_million(2.5e-06) == Decimal("2.5")
     assert per_million(0) == 0
     assert float(per_million("0.0000032") or 0) == 3.2
