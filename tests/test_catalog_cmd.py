@@ -155,7 +155,7 @@ def test_import_usage_errors_exit_2(cli, tmp_path: Path) -> None:
 
 def test_diff_shows_what_a_price_change_costs(cli, tmp_path: Path) -> None:
     run = cli("catalog", "import", "--from", "openrouter", str(OR_MODELS), "-o", "old.yaml",
-              "--date", "2026-11-01", cwd=tmp_path)
+              "--date", "2026-11-01", "--as-of", "2026-11-01", cwd=tmp_path)
     assert run.code == 0, run.stderr
     old = (tmp_path / "old.yaml").read_text(encoding="utf-8")
     opus = "{model: anthropic/claude-opus-4.6, pricePerMillion: {input: 5.0, output: 25.0, cachedInput: 0.5}}"
@@ -163,6 +163,7 @@ def test_diff_shows_what_a_price_change_costs(cli, tmp_path: Path) -> None:
     assert old.count(opus) == 1 and old.count(jamba) == 1
     cheaper = opus.replace("5.0, output: 25.0, cachedInput: 0.5", "4.0, output: 20.0, cachedInput: 0.4")
     new = old.replace(opus, cheaper)
+    assert old.count('asOf: "2026-11-01"') == 1
     new = new.replace(jamba, "").replace('asOf: "2026-11-01"', 'asOf: "2026-11-28"')
     write(tmp_path, "new.yaml", new)
     write(tmp_path, "manifests/research.yaml", MANIFEST)

@@ -39,7 +39,9 @@ DAY = dt.date(2026, 11, 28)
 
 
 def run_import(source: str, file: Path, output: Path, **kw: Any) -> tuple[Imported, Changes]:
+    """An import on DAY of data taken that day (`--as-of DAY`), unless `as_of` says otherwise."""
     imported = reader(source)(file, str(file))
+    kw.setdefault("as_of", DAY)
     return imported, write_import(imported, output, base_catalog([], output), DAY, None, **kw)
 
 
@@ -297,7 +299,8 @@ def test_reimport_keeps_edits_comments_and_order(tmp_path: Path) -> None:
     out.write_text(text, encoding="utf-8")
 
     imported = reader("openrouter")(OR_ALL, str(OR_ALL))
-    changes = write_import(imported, out, base_catalog([], out), dt.date(2026, 12, 5), None)
+    changes = write_import(imported, out, base_catalog([], out), dt.date(2026, 12, 5), None,
+                           as_of=dt.date(2026, 12, 5))
     assert [(e, m) for e, m, _, _ in changes.price_changes] == [("openrouter", "anthropic/claude-opus-4.6")]
     assert [(e, m) for e, m, _ in changes.new_offers] == [("openrouter", "qwen/qwen3.8-27b")]
     assert not changes.new_models and not changes.new_endpoints
@@ -315,7 +318,8 @@ def test_reimport_keeps_edits_comments_and_order(tmp_path: Path) -> None:
                if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert len(changed) == 3, changed  # the repriced offer (- and +) and the re-added one
 
-    again = write_import(imported, out, base_catalog([], out), dt.date(2026, 12, 5), None)
+    again = write_import(imported, out, base_catalog([], out), dt.date(2026, 12, 5), None,
+                         as_of=dt.date(2026, 12, 5))
     assert not again.changed and out.read_text(encoding="utf-8") == after
 
 
@@ -324,7 +328,7 @@ def test_update_as_of_only_when_asked(tmp_path: Path) -> None:
     run_import("openrouter", OR_MODELS, out)
     imported = reader("openrouter")(OR_ALL, str(OR_ALL))
     changes = write_import(imported, out, base_catalog([], out), dt.date(2026, 12, 5), None,
-                           update_as_of=True)
+                           update_as_of=True, as_of=dt.date(2026, 12, 5))
     assert changes.as_of == ("2026-11-28", "2026-12-05")
     assert load_one(out, "Catalog")[0].metadata.as_of == dt.date(2026, 12, 5)
 
@@ -335,7 +339,8 @@ def test_update_of_the_builtin_catalog_touches_only_openrouter_offers(tmp_path: 
     out.write_text(original, encoding="utf-8")
     imported = reader("openrouter")(OR_MODELS, str(OR_MODELS))
     # As when refreshing the built-in catalog itself: no other catalog to defer to.
-    changes = write_import(imported, out, base_catalog([], builtin_catalog_path()), DAY, None)
+    changes = write_import(imported, out, base_catalog([], builtin_catalog_path()), DAY, None,
+                           as_of=DAY)
     after = out.read_text(encoding="utf-8")
     removed = [line for line in difflib.ndiff(original.splitlines(), after.splitlines())
                if line.startswith("- ")]
@@ -346,6 +351,36 @@ def test_update_of_the_builtin_catalog_touches_only_openrouter_offers(tmp_path: 
     catalog, _ = load_one(out, "Catalog")
     before = len(load_one(builtin_catalog_path(), "Catalog")[0].spec.models)
     assert len(catalog.spec.models) == before + len(changes.new_models)
+
+
+# -- the date of the data ----------------------------------------------------------------------
+
+def test_as_of_is_the_date_the_data_shows(tmp_path: Path) -> None:
+    rows = raw(OR_MODELS)["data"]
+    newest = dt.datetime.fromtimestamp(max(r["created"] for r in rows), dt.timezone.utc).date()
+    assert newest == dt.date(2026, 8, 14)  # months before the import
+    out = tmp_path / "or.yaml"
+    imported, changes = run_import("openrouter", OR_MODELS, out, as_of=None)
+    assert imported.as_of == newest and changes.as_of == (None, "2026-08-14")
+    assert load_one(out, "Catalog")[0].metadata.as_of == newest
+    assert "whose data\n# is as of 2026-08-14" in out.read_text(encoding="utf-8")
+
+
+def test_as_of_is_the_import_date_when_the_data_shows_none(tmp_path: Path) -> None:
+    imported, changes = run_import("litellm", LITELLM, tmp_path / "l.yaml", as_of=None)
+    assert imported.as_of is None and changes.as_of == (None, DAY.isoformat())
+    _, given = run_import("litellm", LITELLM, tmp_path / "g.yaml", as_of=dt.date(2026, 11, 2))
+    assert given.as_of == (None, "2026-11-02")
+
+
+def test_an_older_snapshot_does_not_update_newer_prices(tmp_path: Path) -> None:
+    out = tmp_path / "or.yaml"
+    run_import("openrouter", OR_MODELS, out)  # prices as of DAY
+    before = out.read_text(encoding="utf-8")
+    imported = reader("openrouter")(OR_ALL, str(OR_ALL))  # the August snapshot
+    with pytest.raises(ConfigError, match=r"is as of 2026-11-28, later than this data \(2026-08-14\)"):
+        write_import(imported, out, base_catalog([], out), dt.date(2026, 12, 5), None)
+    assert out.read_text(encoding="utf-8") == before
 
 
 # -- input errors ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ values are estimates or why a fact is left null, and end up in the written YAML.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections import Counter
@@ -60,6 +61,9 @@ class Imported:
     read: int = 0
     imported: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    as_of: dt.date | None = None
+    """The date of the data as the source shows it (None when it shows none): the catalog's
+    asOf, so that CAT001 measures the age of the prices, not of the import."""
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] += 1
