@@ -85,6 +85,10 @@ class Result:
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
     """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
+    baselined: list[Finding] = field(default_factory=list)
+    """With `--baseline`: the findings the baseline hid."""
+    baseline_file: str | None = None
+    """With `--baseline`: the baseline file, as given."""
     fixed: list[Finding] = field(default_factory=list)
     """In pull-request mode (`--diff BASE`): findings at BASE that the change removed."""
     repository_prefix: str = ""

@@ -106,6 +106,10 @@ def render(result: Result) -> str:
         f"(fails on {result.fail_on}).",
         "", _spend(result),
     ]
+    if result.baseline_file is not None:
+        hidden = result.baselined
+        lines += ["", f"{len(hidden)} findings hidden by the baseline {cell(result.baseline_file)}"
+                      + (f" ({_tally(hidden)})" if hidden else "") + "."]
     if result.fixed:
         lines += ["", f"🎉 This change fixes {len(result.fixed)} findings present at the base "
                       f"({_tally(result.fixed)})."]

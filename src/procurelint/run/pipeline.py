@@ -224,8 +224,12 @@ def _compare(config: Config, options: Options, result: Result) -> None:
         result.findings, _ = baselines.subtract(result.findings, baselines.counts(base_findings))
         result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
     if options.baseline:
+        before = result.findings
         result.findings, result.stale_baseline = baselines.subtract(
-            result.findings, baselines.load(options.baseline))
+            before, baselines.load(options.baseline, options.today))
+        kept = {id(f) for f in result.findings}
+        result.baselined = [f for f in before if id(f) not in kept]
+        result.baseline_file = str(options.baseline)
 
 
 def _base_result(config: Config, options: Options, revision: str) -> Result | None:
