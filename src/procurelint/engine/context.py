@@ -124,6 +124,7 @@ class ContextFactory:
                 "dataPolicy": {
                     "trainsOnInputs": endpoint.data_policy.trains_on_inputs,
                     "retentionDays": endpoint.data_policy.retention_days,
+                    "retention": _retention(endpoint.data_policy.retention_days),
                 },
                 "isAggregator": provider.kind == "aggregator",
                 "countryOfConcern": endpoint.country is None
@@ -298,3 +299,10 @@ class ContextFactory:
             "transfer": self.transfer(workflow, step, endpoint_ctx, provider_ctx),
             "policy": self.policy(), "today": self.today_text,
         }
+
+
+def _retention(days: int | None) -> str:
+    """How long an endpoint keeps prompts and outputs, as a message says it."""
+    if days is None:
+        return "not known, which counts as unlimited"
+    return f"{days} day" if days == 1 else f"{days} days"
