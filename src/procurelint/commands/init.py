@@ -10,6 +10,11 @@ from typing import Any
 from procurelint.commands.common import EXIT_CLEAN
 from procurelint.errors import ConfigError, Location
 
+# The first line of each file points editors with the YAML language server (VS Code's YAML
+# extension, and others) at the kind's published JSON Schema: keys complete and typos show as
+# the file is written. The URL is the schema's `$id` (`procurelint schema KIND`).
+SCHEMA_LINE = "# yaml-language-server: $schema={url}\n"
+
 POLICY = """\
 # The organisation's AI sourcing policy. procurelint finds this file from any folder below
 # it; paths here are relative to this folder. `procurelint schema Policy` prints every key.
@@ -64,10 +69,16 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def schema_line(kind: str) -> str:
+    from procurelint.documents.envelope import SCHEMA_BASE
+
+    return SCHEMA_LINE.format(url=f"{SCHEMA_BASE}{kind}.schema.json")
+
+
 def run(args: argparse.Namespace) -> int:
     folder: Path = args.folder
-    files = {folder / "procurelint.yaml": POLICY.format(name=args.name),
-             folder / "ai" / "example-agent.yaml": MANIFEST}
+    files = {folder / "procurelint.yaml": schema_line("Policy") + POLICY.format(name=args.name),
+             folder / "ai" / "example-agent.yaml": schema_line("AgentManifest") + MANIFEST}
     for path in files:
         if path.exists():
             raise ConfigError("already exists; procurelint init never overwrites a file",

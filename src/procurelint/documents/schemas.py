@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from procurelint.documents.envelope import SCHEMA_BASE
 from procurelint.errors import ConfigError
 from procurelint.documents.models import KINDS
 
@@ -15,7 +16,7 @@ def schema_of(kind: str) -> dict[str, Any]:
         raise ConfigError(f"unknown kind {kind!r}; kinds: {', '.join(sorted(KINDS))}")
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"https://procurelint.dev/schemas/{kind}.schema.json",
+        "$id": f"{SCHEMA_BASE}{kind}.schema.json",
     }
     schema.update(model.model_json_schema(by_alias=True))  # type: ignore[attr-defined]
     flat: dict[str, Any] = _one_line_descriptions(schema)
