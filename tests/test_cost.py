@@ -73,7 +73,52 @@ def test_cost_matches_hand_arithmetic_to_the_cent(cli, repo: Path) -> None:
     assert by_step["billing/invoices/tag"]["monthlyUsd"] == 0.48
     assert by_step["billing/invoices/extract"]["monthlyTokens"] == 3_000_000 + 1_000_000 + 500_000
     assert doc["totalMonthlyUsd"] == 11.68
-    assert doc["teams"] == [{"team": "finance", "monthlyUsd": 11.68, "budgetUsd": 100.0}]
+    assert doc["teams"] == [{"team": "finance", "monthlyUsd": 11.68, "budgetUsd": 100.0,
+                             "overBudget": False}]
+    extract, tag = by_step["billing/invoices/extract"], by_step["billing/invoices/tag"]
+    assert (extract["inputUsd"], extract["cachedInputUsd"], extract["outputUsd"]) == (6.00, 0.20, 5.00)
+    assert (tag["inputUsd"], tag["cachedInputUsd"], tag["outputUsd"]) == (0.10, 0.30, 0.08)
+    assert extract["compliant"] and extract["unpriced"] is None
+
+
+def test_cost_marks_over_budget_and_exits_1(cli, repo: Path) -> None:
+    policy = (repo / "procurelint.yaml").read_text(encoding="utf-8")
+    write(repo, "procurelint.yaml", policy.replace("finance: 100", "finance: 10"))
+    run = cli("cost", "--date", TODAY, cwd=repo)
+    assert run.code == 1, run.stderr
+    assert "  finance" in run.stdout and "$11.68 of $10.00 budget  OVER BUDGET" in run.stdout
+    doc = json.loads(cli("cost", "-f", "json", "--date", TODAY, cwd=repo).stdout)
+    assert doc["teams"][0]["overBudget"] is True
+    write(repo, "procurelint.yaml", policy)
+    assert cli("cost", "--date", TODAY, cwd=repo).code == 0
+
+
+def test_cost_marks_unpriced_steps_instead_of_zero(cli, repo: Path) -> None:
+    write(repo, "billing.yaml", MANIFEST.replace("          tokensPerCall: {input: 333, output: 77, cachedInput: 1000}\n", ""))
+    run = cli("cost", "--date", TODAY, cwd=repo)
+    assert run.code == 1, run.stderr
+    line = next(l for l in run.stdout.splitlines() if l.startswith("billing/invoices/tag"))
+    assert "unpriced" in line and "$0.00" not in line
+    assert "  ^ UNPRICED: no tokensPerCall; its cost is unknown, not $0" in run.stdout
+    assert "1 steps unpriced: the totals leave them out" in run.stdout
+    doc = json.loads(cli("cost", "-f", "json", "--date", TODAY, cwd=repo).stdout)
+    tag = next(r for r in doc["steps"] if r["path"] == "billing/invoices/tag")
+    assert tag["monthlyUsd"] is None and tag["unpriced"] == "no tokensPerCall"
+
+
+def test_cost_marks_steps_that_are_not_compliant(cli) -> None:
+    run = cli("cost", "--date", TODAY, cwd=EXAMPLES)
+    lines = run.stdout.splitlines()
+    reply = lines.index(next(l for l in lines if l.startswith("claims-assistant/triage/draft-reply")))
+    assert lines[reply + 1].startswith("  ^ NOT COMPLIANT: HIPAA001, HIPAA002, JUR001")
+    doc = json.loads(cli("cost", "-f", "json", "--date", TODAY, cwd=EXAMPLES).stdout)
+    rows = {r["path"]: r for r in doc["steps"]}
+    assert rows["claims-assistant/triage/draft-reply"]["compliant"] is False
+    assert "JUR001" in rows["claims-assistant/triage/draft-reply"]["failingRules"]
+    assert rows["claims-assistant/triage/extract"]["compliant"] is True
+    assert doc["nonCompliantSteps"] == 2
+    md = cli("cost", "-f", "md", "--date", TODAY, cwd=EXAMPLES).stdout
+    assert "`claims-assistant/triage/draft-reply` ⚠ not compliant" in md
 
 
 def test_check_and_cost_agree(cli, repo: Path) -> None:

@@ -15,6 +15,7 @@ from procurelint.engine.evaluate import Evaluation
 from procurelint.engine.totals import Spend
 from procurelint.policy.config import Config
 from procurelint.engine.units import Unit
+from procurelint.findings import FAIL_ON_RANK, SEVERITY_RANK, Result
 from procurelint import jsontext
 
 
@@ -39,10 +40,29 @@ class StepCost:
     alternative_usd: float | None
     saving_usd: float | None
     saving_percent: float | None
+    input_usd: float | None = None
+    cached_input_usd: float | None = None
+    output_usd: float | None = None
+    unpriced: str | None = None
+    """Why the step has no price (its cost is unknown, not $0), or None."""
+    failing_rules: tuple[str, ...] = ()
+    """Rules (not of the cost pack) whose findings on this step fail the check."""
 
 
-def step_costs(evaluation: Evaluation) -> list[StepCost]:
-    """One row per step of the checked manifests, costed on its primary endpoint."""
+def _unpriced(info: Any, catalog: Any) -> str | None:
+    step = info.step
+    if step.model not in catalog.models or step.endpoint not in catalog.endpoints:
+        return "model or endpoint not in the catalog"
+    if catalog.offer(step.endpoint, step.model) is None:
+        return f"{step.endpoint} has no price for {step.model}"
+    if step.tokens_per_call is None:
+        return "no tokensPerCall"
+    return None
+
+
+def step_costs(evaluation: Evaluation, failing: dict[str, tuple[str, ...]] | None = None) -> list[StepCost]:
+    """One row per step of the checked manifests, costed on its primary endpoint. `failing`
+    gives, by step path, the rules whose findings on it fail the check."""
     catalog = evaluation.factory.config.catalog
     rows = []
     primaries: dict[int, Unit] = {id(u.info): u for u in evaluation.walk.units if u.via == "primary"}
@@ -59,6 +79,9 @@ def step_costs(evaluation: Evaluation) -> list[StepCost]:
             jurisdiction = catalog.providers[endpoint.provider].jurisdiction
             data = evaluation.factory.unit(info, unit, 0.0, 0.0)
             alternative = evaluation.alternatives.find(info, unit, data)
+        unpriced = _unpriced(info, catalog)
+        price = None if unpriced else catalog.offer(info.step.endpoint, info.step.model)
+        tokens = info.tokens
         rows.append(StepCost(
             manifest=manifest.metadata.name, team=manifest.metadata.team,
             workflow=info.workflow.name, step=info.step.name, path=info.path,
@@ -70,6 +93,11 @@ def step_costs(evaluation: Evaluation) -> list[StepCost]:
             alternative_usd=alternative["monthlyUsd"] if alternative else None,
             saving_usd=alternative["savingUsd"] if alternative else None,
             saving_percent=alternative["savingPercent"] if alternative else None,
+            input_usd=None if price is None else tokens.input * price.input / 1_000_000,
+            cached_input_usd=None if price is None else tokens.cached_input * (
+                price.cached_input if price.cached_input is not None else price.input) / 1_000_000,
+            output_usd=None if price is None else tokens.output * price.output / 1_000_000,
+            unpriced=unpriced, failing_rules=(failing or {}).get(info.path, ()),
         ))
     return rows
 
@@ -86,9 +114,23 @@ def _group_key(row: StepCost, by: str) -> str:
     return row.endpoint
 
 
-def rows_of_slice(evaluation: Evaluation, _request: object) -> list[StepCost]:
+def failing_steps(result: Result) -> dict[str, tuple[str, ...]]:
+    """By step path, the rules (of packs other than cost) whose unwaived findings on the step
+    reach the check's failOn: such a step is not compliant, whatever it costs."""
+    threshold = FAIL_ON_RANK[result.fail_on]
+    found: dict[str, list[str]] = defaultdict(list)
+    for f in result.findings:
+        meta = result.rules.get(f.rule)
+        if f.waived or SEVERITY_RANK[f.severity] < threshold or (meta and meta.pack == "cost"):
+            continue
+        if f.rule not in found[f.path]:
+            found[f.path].append(f.rule)
+    return {path: tuple(rules) for path, rules in found.items()}
+
+
+def rows_of_slice(evaluation: Evaluation, failing: dict[str, tuple[str, ...]] | None) -> list[StepCost]:
     """The cost rows of one slice of a run, where it was judged (a worker, or this process)."""
-    return step_costs(evaluation)
+    return step_costs(evaluation, failing)
 
 
 def summary(rows: list[StepCost], spend: Spend, config: Config, by: str) -> dict[str, Any]:
@@ -108,10 +150,15 @@ def summary(rows: list[StepCost], spend: Spend, config: Config, by: str) -> dict
         ],
         "teams": [
             {"team": team, "monthlyUsd": cents(total),
-             "budgetUsd": budgets.teams.get(team)}
+             "budgetUsd": budgets.teams.get(team),
+             "overBudget": budgets.teams.get(team) is not None and cents(total) > budgets.teams[team]}
             for team, total in sorted(spend.teams.items())
         ],
-        "org": {"monthlyUsd": cents(spend.org), "budgetUsd": budgets.org_monthly_usd},
+        "org": {"monthlyUsd": cents(spend.org), "budgetUsd": budgets.org_monthly_usd,
+                "overBudget": budgets.org_monthly_usd is not None
+                and cents(spend.org) > budgets.org_monthly_usd},
+        "unpricedSteps": sum(1 for r in rows if r.unpriced),
+        "nonCompliantSteps": sum(1 for r in rows if r.failing_rules),
         "totalMonthlyUsd": cents(sum(r.monthly_usd for r in rows)),
         "possibleSavingUsd": cents(sum(r.saving_usd or 0.0 for r in rows)),
     }
@@ -124,7 +171,14 @@ def _row_json(row: StepCost) -> dict[str, Any]:
         "team": data["team"], "workflow": data["workflow"], "step": data["step"],
         "tier": data["tier"], "model": data["model"], "endpoint": data["endpoint"],
         "country": data["country"], "providerJurisdiction": data["provider_jurisdiction"],
-        "monthlyTokens": data["monthly_tokens"], "monthlyUsd": cents(row.monthly_usd),
+        "monthlyTokens": data["monthly_tokens"],
+        "monthlyUsd": None if row.unpriced else cents(row.monthly_usd),
+        "inputUsd": None if row.input_usd is None else cents(row.input_usd),
+        "cachedInputUsd": None if row.cached_input_usd is None else cents(row.cached_input_usd),
+        "outputUsd": None if row.output_usd is None else cents(row.output_usd),
+        "unpriced": row.unpriced,
+        "compliant": not row.failing_rules,
+        "failingRules": list(row.failing_rules),
         "alternative": None,
     }
     if row.alternative_model is not None:
@@ -148,17 +202,23 @@ def _money(value: float | None) -> str:
 def render_text(doc: dict[str, Any]) -> str:
     lines = []
     width = max([len(r["path"]) for r in doc["steps"]] + [4])
-    header = (f"{'step':<{width}} {'tokens/mo':>15} {'USD/mo':>12}  {'endpoint (country)':<34} "
-              "best compliant alternative")
+    header = (f"{'step':<{width}} {'tokens/mo':>15} {'input':>11} {'cached':>11} {'output':>11} "
+              f"{'USD/mo':>12}  {'endpoint (country)':<34} best compliant alternative")
     lines.append(header)
     lines.append("-" * len(header))
     for row in doc["steps"]:
         where = f"{row['endpoint']} ({row['country'] or 'unknown'})"
         alt = row["alternative"]
         alt_text = (f"{alt['model']} on {alt['endpoint']}: {_money(alt['monthlyUsd'])}, saves "
-                    f"{_money(alt['savingUsd'])} ({alt['savingPercent']}%)") if alt else "-"
-        lines.append(f"{row['path']:<{width}} {row['monthlyTokens']:>15,} {_money(row['monthlyUsd']):>12}  "
+                    f"{_money(alt['savingUsd'])} ({alt['savingPercent']}%)") if alt else "none cheaper"
+        total = "unpriced" if row["unpriced"] else _money(row["monthlyUsd"])
+        lines.append(f"{row['path']:<{width}} {row['monthlyTokens']:>15,} {_money(row['inputUsd']):>11} "
+                     f"{_money(row['cachedInputUsd']):>11} {_money(row['outputUsd']):>11} {total:>12}  "
                      f"{where:<34} {alt_text}")
+        if row["unpriced"]:
+            lines.append(f"  ^ UNPRICED: {row['unpriced']}; its cost is unknown, not $0")
+        if not row["compliant"]:
+            lines.append(f"  ^ NOT COMPLIANT: {', '.join(row['failingRules'])} (see `procurelint check`)")
     lines.append("")
     lines.append(f"by {doc['groupBy']}:")
     for group in doc["groups"]:
@@ -167,13 +227,20 @@ def render_text(doc: dict[str, Any]) -> str:
     lines.append("teams (every manifest under the root):")
     for team in doc["teams"]:
         budget = f" of {_money(team['budgetUsd'])} budget" if team["budgetUsd"] is not None else ""
-        lines.append(f"  {team['team']:<40} {_money(team['monthlyUsd']):>14}{budget}")
+        over = "  OVER BUDGET" if team["overBudget"] else ""
+        lines.append(f"  {team['team']:<40} {_money(team['monthlyUsd']):>14}{budget}{over}")
     org = doc["org"]
     budget = f" of {_money(org['budgetUsd'])} budget" if org["budgetUsd"] is not None else ""
-    lines.append(f"organisation: {_money(org['monthlyUsd'])}{budget}")
+    lines.append(f"organisation: {_money(org['monthlyUsd'])}{budget}"
+                 + ("  OVER BUDGET" if org["overBudget"] else ""))
     lines.append(f"total of these steps: {_money(doc['totalMonthlyUsd'])}/month; "
                  f"moving each step to its cheapest compliant alternative would save "
                  f"{_money(doc['possibleSavingUsd'])}/month")
+    if doc["unpricedSteps"]:
+        lines.append(f"{doc['unpricedSteps']} steps unpriced: the totals leave them out")
+    if doc["nonCompliantSteps"]:
+        lines.append(f"{doc['nonCompliantSteps']} steps not compliant (marked above): `procurelint check` "
+                     "fails on them")
     return "\n".join(lines) + "\n"
 
 
@@ -187,8 +254,10 @@ def render_md(doc: dict[str, Any]) -> str:
              "|---|---:|---:|---|---|---:|"]
     for row in doc["steps"]:
         alt = row["alternative"]
+        marks = ("" if row["compliant"] else " ⚠ not compliant") + (" ⚠ unpriced" if row["unpriced"] else "")
         lines.append(
-            f"| `{_cell(row['path'])}` | {row['monthlyTokens']:,} | {_money(row['monthlyUsd'])} | "
+            f"| `{_cell(row['path'])}`{marks} | {row['monthlyTokens']:,} | "
+            f"{'unpriced' if row['unpriced'] else _money(row['monthlyUsd'])} | "
             f"{_cell(row['endpoint'])} ({row['country'] or 'unknown'}) | "
             f"{_cell(alt['model'] + ' on ' + alt['endpoint']) if alt else '-'} | "
             f"{_money(alt['savingUsd']) + ' (' + str(alt['savingPercent']) + '%)' if alt else '-'} |")
