@@ -198,3 +198,35 @@ spec:
     rules = [f["rule"] for f in json.loads(run.stdout)["findings"]]
     assert ("COST006" in rules) is alternative
     assert ("ACME020" in rules) is not alternative  # the step itself: "gave 'not a bool'"
+
+
+def test_what_if_prices_and_judges_another_model_and_endpoint(cli) -> None:
+    step = "claims-assistant/triage/draft-reply"
+    run = cli("cost", "--date", TODAY, "--step", step, "--model", "deepseek/deepseek-v3.2",
+              "--endpoint", "acme-bedrock/us-east-1", cwd=EXAMPLES)
+    assert run.code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == f"what if {step} used deepseek/deepseek-v3.2 on acme-bedrock/us-east-1:"
+    assert lines[1].startswith("  now:  $82.32/month on deepseek/deepseek-v3.2 at deepseek/api; NOT COMPLIANT: HIPAA001")
+    assert lines[2].startswith("  then: $") and lines[2].endswith("; compliant")
+    doc = json.loads(cli("cost", "--date", TODAY, "--step", step, "--model", "deepseek/deepseek-v3.2",
+                         "--endpoint", "acme-bedrock/us-east-1", "-f", "json", cwd=EXAMPLES).stdout)
+    what = doc["whatIf"]
+    assert what["compliant"] is True and what["offered"] is True
+    assert round(what["inputUsd"] + what["cachedInputUsd"] + what["outputUsd"], 2) == what["monthlyUsd"]
+    assert doc["current"]["compliant"] is False
+
+    worse = cli("cost", "--date", TODAY, "--step", "claims-assistant/triage/extract", "--model",
+                "deepseek/deepseek-v3.2", "--endpoint", "deepseek/api", cwd=EXAMPLES)
+    assert worse.code == 1 and "NOT COMPLIANT" in worse.stdout.splitlines()[2]
+
+
+def test_what_if_usage_errors_suggest_ids(cli) -> None:
+    bad_model = cli("cost", "--step", "claims-assistant/triage/extract", "--model",
+                    "anthropic/claude-sonnet-4-6", "--endpoint", "deepseek/api", cwd=EXAMPLES)
+    assert bad_model.code == 2 and "did you mean 'anthropic/claude-sonnet-4.6'" in bad_model.stderr
+    bad_step = cli("cost", "--step", "claims-assistant/triage/extrct", "--model",
+                   "anthropic/claude-sonnet-4.6", "--endpoint", "deepseek/api", cwd=EXAMPLES)
+    assert bad_step.code == 2 and "did you mean 'claims-assistant/triage/extract'" in bad_step.stderr
+    partial = cli("cost", "--step", "claims-assistant/triage/extract", cwd=EXAMPLES)
+    assert partial.code == 2 and "--model and --endpoint" in partial.stderr

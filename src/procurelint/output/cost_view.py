@@ -128,9 +128,40 @@ def failing_steps(result: Result) -> dict[str, tuple[str, ...]]:
     return {path: tuple(rules) for path, rules in found.items()}
 
 
-def rows_of_slice(evaluation: Evaluation, failing: dict[str, tuple[str, ...]] | None) -> list[StepCost]:
-    """The cost rows of one slice of a run, where it was judged (a worker, or this process)."""
-    return step_costs(evaluation, failing)
+def rows_of_slice(evaluation: Evaluation, request: dict[str, Any] | None
+                  ) -> tuple[list[StepCost], dict[str, Any] | None]:
+    """The cost rows of one slice of a run, where it was judged (a worker, or this process),
+    and the what-if of `request["whatIf"]` (step path, model, endpoint) if its step is here."""
+    request = request or {}
+    rows = step_costs(evaluation, request.get("failing"))
+    what_if = request.get("whatIf")
+    return rows, (what_if_of(evaluation, *what_if) if what_if else None)
+
+
+def what_if_of(evaluation: Evaluation, path: str, model: str, endpoint: str) -> dict[str, Any] | None:
+    """The step at `path` judged and priced on `model` at `endpoint`, or None if the step is
+    not in this slice."""
+    from procurelint.engine.costs import monthly_cost
+
+    info = next((i for i in evaluation.walk.steps if i.path == path and i.source.selected), None)
+    if info is None:
+        return None
+    catalog = evaluation.factory.config.catalog
+    price = catalog.offer(endpoint, model)
+    tokens = info.tokens
+    priced = price is not None and info.step.tokens_per_call is not None
+    out: dict[str, Any] = {
+        "path": path, "model": model, "endpoint": endpoint,
+        "offered": price is not None,
+        "monthlyUsd": cents(monthly_cost(tokens, price)) if priced else None,
+        "inputUsd": cents(tokens.input * price.input / 1_000_000) if priced and price else None,
+        "cachedInputUsd": cents(tokens.cached_input * (
+            price.cached_input if price.cached_input is not None else price.input) / 1_000_000)
+        if priced and price else None,
+        "outputUsd": cents(tokens.output * price.output / 1_000_000) if priced and price else None,
+        "compliant": price is not None and evaluation.alternatives.compliant(info, endpoint, model),
+    }
+    return out
 
 
 def summary(rows: list[StepCost], spend: Spend, config: Config, by: str) -> dict[str, Any]:
@@ -193,6 +224,28 @@ def _row_json(row: StepCost) -> dict[str, Any]:
 
 def render_json(doc: dict[str, Any]) -> str:
     return jsontext.dumps(doc) + "\n"
+
+
+def render_what_if(doc: dict[str, Any]) -> str:
+    """The what-if of `cost --step PATH --model M --endpoint E`, beside the step as it is."""
+    what, now = doc["whatIf"], doc["current"]
+    lines = [f"what if {what['path']} used {what['model']} on {what['endpoint']}:"]
+    state = ("unpriced (" + now["unpriced"] + ")" if now["unpriced"] else _money(now["monthlyUsd"]) + "/month")
+    verdict = "compliant" if now["compliant"] else "NOT COMPLIANT: " + ", ".join(now["failingRules"])
+    lines.append(f"  now:  {state} on {now['model']} at {now['endpoint']}; {verdict}")
+    if not what["offered"]:
+        lines.append(f"  then: {what['endpoint']} does not offer {what['model']} in the catalog")
+    else:
+        money = ("unpriced (no tokensPerCall)" if what["monthlyUsd"] is None else
+                 f"{_money(what['monthlyUsd'])}/month (input {_money(what['inputUsd'])}, cached "
+                 f"{_money(what['cachedInputUsd'])}, output {_money(what['outputUsd'])})")
+        verdict = ("compliant" if what["compliant"]
+                   else "NOT COMPLIANT: a rule of error severity would fire or cannot be judged")
+        lines.append(f"  then: {money}; {verdict}")
+        if what["monthlyUsd"] is not None and now["monthlyUsd"] is not None:
+            delta = what["monthlyUsd"] - now["monthlyUsd"]
+            lines.append(f"  change: {'+' if delta >= 0 else '-'}{_money(abs(delta))}/month")
+    return "\n".join(lines) + "\n"
 
 
 def _money(value: float | None) -> str:
