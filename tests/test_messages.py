@@ -74,3 +74,15 @@ def test_jur007_gives_a_known_retention_as_known(cli, tmp_path: Path) -> None:
 def test_jur007_says_an_unknown_retention_counts_as_unlimited(cli, tmp_path: Path) -> None:
     line = run(cli, tmp_path, "phi", "phi", "deepseek/api", "JUR007")
     assert "(not known, which counts as unlimited)" in line
+
+
+def test_jur001_names_the_tier_and_the_places_it_does_not_allow(cli) -> None:
+    from tests.conftest import EXAMPLES
+
+    out = cli("check", "--date", TODAY, "--select", "JUR001", cwd=EXAMPLES).stdout
+    assert ("step market-research/competitor-digest/summarise sends internal data to openrouter, "
+            "where tier internal (not CN, CU, HK, IR, KP, MO, RU, VE) does not allow it: the "
+            "endpoint's country is unknown") in out
+    assert ("sends restricted data to deepseek/api, where tier restricted (only US) does not allow "
+            "it: the endpoint is in CN, provider deepseek is established in CN, the parent of "
+            "deepseek is established in CN") in out
