@@ -230,3 +230,20 @@ def test_what_if_usage_errors_suggest_ids(cli) -> None:
     assert bad_step.code == 2 and "did you mean 'claims-assistant/triage/extract'" in bad_step.stderr
     partial = cli("cost", "--step", "claims-assistant/triage/extract", cwd=EXAMPLES)
     assert partial.code == 2 and "--model and --endpoint" in partial.stderr
+
+
+def test_a_step_that_is_not_compliant_shows_what_compliance_costs(cli) -> None:
+    """Where no compliant offer is cheaper, `cost` shows the cheapest compliant one, whatever it
+    costs (the audit report shows the same), instead of a bare "-"."""
+    run = cli("cost", "--date", TODAY, cwd=EXAMPLES)
+    reply = next(l for l in run.stdout.splitlines() if l.startswith("claims-assistant/triage/draft-reply"))
+    assert reply.endswith("to comply: deepseek/deepseek-v3.2 on acme-bedrock/us-east-1: $215.40, +$133.08")
+    doc = json.loads(cli("cost", "-f", "json", "--date", TODAY, cwd=EXAMPLES).stdout)
+    rows = {r["path"]: r for r in doc["steps"]}
+    comply = rows["claims-assistant/triage/draft-reply"]["toComply"]
+    assert comply == {"model": "deepseek/deepseek-v3.2", "endpoint": "acme-bedrock/us-east-1",
+                      "monthlyUsd": 215.40}
+    assert rows["claims-assistant/triage/extract"]["toComply"] is None  # compliant already
+    what_if = json.loads(cli("cost", "-f", "json", "--date", TODAY, "--step", "claims-assistant/triage/draft-reply",
+                             "--model", comply["model"], "--endpoint", comply["endpoint"], cwd=EXAMPLES).stdout)
+    assert what_if["whatIf"]["compliant"] is True and what_if["whatIf"]["monthlyUsd"] == comply["monthlyUsd"]

@@ -47,6 +47,9 @@ class StepCost:
     """Why the step has no price (its cost is unknown, not $0), or None."""
     failing_rules: tuple[str, ...] = ()
     """Rules (not of the cost pack) whose findings on this step fail the check."""
+    to_comply: dict[str, Any] | None = None
+    """For a step that is not compliant and has no cheaper compliant alternative: the cheapest
+    compliant offer whatever it costs ({model, endpoint, monthlyUsd}), or {} when none is."""
 
 
 def _unpriced(info: Any, catalog: Any) -> str | None:
@@ -79,6 +82,16 @@ def step_costs(evaluation: Evaluation, failing: dict[str, tuple[str, ...]] | Non
             jurisdiction = catalog.providers[endpoint.provider].jurisdiction
             data = evaluation.factory.unit(info, unit, 0.0, 0.0)
             alternative = evaluation.alternatives.find(info, unit, data)
+        failing_rules = (failing or {}).get(info.path, ())
+        to_comply = None
+        if unit is not None and failing_rules and alternative is None:
+            from procurelint.engine.alternatives import cheapest_compliant
+
+            found = cheapest_compliant(evaluation.alternatives, info, unit)
+            to_comply = ({"model": found["model"], "endpoint": found["endpoint"],
+                          "monthlyUsd": cents(found["monthlyUsd"])}
+                         if found["found"] and not found["current"] else
+                         {} if found.get("reason") == "none-compliant" else None)
         unpriced = _unpriced(info, catalog)
         price = None if unpriced else catalog.offer(info.step.endpoint, info.step.model)
         tokens = info.tokens
@@ -97,7 +110,7 @@ def step_costs(evaluation: Evaluation, failing: dict[str, tuple[str, ...]] | Non
             cached_input_usd=None if price is None else tokens.cached_input * (
                 price.cached_input if price.cached_input is not None else price.input) / 1_000_000,
             output_usd=None if price is None else tokens.output * price.output / 1_000_000,
-            unpriced=unpriced, failing_rules=(failing or {}).get(info.path, ()),
+            unpriced=unpriced, failing_rules=failing_rules, to_comply=to_comply,
         ))
     return rows
 
@@ -211,6 +224,7 @@ def _row_json(row: StepCost) -> dict[str, Any]:
         "compliant": not row.failing_rules,
         "failingRules": list(row.failing_rules),
         "alternative": None,
+        "toComply": row.to_comply,
     }
     if row.alternative_model is not None:
         out["alternative"] = {
@@ -264,6 +278,13 @@ def render_text(doc: dict[str, Any]) -> str:
         alt = row["alternative"]
         alt_text = (f"{alt['model']} on {alt['endpoint']}: {_money(alt['monthlyUsd'])}, saves "
                     f"{_money(alt['savingUsd'])} ({alt['savingPercent']}%)") if alt else "none cheaper"
+        comply = row["toComply"]
+        if comply:
+            more = comply["monthlyUsd"] - (row["monthlyUsd"] or 0.0)
+            alt_text = (f"to comply: {comply['model']} on {comply['endpoint']}: "
+                        f"{_money(comply['monthlyUsd'])}, {'+' if more >= 0 else '-'}{_money(abs(more))}")
+        elif comply == {}:
+            alt_text = "no compliant offer in the catalog"
         total = "unpriced" if row["unpriced"] else _money(row["monthlyUsd"])
         lines.append(f"{row['path']:<{width}} {row['monthlyTokens']:>15,} {_money(row['inputUsd']):>11} "
                      f"{_money(row['cachedInputUsd']):>11} {_money(row['outputUsd']):>11} {total:>12}  "
@@ -301,6 +322,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
+def _to_comply_md(row: dict[str, Any]) -> str:
+    comply = row["toComply"]
+    if comply:
+        return f"to comply: {_cell(comply['model'] + ' on ' + comply['endpoint'])} ({_money(comply['monthlyUsd'])})"
+    return "no compliant offer" if comply == {} else "-"
+
+
 def render_md(doc: dict[str, Any]) -> str:
     lines = ["## Projected monthly spend", "",
              "| step | tokens/month | USD/month | endpoint (country) | cheapest compliant alternative | saving |",
@@ -312,7 +340,7 @@ def render_md(doc: dict[str, Any]) -> str:
             f"| `{_cell(row['path'])}`{marks} | {row['monthlyTokens']:,} | "
             f"{'unpriced' if row['unpriced'] else _money(row['monthlyUsd'])} | "
             f"{_cell(row['endpoint'])} ({row['country'] or 'unknown'}) | "
-            f"{_cell(alt['model'] + ' on ' + alt['endpoint']) if alt else '-'} | "
+            f"{_cell(alt['model'] + ' on ' + alt['endpoint']) if alt else _to_comply_md(row)} | "
             f"{_money(alt['savingUsd']) + ' (' + str(alt['savingPercent']) + '%)' if alt else '-'} |")
     lines += ["", f"### By {doc['groupBy']}", "", "| group | USD/month | possible saving |", "|---|---:|---:|"]
     lines += [f"| {_cell(g['key'])} | {_money(g['monthlyUsd'])} | {_money(g['possibleSavingUsd'])} |"
