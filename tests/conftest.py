@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import site
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,79 @@ import pytest
 collect_ignore = ["discovery_corpus"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"  # third-party schemas and data excerpts: see SOURCES.md there
 EXAMPLES = REPO / "examples"
 TODAY = "2026-11-28"
+
+
+# -- the tests read nothing beside the repository --------------------------------------------
+# A user's clone has nothing next to it, so a test that opens a file in a sibling folder of the
+# repository (as a shared data folder laid beside it would be) passes here and fails there. An
+# audit hook on `open` refuses such a read in this process and records it; the autouse fixture
+# below fails the test that made it, even when the code under test caught the error. Test
+# sources are scanned for such paths too (tests/test_hermetic.py), which covers what a test
+# hands to a subprocess.
+
+class ReadOutsideRepository(PermissionError):
+    pass
+
+
+OUTSIDE_READS: list[str] = []
+_BESIDE = str(REPO.parent).rstrip(os.sep) + os.sep  # the guard itself
+_INSIDE = str(REPO) + os.sep
+
+
+def _allowed() -> tuple[str, ...]:
+    """Where reads beside the repository are fine: the interpreter and its packages, and
+    temporary files. When the clone itself sits in the temporary folder, only what tests and
+    tools create there is (pytest's and tempfile's folders), not every sibling of the clone."""
+    places = [sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
+              site.getusersitepackages()]
+    temp = os.path.abspath(tempfile.gettempdir())
+    if (str(REPO) + os.sep).startswith(temp.rstrip(os.sep) + os.sep):
+        places += [os.path.join(temp, name) for name in ("pytest-of-", "tmp", "procurelint-")]
+        return tuple(sorted({str(Path(p)) for p in places if p}))
+    places.append(temp)
+    return tuple(sorted({str(Path(p)).rstrip(os.sep) + os.sep for p in places if p}))
+
+
+_ALLOWED = _allowed()
+
+
+def _outside(path: object) -> str | None:
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, str):
+        return None  # a file descriptor
+    full = os.path.abspath(path)
+    if not full.startswith(_BESIDE) or (full + os.sep).startswith(_INSIDE):
+        return None
+    if full.startswith(_ALLOWED):
+        return None
+    return full
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open":
+        return
+    full = _outside(args[0])
+    if full is not None:
+        OUTSIDE_READS.append(full)
+        raise ReadOutsideRepository(
+            f"tests must not read outside the repository: {full} (ship a fixture under tests/data)")
+
+
+# A clone at the root has no siblings but system folders.
+if REPO.parent != Path(REPO.anchor):  # the guard itself
+    sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def _reads_nothing_outside_the_repository():
+    before = len(OUTSIDE_READS)
+    yield
+    made = OUTSIDE_READS[before:]
+    assert not made, f"the test read outside the repository: {made}"
 
 
 @dataclass

@@ -362,10 +362,15 @@ def test_ai_bom_lists_where_code_uses_each_model(tmp_path: Path, cli) -> None:
     assert "occurrences" not in plain.stdout  # without discovery the BOM is as before
 
 
-def test_sarif_of_a_check_with_drift_findings(cli) -> None:
+def test_sarif_of_a_check_with_drift_findings(cli, tmp_path: Path) -> None:
     """Each drift rule is a SARIF rule, and its results point at the code (the SARIF writer's
-    schema validity is tested with the other formats)."""
-    case = CORPUS.parent / "cases" / "drift" / "DRIFT001-fires-undeclared-and-unresolved-calls"
+    schema validity is tested with the other formats). The case is copied out of this git
+    repository, whose root CI formats would otherwise name paths from."""
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(CORPUS.parent / "cases" / "drift" / "DRIFT001-fires-undeclared-and-unresolved-calls",
+                    case)
     result = cli("check", str(case), "--format", "sarif", "--select", "DRIFT")
     assert result.code == 1, result.stderr
     doc = json.loads(result.stdout)

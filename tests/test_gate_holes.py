@@ -110,7 +110,7 @@ def test_a_linked_folder_is_walked_where_it_leads(cli, tmp_path: Path) -> None:
     write(tmp_path, "good.yaml", manifest())
     write(tmp_path, "store/m.yaml", _violating("stored"))
     (tmp_path / "agents").mkdir()
-    (tmp_path / "agents" / "store").symlink_to("../store")
+    (tmp_path / "agents" / "store").symlink_to(tmp_path / "store")
     (tmp_path / "agents" / "loop").symlink_to("..")  # a cycle ends
     code, result = _check(cli, tmp_path)
     assert code == 1

@@ -34,10 +34,12 @@ def findings(run) -> list[dict]:
 
 
 def test_baseline_survives_moved_lines_and_reports_new_and_stale(cli, repo: Path) -> None:
-    made = cli("baseline", "--output", "base.json", "--date", TODAY, cwd=repo)
-    assert made.code == 0
+    made = cli("baseline", "--output", "base.json", "--date", TODAY, "--approved-by", "ciso@example.com",
+               "--expires", "2027-03-31", cwd=repo)
+    assert made.code == 0, made.stderr
     entries = json.loads((repo / "base.json").read_text())["entries"]
-    assert {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step", "count": 1} in entries
+    assert {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step", "count": 1,
+            "approvedBy": "ciso@example.com", "expires": "2027-03-31"} in entries
     app = repo / "svc" / "app.yaml"
     app.write_text("# a comment\n# moves every line down\n" + app.read_text())
     moved = cli("check", "--baseline", "base.json", "--format", "json", "--date", TODAY, cwd=repo)
@@ -52,6 +54,42 @@ def test_baseline_survives_moved_lines_and_reports_new_and_stale(cli, repo: Path
     assert changed.code == 1
 
 
+def test_baseline_says_what_it_recorded_and_check_what_it_hides(cli, repo: Path) -> None:
+    made = cli("baseline", "--output", "base.json", "--date", TODAY, "--approved-by", "ciso@example.com",
+               "--expires", "2027-03-31", cwd=repo)
+    assert made.stdout.startswith("recorded ")
+    assert "base.json" in made.stdout.splitlines()[0] and "error" in made.stdout.splitlines()[0]
+    assert "  JUR001  1  approved by ciso@example.com, expires 2027-03-31" in made.stdout
+    assert "procurelint check --baseline base.json" in made.stdout
+    hidden = json.loads((repo / "base.json").read_text())["entries"]
+    count = sum(e["count"] for e in hidden)
+
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo)
+    assert run.code == 0 and run.stdout.startswith("passed:")
+    assert f"baseline base.json: {count} findings hidden (" in run.stdout
+    doc = json.loads(cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=repo).stdout)
+    assert doc["summary"]["baselined"] == count
+    md = cli("check", "--baseline", "base.json", "-f", "md", "--date", TODAY, cwd=repo).stdout
+    assert f"{count} findings hidden by the baseline base.json" in md
+
+
+def test_regulatory_findings_in_a_baseline_need_an_approver_and_an_expiry(cli, repo: Path) -> None:
+    bare = cli("baseline", "--output", "base.json", "--date", TODAY, cwd=repo)
+    assert bare.code == 2 and "Traceback" not in bare.stderr
+    assert "JUR001" in bare.stderr and "--approved-by and --expires" in bare.stderr
+    assert not (repo / "base.json").exists()
+    past = cli("baseline", "-o", "base.json", "--date", TODAY, "--approved-by", "c@e", "--expires", "2026-01-01",
+               cwd=repo)
+    assert past.code == 2 and "in the past" in past.stderr
+
+    made = cli("baseline", "-o", "base.json", "--date", TODAY, "--approved-by", "c@e", "--expires", "2026-12-31",
+               cwd=repo)
+    assert made.code == 0
+    assert cli("check", "--baseline", "base.json", "--date", "2026-12-31", cwd=repo).code == 0
+    expired = cli("check", "--baseline", "base.json", "--date", "2027-01-01", cwd=repo)
+    assert expired.code == 1 and "JUR001 [error]" in expired.stdout  # the entry hides nothing now
+
+
 def test_diff_reports_only_new_findings_and_the_spend_change(cli, repo: Path) -> None:
     write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
     run = cli("check", "--diff", "main", "--format", "json", "--date", TODAY, cwd=repo)
@@ -64,7 +102,8 @@ def test_diff_reports_only_new_findings_and_the_spend_change(cli, repo: Path) ->
 
 def test_diff_with_unknown_revision_is_a_usage_error(cli, repo: Path) -> None:
     run = cli("check", "--diff", "no-such-branch", "--date", TODAY, cwd=repo)
-    assert run.code == 2 and "git rev-parse" in run.stderr
+    assert run.code == 2 and "'no-such-branch' is not a commit, branch or tag" in run.stderr
+    assert "rev-parse" not in run.stderr
 
 
 def test_a_pull_request_cannot_loosen_the_policy_that_judges_it(cli, repo: Path) -> None:
@@ -92,13 +131,14 @@ spec:
 
 
 def test_a_pull_request_cannot_re_record_the_baseline_that_judges_it(cli, repo: Path) -> None:
-    assert cli("baseline", "--output", "procurelint-baseline.json", "--date", TODAY,
+    approval = ("--approved-by", "ciso@example.com", "--expires", "2027-06-30")
+    assert cli("baseline", "--output", "procurelint-baseline.json", "--date", TODAY, *approval,
                cwd=repo).code == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "baseline")
     git(repo, "checkout", "-q", "-b", "change")
     write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
-    assert cli("baseline", "--output", "procurelint-baseline.json", "--date", TODAY,
+    assert cli("baseline", "--output", "procurelint-baseline.json", "--date", TODAY, *approval,
                cwd=repo).code == 0  # the change records its own violation
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "violation")

@@ -8,8 +8,10 @@ are checked on results built directly, so each case is explicit.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,13 @@ from procurelint.output import FORMATS, renderer
 from procurelint.output.fingerprint import fingerprints, normalise
 from procurelint.output.github import escape_data, escape_property
 from procurelint.output.pr_comment import MAX_ROWS, cell
-from tests.conftest import EXAMPLES, SHARED, TODAY
+from procurelint.run.pipeline import repository_prefix
+from tests.conftest import DATA, EXAMPLES, TODAY
 
-SCHEMAS = SHARED / "data" / "schemas"
+SCHEMAS = DATA / "schemas"
+# CI formats name files from the root of the git repository: `examples/...` in a clone of
+# procurelint, as they are in an unpacked sdist (tests/test_monorepo.py checks this on its own).
+IN_REPO = repository_prefix(EXAMPLES)
 NEW_FORMATS = ("sarif", "junit", "github", "gitlab", "md")
 
 # GitLab validates each Code Quality issue with this schema before it accepts it, and stops
@@ -208,7 +214,7 @@ def test_sarif_of_the_examples_is_valid_and_complete(cli) -> None:
                                  "info": "note"}[expected["severity"]]
         assert item["message"]["text"] == expected["message"]
         location = item["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] == expected["file"]
+        assert location["artifactLocation"]["uri"] == IN_REPO + expected["file"]
         assert not location["artifactLocation"]["uri"].startswith(("/", "file:"))
         assert location["region"]["startLine"] == expected["line"]
         assert location["region"]["startColumn"] == expected["column"]
@@ -276,6 +282,33 @@ def test_fingerprints_do_not_change_when_lines_move(cli, tmp_path: Path) -> None
         fp, line, gitlab_fp = before[key]
         assert after[key][0] == fp and after[key][2] == gitlab_fp
         assert after[key][1] == line + (3 if key in moved else 0)
+
+
+def test_fingerprints_do_not_change_with_volumes_and_prices(cli, tmp_path: Path) -> None:
+    root = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, root)
+    before = fingerprint_map(cli, root)
+    manifest = root / "claims" / "claims-assistant.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert "runsPerMonth: 40000" in text and "recordsPerYear: 480000" in text
+    manifest.write_text(text.replace("runsPerMonth: 40000", "runsPerMonth: 41000")
+                        .replace("recordsPerYear: 480000", "recordsPerYear: 520000"), encoding="utf-8")
+    after = fingerprint_map(cli, root)
+    changed = set(before) - set(after)  # messages that quote the volume or its cost
+    assert any("480000 records" in k[2] for k in changed) and any("$1,224.00" in k[2] for k in changed)
+    assert len(before) == len(after)
+    assert sorted(v[0] for v in before.values()) == sorted(v[0] for v in after.values())
+    assert sorted(v[2] for v in before.values()) == sorted(v[2] for v in after.values())
+
+
+def test_fingerprints_keep_numbers_that_are_part_of_ids() -> None:
+    assert normalise("team x is at $7,625.00 of $6,000.00 (127.08%)") == "team x is at # of # (#%)"
+    assert normalise("480000 records a year; 30 days; 1.5x the price") == "# records a year; # days; # the price"
+    kept = "anthropic/claude-sonnet-4.6 at aws-bedrock/us-east-1 and qwen/qwen3-max"
+    assert normalise(kept) == kept
+    sonnet = finding("COST006", message="step a/b/c could use anthropic/claude-sonnet-4.6")
+    haiku = finding("COST006", message="step a/b/c could use anthropic/claude-sonnet-4.5")
+    assert fingerprints([sonnet]) != fingerprints([haiku])
 
 
 def test_fingerprints_ignore_positions_quoted_in_messages() -> None:
@@ -375,8 +408,8 @@ def test_github_commands_by_severity_and_waiver() -> None:
 def test_github_is_the_default_on_actions(cli) -> None:
     run = cli("check", "examples/", "--date", TODAY, env={"GITHUB_ACTIONS": "true"})
     assert run.code == 1
-    assert run.stdout.startswith("::") and "::error file=claims/claims-assistant.yaml,line=26," \
-        in run.stdout
+    assert run.stdout.startswith("::")
+    assert f"::error file={IN_REPO}claims/claims-assistant.yaml,line=26," in run.stdout
 
 
 # --- GitLab ---------------------------------------------------------------------------------
@@ -390,7 +423,7 @@ def test_gitlab_code_quality_of_the_examples(cli) -> None:
     assert len({i["fingerprint"] for i in issues}) == len(issues)
     hipaa = next(i for i in issues if i["check_name"] == "HIPAA001")
     assert hipaa["severity"] == "critical"
-    assert hipaa["location"] == {"path": "claims/claims-assistant.yaml", "lines": {"begin": 26}}
+    assert hipaa["location"] == {"path": f"{IN_REPO}claims/claims-assistant.yaml", "lines": {"begin": 26}}
     assert {i["severity"] for i in issues} == {"critical", "major", "info"}
 
 
@@ -460,6 +493,42 @@ def test_markdown_without_base_shows_spend_and_passes() -> None:
     assert "against the base" not in text and "Waived" not in text and "Policy" not in text
 
 
+def test_markdown_lists_errors_before_warnings_and_infos_and_stays_short() -> None:
+    infos = [finding("COST006", "info", line=n, message=f"saving {n}") for n in range(1, 59)]
+    errors = [finding("JUR001", "error", line=100 + n, message=f"error {n}") for n in range(14)]
+    text = renderer("md")(result(infos + errors + [finding("JUR005", "warning", line=300)]))
+    rows = table_rows(text, "| rule | severity |")
+    assert len(rows) == MAX_ROWS <= 30
+    severities = [row.split("|")[2].strip() for row in rows]
+    assert severities == ["error"] * 14 + ["warning"] + ["info"] * (MAX_ROWS - 15)
+    assert f"…and {58 - (MAX_ROWS - 15)} more ({58 - (MAX_ROWS - 15)} infos)" in text
+    assert len(text) < 10_000
+
+
+def test_markdown_credits_the_findings_the_change_fixed() -> None:
+    fixed = [finding("JUR001", line=n) for n in range(10)] + [finding("JUR005", "warning")]
+    text = renderer("md")(result([finding("JUR008")], base_monthly_usd=1400.0, fixed=fixed))
+    assert "This change fixes 11 findings present at the base (10 errors, 1 warning)." in text
+    assert "<summary>Fixed by this change (11)</summary>" in text
+    assert "#### New findings" in text
+    assert "fixes" not in renderer("md")(result([finding("JUR008")], base_monthly_usd=1400.0))
+
+
+def test_diff_mode_credits_fixes_end_to_end(cli, tmp_path: Path) -> None:
+    root = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, root)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e", "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    manifest = root / "claims" / "claims-assistant.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "endpoint: deepseek/api", "endpoint: acme-bedrock/us-east-1"), encoding="utf-8")
+    run = cli("check", "--diff", "main", "--date", TODAY, "-f", "md", cwd=root)
+    assert run.code == 0, run.stderr  # nothing new
+    assert "This change fixes 7 findings present at the base (6 errors, 1 warning)." in run.stdout
+
+
 def test_markdown_tables_stop_at_max_rows() -> None:
     many = result([finding(line=n, message=f"finding {n}") for n in range(1, MAX_ROWS + 6)])
     text = renderer("md")(many)
@@ -478,5 +547,5 @@ def test_markdown_cells_escape_user_text() -> None:
 def test_markdown_of_the_examples(cli) -> None:
     run = check(cli, "examples/", "-f", "md")
     assert run.code == 1
-    assert "#### Findings" in run.stdout and "#### Waived findings" in run.stdout
+    assert "#### Findings" in run.stdout and "<summary>Waived findings (1)</summary>" in run.stdout
     assert "W-2026-031" in run.stdout

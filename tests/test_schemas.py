@@ -48,3 +48,39 @@ def test_schema_cli_unknown_kind_exits_2(cli) -> None:
     run = cli("schema", "Nope")
     assert run.code == 2
     assert "AgentManifest" in run.stderr
+
+
+def _properties(node: object, where: str = "") -> list[tuple[str, dict]]:
+    """Every property schema in a schema, with where it is."""
+    found: list[tuple[str, dict]] = []
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            found.append((f"{where}.{name}", prop))
+        for key, value in node.items():
+            if key != "properties":
+                found += _properties(value, f"{where}.{key}" if key != "$defs" else where)
+            else:
+                for name, prop in value.items():
+                    found += _properties(prop, f"{where}.{name}")
+    elif isinstance(node, list):
+        for item in node:
+            found += _properties(item, where)
+    return found
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_field_has_a_description_and_its_key_as_title(kind: str) -> None:
+    props = _properties(schema_of(kind))
+    assert props
+    missing = [where for where, prop in props if not prop.get("description")]
+    assert missing == [], f"fields without a description: {missing}"
+    for where, prop in props:
+        assert prop["title"] == where.rsplit(".", 1)[1], where
+        assert "\n" not in prop["description"], where
+
+
+def test_the_schema_says_cached_input_is_billed_in_addition_to_input() -> None:
+    tokens = schema_of("AgentManifest")["$defs"]["Tokens"]["properties"]
+    assert "in addition to the `input` tokens" in tokens["cachedInput"]["description"]
+    price = schema_of("Catalog")["$defs"]["Price"]["properties"]
+    assert "in addition to its input tokens" in price["cachedInput"]["description"]

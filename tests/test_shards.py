@@ -105,7 +105,7 @@ def _cost_and_report(folder: Path, processes: int) -> tuple[str, str]:
     config = load_config(None, folder)
     costed = check(config, Options(today=DAY), processes=processes, view=cost_view.rows_of_slice)
     assert len(costed.views) == processes
-    rows = [row for part in costed.views for row in part]
+    rows = [row for part, _ in costed.views for row in part]
     cost = cost_view.render_json(cost_view.summary(rows, costed.spend, config, "team"))
     audited = check(config, Options(today=DAY), processes=processes, view=manifests_of_slice,
                     request=reported)

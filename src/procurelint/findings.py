@@ -108,6 +108,16 @@ class Result:
     omitted: dict[str, int] = field(default_factory=dict)
     """Unwaived findings not listed, by severity (at most MAX_PER_FILE per file and MAX_PER_RUN
     per run are listed): counted and judged all the same."""
+    baselined: list[Finding] = field(default_factory=list)
+    """With `--baseline`: the findings the baseline hid."""
+    baseline_file: str | None = None
+    """With `--baseline`: the baseline file, as given."""
+    fixed: list[Finding] = field(default_factory=list)
+    """In pull-request mode (`--diff BASE`): findings at BASE that the change removed."""
+    repository_prefix: str = ""
+    """The policy's folder relative to the root of its git repository, with a trailing `/`
+    (`ai/` in a monorepo), or "" at the root or outside git: CI formats put it before file
+    names, which their services resolve from the repository root."""
 
     def count(self, severity: str) -> int:
         listed = sum(1 for f in self.findings if f.severity == severity and not f.waived)

@@ -7,11 +7,12 @@ values are estimates or why a fact is left null, and end up in the written YAML.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,9 @@ class Imported:
     read: int = 0
     imported: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    as_of: dt.date | None = None
+    """The date of the data as the source shows it (None when it shows none): the catalog's
+    asOf, so that CAT001 measures the age of the prices, not of the import."""
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] += 1
@@ -96,18 +100,25 @@ def read_json(path: Path, display: str) -> Any:
         raise ConfigError(f"not valid JSON: {exc.msg}", Location(display, exc.lineno, exc.colno)) from None
 
 
+_DOUBLE_DIGITS = Context(prec=15)  # DBL_DIG: the decimal digits a double always holds
+
+
 def per_million(value: Any) -> Decimal | None:
     """A per-token USD price (JSON number or numeric string) as USD per million tokens.
 
     Decimal arithmetic keeps "0.000000295" at exactly 0.295; None for anything that is not a
-    finite, non-negative number (null, "-1" for dynamic prices, text, booleans).
+    finite, non-negative number (null, "-1" for dynamic prices, text, booleans). A JSON number
+    is a binary double, which holds 15 significant decimal digits: LiteLLM's file has prices
+    computed in floating point, such as 1.5000020000000002e-05, whose 16th and 17th digits are
+    rounding noise, so a number is rounded to 15 significant digits ($15.00002, not
+    $15.000020000000002). A string is taken exactly as written.
     """
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
-        number = Decimal(repr(value))
+        number = _DOUBLE_DIGITS.create_decimal(repr(value))
     elif isinstance(value, (int, str)):
         try:
             number = Decimal(value.strip() if isinstance(value, str) else value)

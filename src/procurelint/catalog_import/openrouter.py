@@ -12,6 +12,8 @@ prices), entries priced at zero, and entries without a usable price.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,7 @@ def read(path: Path, display: str) -> Imported:
         result.models[model_id] = _model(row, output, result)
         result.imported += 1
     result.require_entries("an OpenRouter /api/v1/models response")
+    result.as_of = _newest_created(rows)
     result.providers[PROVIDER] = Provider(
         id=PROVIDER, name="OpenRouter", jurisdiction=None, parent_jurisdiction=None,
         kind="aggregator", sources=["openrouter.ai/docs"],
@@ -66,6 +69,17 @@ def read(path: Path, display: str) -> Imported:
         "a call may charge more). Base prices only: tiered `overrides` are not imported.",
     ]
     return result
+
+
+def _newest_created(rows: list[Any]) -> dt.date | None:
+    """The day the newest model of the response was added: the response is at least that
+    recent, and OpenRouter's responses carry no date of their own."""
+    stamps = [row["created"] for row in rows if isinstance(row, dict)
+              and isinstance(row.get("created"), int) and not isinstance(row.get("created"), bool)
+              and 0 < row["created"] < 32503680000]  # before the year 3000
+    if not stamps:
+        return None
+    return dt.datetime.fromtimestamp(max(stamps), dt.timezone.utc).date()
 
 
 def _skip_reason(row: Any) -> str | None:

@@ -108,19 +108,31 @@ def same_price(a: Price, b: Price) -> bool:
 
 
 def write_import(imported: Imported, output: Path, base: Base, today: dt.date, name: str | None,
-                 update_as_of: bool = False) -> Changes:
-    """Create or update `output` with what `imported` holds; the file is validated first."""
+                 update_as_of: bool = False, as_of: dt.date | None = None) -> Changes:
+    """Create or update `output` with what `imported` holds; the file is validated first.
+
+    The data's date is `as_of` (given by the user), else the one the source shows, else
+    `today` (the import date). A new catalog's asOf is that date. An existing catalog whose asOf
+    is later is not updated: older prices would overwrite newer ones."""
     display = str(output)
     existing: Catalog | None = load_one(output, "Catalog", display)[0] if output.exists() else None
+    dated = as_of or imported.as_of or today
     if existing is None:
-        changes = Changes(display, True, (None, today.isoformat()))
+        changes = Changes(display, True, (None, dated.isoformat()))
     else:
+        if existing.metadata.as_of > dated:
+            raise ConfigError(
+                f"{display} is as of {existing.metadata.as_of.isoformat()}, later than this data "
+                f"({dated.isoformat()}{'' if as_of or imported.as_of else ', the import date'}): "
+                "importing it would put older prices over newer ones. Import a newer snapshot, "
+                "or give the date the data was taken with --as-of",
+                Location(display, 1, 1))
         old = existing.metadata.as_of.isoformat()
-        changes = Changes(display, False, (old, today.isoformat() if update_as_of else old))
+        changes = Changes(display, False, (old, dated.isoformat() if update_as_of else old))
     _recognise(imported, base, changes)
     plan = _plan(imported, existing, base, changes)
     if existing is None:
-        text = _new_file(imported, plan, today, name or _default_name(output))
+        text = _new_file(imported, plan, today, dated, name or _default_name(output))
     elif changes.changed:
         text = _update_file(output.read_text(encoding="utf-8"), display, plan, changes)
     else:
@@ -248,7 +260,8 @@ def _default_name(output: Path) -> str:
 
 
 HEADER = [
-    "Imported by `procurelint catalog import --from {source}` on {date} from {file}.",
+    "Imported by `procurelint catalog import --from {source}` on {date} from {file}, whose data",
+    "is as of {as_of} (asOf below: the date the data shows, or --as-of, else the import date).",
     "Re-running the import updates prices and adds new offers; it keeps comments, order and",
     "every fact you edit by hand (docs/catalog.md).",
     "",
@@ -262,13 +275,13 @@ HEADER = [
 ]
 
 
-def _new_file(imported: Imported, plan: _Plan, today: dt.date, name: str) -> str:
-    header = [h.format(source=imported.source, date=today.isoformat(), file=Path(imported.file).name)
-              for h in HEADER]
+def _new_file(imported: Imported, plan: _Plan, today: dt.date, dated: dt.date, name: str) -> str:
+    header = [h.format(source=imported.source, date=today.isoformat(), file=Path(imported.file).name,
+                       as_of=dated.isoformat()) for h in HEADER]
     sections = {kind: [line for entry, note in plan.new[kind] for line in _lines(kind, entry, note)]
                 for kind in SECTIONS}
     description = f"Prices imported from {imported.source} ({Path(imported.file).name})"
-    return emit.catalog_text(header, name, today, description, sections)
+    return emit.catalog_text(header, name, dated, description, sections)
 
 
 # -- the round trip ---------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-COMMANDS = ("check", "cost", "report", "baseline", "explain", "rules", "catalog", "schema", "init", "test",
-            "discover")
+COMMANDS = ("check", "cost", "report", "baseline", "explain", "rules", "classes", "tiers", "catalog", "schema",
+            "init", "test", "discover")
 
 
 def register_all(subparsers: Any) -> None:

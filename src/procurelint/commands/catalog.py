@@ -52,8 +52,11 @@ def register(commands: Any) -> None:
     importing.add_argument("--name", metavar="NAME", help="metadata.name of a new catalog "
                                                            "(default: from the file name)")
     importing.add_argument("--update-as-of", action="store_true",
-                           help="also set an existing catalog's asOf to the import date (only "
+                           help="also set an existing catalog's asOf to the data's date (only "
                                 "once its compliance facts are re-checked)")
+    importing.add_argument("--as-of", metavar="YYYY-MM-DD",
+                           help="the date the source data was taken (default: the date the data "
+                                "shows, as OpenRouter's newest model, else the import date)")
     add_date(importing)
     _common(importing)
 
@@ -168,8 +171,9 @@ def _import(args: argparse.Namespace) -> str:
 
     imported = reader(args.source)(args.file, str(args.file))
     base = base_catalog(_policy_catalogs(args.config), args.output)
+    as_of = today(args.as_of) if args.as_of else None
     changes = write_import(imported, args.output, base, today(args.date), args.name,
-                           update_as_of=args.update_as_of)
+                           update_as_of=args.update_as_of, as_of=as_of)
     doc = view.import_doc(imported.source, imported.file, imported.read, imported.imported,
                           dict(imported.skipped), changes)
     return view.render_json(doc) if args.format == "json" else view.render_import(doc)

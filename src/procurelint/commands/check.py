@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +42,28 @@ def register(commands: Any) -> None:
                         help="pull-request mode: report only findings new relative to git revision BASE")
     parser.add_argument("--policy-from", metavar="BASE",
                         help="judge with the policy, waivers, catalogs and packs of git revision BASE")
+    parser.add_argument("--staged", action="store_true",
+                        help="in a git work tree, judge the files staged for the next commit "
+                             "(untracked files and unstaged edits left out), as the pre-commit "
+                             "hook does; outside git, the files as they are")
     add_jobs(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from procurelint.output import renderer
+
+    outputs = [(renderer(name), file.absolute() if file else None)
+               for name, file in parse_formats(args.format, args.output)]
+    with _staged(args):
+        return _check(args, outputs)
+
+
+def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]]) -> int:
     from procurelint.policy.config import load_config
     from procurelint.run.pipeline import Options, check
     from procurelint.progress import Progress
-    from procurelint.output import renderer
 
-    outputs = [(renderer(name), file) for name, file in parse_formats(args.format, args.output)]
     config = load_config(args.config, search_start(args.paths))
     progress = Progress()
     with _scratch(args) as scratch:
@@ -70,6 +82,49 @@ def run(args: argparse.Namespace) -> int:
     for render, file in outputs:
         write(render(result), file)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
+
+
+@contextlib.contextmanager
+def _staged(args: argparse.Namespace) -> Iterator[None]:
+    """With --staged in a git work tree: run in a copy of the index, from the same folder of it,
+    with PATH, --config and --baseline moved into the copy (output files stay where named)."""
+    if not args.staged:
+        yield
+        return
+    from procurelint.errors import ConfigError
+    from procurelint.run.pull_request import export_index, in_work_tree, toplevel
+
+    if args.diff or args.policy_from:
+        raise ConfigError("--staged judges the next commit; it cannot be combined with --diff "
+                          "or --policy-from")
+    here = Path.cwd().resolve()
+    if not in_work_tree(here):
+        yield
+        return
+    import tempfile
+
+    top = toplevel(here)
+
+    def moved(path: Path | None, copy: Path) -> Path | None:
+        if path is None:
+            return None
+        full = Path(os.path.abspath(here / path))
+        try:
+            return copy / full.relative_to(top)
+        except ValueError:
+            return path  # outside the repository: not part of the commit
+
+    with tempfile.TemporaryDirectory(prefix="procurelint-staged-") as scratch:
+        copy = export_index(here, Path(scratch))
+        args.paths = [moved(p, copy) for p in args.paths]
+        args.config, args.baseline = moved(args.config, copy), moved(args.baseline, copy)
+        inside = copy / here.relative_to(top)
+        inside.mkdir(parents=True, exist_ok=True)
+        os.chdir(inside)
+        try:
+            yield
+        finally:
+            os.chdir(here)
 
 
 def _scratch(args: argparse.Namespace) -> contextlib.AbstractContextManager[str | None]:

@@ -11,6 +11,11 @@ from typing import Any
 from procurelint.commands.common import EXIT_CLEAN
 from procurelint.errors import ConfigError, Location
 
+# The first line of each file points editors with the YAML language server (VS Code's YAML
+# extension, and others) at the kind's published JSON Schema: keys complete and typos show as
+# the file is written. The URL is the schema's `$id` (`procurelint schema KIND`).
+SCHEMA_LINE = "# yaml-language-server: $schema={url}\n"
+
 POLICY = """\
 # The organisation's AI sourcing policy. procurelint finds this file from any folder below
 # it; paths here are relative to this folder. `procurelint schema Policy` prints every key.
@@ -87,13 +92,20 @@ def _from_litellm(config: Path) -> dict[str, str]:
     return drafts(uses, "procurelint init --from")
 
 
+def schema_line(kind: str) -> str:
+    from procurelint.documents.envelope import SCHEMA_BASE
+
+    return SCHEMA_LINE.format(url=f"{SCHEMA_BASE}{kind}.schema.json")
+
+
 def run(args: argparse.Namespace) -> int:
     folder: Path = args.folder
-    files = {folder / "procurelint.yaml": POLICY.format(name=args.name)}
+    files = {folder / "procurelint.yaml": schema_line("Policy") + POLICY.format(name=args.name)}
     if args.from_file is None:
-        files[folder / "ai" / "example-agent.yaml"] = MANIFEST
+        files[folder / "ai" / "example-agent.yaml"] = schema_line("AgentManifest") + MANIFEST
     else:
-        files.update({folder / "ai" / name: text for name, text in _from_litellm(args.from_file).items()})
+        files.update({folder / "ai" / name: schema_line("AgentManifest") + text
+                      for name, text in _from_litellm(args.from_file).items()})
     for path in files:
         if path.exists():
             raise ConfigError("already exists; procurelint init never overwrites a file",

@@ -6,3 +6,6 @@ from __future__ import annotations
 API_VERSION = "procurelint/v1"
 KIND_NAMES = frozenset({"AgentManifest", "Catalog", "Policy", "Waivers", "RulePack"})
 """The document kinds (the keys of procurelint.documents.models.KINDS)."""
+SCHEMA_BASE = "https://procurelint.dev/schemas/"
+"""Where the JSON Schemas of the kinds are published: `{SCHEMA_BASE}{kind}.schema.json` is each
+one's `$id`, and the `yaml-language-server` line `procurelint init` writes."""

@@ -169,10 +169,12 @@ class ContextFactory:
                     "trainsOnInputs": policy.trains_on_inputs,
                     "retentionDays": policy.retention_days,
                     "minRetentionDays": policy.min_retention_days,
+                    "retention": _retention(policy.retention_days),
                 },
                 "terms": {
                     "trainsOnInputs": False if contract["noTraining"] else policy.trains_on_inputs,
                     "retentionDays": retention,
+                    "retention": _retention(retention),
                     "pciDss": contract["pciDss"] or "pci-dss" in endpoint.certifications,
                 },
                 "isAggregator": provider.kind == "aggregator",
@@ -422,3 +424,10 @@ def _performer_known(info: StepInfo) -> bool:
     if deid.performed_by == "external":
         return bool(deid.reference and deid.reference.strip())
     return any(s.name == deid.performed_by and s is not info.step for s in info.workflow.steps)
+
+
+def _retention(days: int | None) -> str:
+    """How long an endpoint keeps prompts and outputs, as a message says it."""
+    if days is None:
+        return "not known, which counts as unlimited"
+    return f"{days} day" if days == 1 else f"{days} days"

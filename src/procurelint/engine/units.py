@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from procurelint.policy.config import Config
 from procurelint.policy.core_rules import message
 from procurelint.engine.costs import MonthlyTokens, monthly_cost, monthly_tokens
 from procurelint.errors import Location
 from procurelint.documents.yamlio import Document, Path
+from procurelint.wording import did_you_mean, suggestion
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
     from procurelint.documents.models.manifest_model import AgentManifest, Step, Workflow
@@ -114,7 +115,7 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
             for ci, cls in enumerate(workflow.data_classes):
                 if cls not in classes:
                     report("MAN006", wpath, source.location("spec", "workflows", wi, "dataClasses", ci),
-                           _unknown_class(cls, classes))
+                           _unknown_class(cls, classes, [tier.name for tier in config.tiers]))
             seen_steps: set[str] = set()
             for si, step in enumerate(workflow.steps):
                 spath = f"{wpath}/{step.name}"
@@ -129,11 +130,43 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
     return out
 
 
-def _unknown_class(cls: str, classes: Mapping[str, object]) -> str:
-    import difflib
+# Words people use for a data class that is named otherwise (besides the regimes and
+# categories of the classes themselves: `itar` finds export-controlled by its regime).
+CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ear": ("export-controlled",), "export": ("export-controlled",),
+    "health": ("phi",), "medical": ("phi",), "ephi": ("phi",),
+    "personal": ("pii",), "personal-data": ("pii",), "gdpr": ("pii",), "ssn": ("pii",),
+    "pan": ("cardholder",), "card": ("cardholder",), "credit-card": ("cardholder",),
+    "payment-card": ("cardholder",), "chd": ("cardholder",),
+    "banking": ("npi",), "financial": ("npi", "cardholder"),
+    "secrets": ("credentials",), "passwords": ("credentials",), "api-keys": ("credentials",),
+    "code": ("source-code",), "location": ("precise-geolocation",), "gps": ("precise-geolocation",),
+    "dna": ("genomic",), "genetic": ("genomic",),
+}
 
-    hint = difflib.get_close_matches(cls, list(classes), n=1)
-    tip = f"; did you mean {hint[0]!r}?" if hint else ""
+
+def class_hints(cls: str, classes: Mapping[str, Any], tiers: list[str] | None = None) -> list[str]:
+    """Known classes an unknown name probably means: by spelling, by a synonym, by a regime or
+    category of a class (`itar` -> export-controlled, `hipaa` -> phi), or, for a tier's name,
+    the classes of that tier."""
+    word = cls.lower().replace("_", "-")
+    by_spelling = did_you_mean(cls, list(classes))
+    if by_spelling:
+        return by_spelling
+    found = [c for c in CLASS_SYNONYMS.get(word, ()) if c in classes]
+    found += [name for name, spec in classes.items()
+              if word in getattr(spec, "regimes", ()) or word in getattr(spec, "categories", ())]
+    if not found and tiers and word in tiers:
+        found = [name for name, spec in classes.items() if getattr(spec, "tier", None) == word]
+    return list(dict.fromkeys(found))[:4]
+
+
+def _unknown_class(cls: str, classes: Mapping[str, Any], tiers: list[str] | None = None) -> str:
+    hints = class_hints(cls, classes, tiers)
+    tip = suggestion(hints)
+    if tiers and cls in tiers:
+        tip = f" ({cls!r} is a tier, not a data class){tip}"
+    tip += " (`procurelint classes` lists them)"
     return message("MAN006", data_class=cls, tip=tip)
 
 
@@ -150,7 +183,7 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
         for ci, cls in enumerate(own):
             if cls not in classes:
                 report("MAN006", spath, source.location(*node, "dataClasses", ci),
-                       _unknown_class(cls, classes))
+                       _unknown_class(cls, classes, [tier.name for tier in config.tiers]))
     known = [c for c in resolved if c in classes]
     rank = config.tier_rank
     tier_names = sorted({classes[c].tier for c in known}, key=rank.__getitem__)
@@ -226,10 +259,12 @@ def _units(config: Config, info: StepInfo, report: Report, out: list[Unit]) -> N
         endpoint_ok = endpoint_id in catalog.endpoints
         if not model_ok and (via != "routing"):
             report("MAN003", info.path, info.location(*model_node),
-                   message("MAN003", path=info.path, model=model_id))
+                   message("MAN003", path=info.path, model=model_id,
+                           tip=suggestion(did_you_mean(model_id, list(catalog.models)))))
         if not endpoint_ok:
             report("MAN004", info.path, info.location(*endpoint_node),
-                   message("MAN004", path=info.path, endpoint=endpoint_id))
+                   message("MAN004", path=info.path, endpoint=endpoint_id,
+                           tip=suggestion(did_you_mean(endpoint_id, list(catalog.endpoints)))))
         if not (model_ok and endpoint_ok):
             continue
         price = catalog.offer(endpoint_id, model_id)

@@ -4,7 +4,10 @@ Code scanning and GitLab's merge-request widget match a finding with the same fi
 earlier run by its fingerprint. A fingerprint built from the line number would close an alert
 and open a new one whenever someone adds a comment above it, so ours hash what the finding is
 about instead: the rule, the file, the manifest/workflow/step path and the message, with any
-positions in the message (`file:12:3`, `line 12`) taken out.
+positions in the message (`file:12:3`, `line 12`) and any quantity (`$7,625.00`, `480000
+records`, `30 days`, `12%`) taken out: a price or volume edit changes the message, not the
+finding, and must not close the alert (and lose its dismissal) to open a new one. Numbers that
+are part of an id (`claude-sonnet-4.6`, `us-east-1`, `qwen3`) stay.
 """
 
 from __future__ import annotations
@@ -21,15 +24,22 @@ _FILE_POSITION = re.compile(r":\d+(?::\d+)?\b")
 _WORD_POSITION = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
 
 
+# A number standing on its own, not part of an id: no letter, digit, `_`, `-`, `/` or `.` before
+# it, no letter, `_` or `-` after it (`/month` and punctuation may follow). It may hold
+# thousands separators and a decimal point, and have a currency sign before it and the `x` of a
+# ratio (`1.5x`) after it. The group is atomic: `$1,224.00/month` is one number, never `$1`.
+_QUANTITY = re.compile(r"(?<![\w./-])(?>[$€£]?\d[\d,]*(?:\.\d+)?x?)(?![\w-]|\.\w)")
 _DIGIT = re.compile(r"\d")
 
 
 def normalise(message: str) -> str:
-    """The message without the positions it quotes, and with runs of whitespace collapsed."""
+    """The message without the positions and quantities it quotes, and with runs of whitespace
+    collapsed."""
     if not _DIGIT.search(message):
         return " ".join(message.split())  # a position is digits: nothing to take out
     text = _FILE_POSITION.sub(":#", message)
     text = _WORD_POSITION.sub(lambda m: f"{m.group(1)} #", text)
+    text = _QUANTITY.sub("#", text)
     return " ".join(text.split())
 
 

@@ -14,6 +14,7 @@ procurelint.yaml at the repository root so that they land on the right file.
 from __future__ import annotations
 
 from procurelint.findings import Finding, Result, RuleMeta
+from procurelint.output.repository_paths import repository_findings
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -61,7 +62,8 @@ def command(finding: Finding, meta: RuleMeta | None) -> str:
 
 
 def render(result: Result) -> str:
-    lines = [command(f, result.rules.get(f.rule)) for f in result.findings]
+    # Annotations name files from the repository root.
+    lines = [command(f, result.rules.get(f.rule)) for f in repository_findings(result)]
     s = result.summary
     verdict = "failed" if result.failed else "passed"
     lines.append(

@@ -17,6 +17,7 @@ from typing import TypedDict
 
 from procurelint.findings import Finding, Result, RuleMeta
 from procurelint.output.fingerprint import fingerprints, salted
+from procurelint.output.repository_paths import repository_findings
 from procurelint import jsontext
 
 SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
@@ -90,9 +91,10 @@ def issue(finding: Finding, meta: RuleMeta | None, fingerprint: str) -> Issue:
 
 
 def document(result: Result) -> list[Issue]:
-    prints = fingerprints(result.findings)
+    findings = repository_findings(result)  # GitLab resolves paths from the repository root
+    prints = fingerprints(findings)
     return [issue(f, result.rules.get(f.rule), fp)
-            for f, fp in zip(result.findings, prints, strict=True)]
+            for f, fp in zip(findings, prints, strict=True)]
 
 
 def render(result: Result) -> str:

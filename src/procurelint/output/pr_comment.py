@@ -1,11 +1,13 @@
 """A pull-request comment (or `$GITHUB_STEP_SUMMARY`) in GitHub-flavoured Markdown.
 
-Verdict and counts first, then the findings that need action, the waived ones with their
-waivers, the projected spend (its change against the base in pull-request mode), what the
-change did to the policy, and stale baseline entries. Manifest names, messages and waiver
-reasons are written by users: in table cells they are escaped so that a `|`, a newline or
-HTML in them cannot break the table or inject markup. Tables stop at MAX_ROWS rows, well
-inside GitHub's 65,536-character limit for a comment.
+Verdict and counts first, then the projected spend (its change against the base in
+pull-request mode) and what the change fixed, then the findings that need action, most severe
+first, the waived ones with their waivers (folded), the findings fixed (folded), what the
+change did to the policy, and stale baseline entries. A reviewer reads the errors first, and
+the comment stays short: tables stop at MAX_ROWS rows and say, by severity, what they left
+out (the job's full output has everything). Manifest names, messages and waiver reasons are
+written by users: in table cells they are escaped so that a `|`, a newline or HTML in them
+cannot break the table or inject markup.
 
 The first line is a hidden marker, so that a CI job can find and update its own comment.
 """
@@ -14,10 +16,10 @@ from __future__ import annotations
 
 import re
 
-from procurelint.findings import Finding, Result
+from procurelint.findings import SEVERITY_RANK, Finding, Result
 
 MARKER = "<!-- procurelint -->"
-MAX_ROWS = 100
+MAX_ROWS = 25
 # Backslash-escaped: emphasis, code, links, strikethrough, and `$`, which GitHub reads as the
 # start of a math expression ("costs $1,224 ... would cost $257" would render as TeX).
 _MARKUP = re.compile(r"([\\`*_\[\]~$])")
@@ -52,12 +54,31 @@ def _spend(result: Result) -> str:
             f"against the base ({_money(base)}/month).")
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _by_severity(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then infos; in file order within each."""
+    return sorted(findings, key=lambda f: (-SEVERITY_RANK.get(f.severity, 0), f.sort_key()))
+
+
+def _tally(findings: list[Finding]) -> str:
+    """`3 errors, 1 info`: the non-zero counts by severity."""
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    return ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]],
+           findings: list[Finding] | None = None) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows[:MAX_ROWS]]
     if len(rows) > MAX_ROWS:
-        lines.append(f"\n…and {len(rows) - MAX_ROWS} more; see the job's full output.")
+        left = f" ({_tally(findings[MAX_ROWS:])})" if findings else ""
+        lines.append(f"\n…and {len(rows) - MAX_ROWS} more{left}; see the job's full output.")
     return lines
+
+
+def _finding_rows(findings: list[Finding]) -> list[tuple[str, ...]]:
+    return [(cell(f.rule), f.severity, _where(f), cell(f.message)
+             + (f" (waiver {cell(str(f.waiver.get('id')))} expired)" if f.waiver else ""))
+            for f in findings]
 
 
 def _waiver_cells(finding: Finding) -> tuple[str, str, str, str]:
@@ -85,19 +106,30 @@ def render(result: Result) -> str:
         f"(fails on {result.fail_on}).",
         "", _spend(result),
     ]
+    if result.baseline_file is not None:
+        hidden = result.baselined
+        lines += ["", f"{len(hidden)} findings hidden by the baseline {cell(result.baseline_file)}"
+                      + (f" ({_tally(hidden)})" if hidden else "") + "."]
+    if result.fixed:
+        lines += ["", f"🎉 This change fixes {len(result.fixed)} findings present at the base "
+                      f"({_tally(result.fixed)})."]
     if active:
         # In pull-request mode the findings already present at the base were taken out.
         heading = "New findings" if result.base_monthly_usd is not None else "Findings"
         lines += ["", f"#### {heading}", ""]
-        lines += _table(("rule", "severity", "location", "message"), [
-            (cell(f.rule), f.severity, _where(f), cell(f.message)
-             + (f" (waiver {cell(str(f.waiver.get('id')))} expired)" if f.waiver else ""))
-            for f in active])
+        ordered = _by_severity(active)
+        lines += _table(("rule", "severity", "location", "message"), _finding_rows(ordered), ordered)
     if waived:
-        lines += ["", "#### Waived findings", ""]
+        lines += ["", f"<details><summary>Waived findings ({len(waived)})</summary>", ""]
         lines += _table(("rule", "location", "message", "waiver", "reason", "approved by",
                          "ticket, expires"), [
             (cell(f.rule), _where(f), cell(f.message), *_waiver_cells(f)) for f in waived])
+        lines += ["", "</details>"]
+    if result.fixed:
+        fixed = _by_severity(result.fixed)
+        lines += ["", f"<details><summary>Fixed by this change ({len(fixed)})</summary>", ""]
+        lines += _table(("rule", "severity", "location", "message"), _finding_rows(fixed), fixed)
+        lines += ["", "</details>"]
     if result.left_out:
         lines += ["", "#### Rules not judged", ""]
         lines += [f"- {cell(line)}" for line in result.left_out_lines()]

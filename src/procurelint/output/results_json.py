@@ -33,6 +33,8 @@ def document(result: Result) -> dict[str, Any]:
         summary["notListed"] = sum(result.omitted.values())
     if result.base_monthly_usd is not None:
         summary["baseMonthlyUsd"] = result.base_monthly_usd
+    if result.baseline_file is not None:
+        summary["baselined"] = len(result.baselined)
     doc: dict[str, Any] = {
         "tool": {"name": "procurelint", "version": __version__},
         "policy": policy,

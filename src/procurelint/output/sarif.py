@@ -24,6 +24,7 @@ from procurelint import __version__
 from procurelint.findings import Finding, Result, RuleMeta
 from procurelint.policy.packs import BUILTIN_PACKS
 from procurelint.output.fingerprint import fingerprints
+from procurelint.output.repository_paths import repository_findings
 from procurelint import jsontext
 from procurelint.documents.envelope import API_VERSION
 
@@ -233,11 +234,12 @@ def _result(finding: Finding, index: int, fingerprint: str) -> SarifResult:
 def document(result: Result) -> Log:
     """The SARIF log as plain data (tests validate it against the OASIS schema)."""
     metas = dict(result.rules)
-    for finding in result.findings:
+    findings = repository_findings(result)  # code scanning resolves uris from the repository root
+    for finding in findings:
         if finding.rule not in metas:
             metas[finding.rule] = _unlisted(finding)
     index = {rule_id: i for i, rule_id in enumerate(metas)}
-    prints = fingerprints(result.findings)
+    prints = fingerprints(findings)
     s = result.summary
     return {
         "$schema": SCHEMA,
@@ -252,7 +254,7 @@ def document(result: Result) -> Log:
             }},
             "invocations": [{"executionSuccessful": True}],
             "results": [_result(f, index[f.rule], fp)
-                        for f, fp in zip(result.findings, prints, strict=True)],
+                        for f, fp in zip(findings, prints, strict=True)],
             "properties": {
                 "policy": {"name": result.policy_name, "version": result.policy_version,
                            "packs": result.packs},

@@ -50,6 +50,12 @@ def render(result: Result) -> str:
                      f"change {'+' if delta >= 0 else '-'}${abs(delta):,.2f}/month")
     for change in result.policy_changes:
         lines.append(f"policy changed: {change} (judged by the base revision's policy)")
+    if result.baseline_file is not None:
+        hidden = result.baselined
+        tally = ", ".join(f"{n} {s}s" for s in ("error", "warning", "info")
+                          if (n := sum(1 for f in hidden if f.severity == s)))
+        lines.append(f"baseline {result.baseline_file}: {len(hidden)} findings hidden"
+                     + (f" ({tally})" if tally else "") + "; the verdict counts only the others")
     for entry in result.stale_baseline:
         lines.append(f"baseline entry no longer matches: {entry['rule']} {entry['file']} {entry['path']}")
     if result.catalog_changes:

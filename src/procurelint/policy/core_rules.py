@@ -17,6 +17,7 @@ DETECTORS: dict[str, str] = {
     "MAN007": "engine/units.py, engine/evaluate.py",
     "MAN009": "engine/units.py",
     "CAT001": "engine/evaluate.py",
+    "POL001": "run/pipeline.py",
     "WAIVER001": "run/apply_waivers.py",
     "WAIVER002": "run/apply_waivers.py",
     "SUP001": "run/suppressions.py",
@@ -29,8 +30,8 @@ TEMPLATES: dict[str, str] = {
     "MAN001": "{problem}",
     "MAN002": "{problem}",
     "MAN002.regime": "unknown regime {regime!r}; known regimes: {known}",
-    "MAN003": "step {path} names model {model!r}, which is not in the catalog",
-    "MAN004": "step {path} names endpoint {endpoint!r}, which is not in the catalog",
+    "MAN003": "step {path} names model {model!r}, which is not in the catalog{tip}",
+    "MAN004": "step {path} names endpoint {endpoint!r}, which is not in the catalog{tip}",
     "MAN005": "endpoint {endpoint} does not offer model {model} (step {path})",
     "MAN006": "data class {data_class!r} is not defined (built-in or in the policy){tip}",
     "MAN007": "manifest name {name!r} is already used at {first}",
@@ -39,6 +40,9 @@ TEMPLATES: dict[str, str] = {
     "MAN009": "step {path} declares routing, but {endpoint} is not an aggregator",
     "CAT001": ("catalog {name} is {age} days old (asOf {as_of}), older than maxCatalogAgeDays "
                "{limit}; re-import prices and re-check facts"),
+    "POL001": ("{file} is a policy file that this run did not use: the manifests beside it were "
+               "judged by {used}. Check that folder with its own policy (`procurelint check "
+               "{folder}`), or exclude it in the policy's `exclude`"),
     "WAIVER001": ("waiver {id} for {rule} on {target} expired on {expires}; the {count} "
                   "finding(s) it covered fail again. Renew it with a new approval, or fix the "
                   "findings"),

@@ -262,6 +262,8 @@ def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str,
     if rule.violation is not None:
         # A placeholder naming no variable of the rule's scopes would print as written.
         available = frozenset.intersection(*(SCOPE_VARIABLES[scope] for scope in scopes))
+        if set(scopes) == {"step"}:
+            available |= {"why"}  # message-only explanations (engine/messages.py, docs/context.md)
         for name in _PLACEHOLDER.findall(rule.message):
             if name not in available:
                 raise ConfigError(

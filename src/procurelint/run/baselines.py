@@ -3,10 +3,16 @@
 A finding is keyed by rule, file and manifest path, never by line, so that editing a manifest
 above a finding does not make it new. Keys are counted: two findings of one rule on one step
 (a primary endpoint and a fallback) need two entries.
+
+A baseline hides findings as a waiver does, so entries of rules that protect other people's
+data (every pack the policy's `inlineSuppressions` does not name: HIPAA, banking, federal,
+jurisdiction by default) carry an approver and an expiry, as waivers do. An expired entry hides
+nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -29,19 +35,22 @@ def counts(findings: list[Finding]) -> Counter[Key]:
     return Counter(key(f) for f in findings if not f.waived)
 
 
-def render(findings: list[Finding]) -> str:
-    """The baseline file for these findings: sorted JSON, no timestamps."""
-    entries = [
-        {"rule": rule, "file": file, "path": path, "count": count}
-        for (rule, file, path), count in sorted(counts(findings).items())
-    ]
+def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None = None) -> str:
+    """The baseline file for these findings: sorted JSON, no timestamps. `approvals` gives, by
+    rule id, the `approvedBy` and `expires` recorded with that rule's entries."""
+    entries: list[dict[str, object]] = []
+    for (rule, file, path), count in sorted(counts(findings).items()):
+        entry: dict[str, object] = {"rule": rule, "file": file, "path": path, "count": count}
+        entry.update((approvals or {}).get(rule, {}))
+        entries.append(entry)
     doc = {"version": FORMAT_VERSION, "tool": {"name": "procurelint", "version": __version__},
            "entries": entries}
     return jsontext.dumps(doc) + "\n"
 
 
-def load(path: Path) -> Counter[Key]:
-    """Read a baseline file; anything unexpected is a config error."""
+def load(path: Path, today: dt.date | None = None) -> Counter[Key]:
+    """Read a baseline file; anything unexpected is a config error. Entries that expired
+    before `today` are left out: they hide nothing any more."""
     where = Location(str(path))
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -54,9 +63,13 @@ def load(path: Path) -> Counter[Key]:
     result: Counter[Key] = Counter()
     for entry in doc["entries"]:
         try:
-            result[(str(entry["rule"]), str(entry["file"]), str(entry["path"]))] += int(entry.get("count", 1))
-        except (KeyError, TypeError, ValueError):
+            k = (str(entry["rule"]), str(entry["file"]), str(entry["path"]))
+            n = int(entry.get("count", 1))
+            expires = dt.date.fromisoformat(entry["expires"]) if entry.get("expires") else None
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise ConfigError(f"baseline entry is malformed: {entry!r}", where) from None
+        if expires is None or today is None or expires >= today:
+            result[k] += n
     return result
 
 

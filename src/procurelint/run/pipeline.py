@@ -102,6 +102,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         if uses is not None:
             judge.judge_drift(uses, [d for part in contributions for d in part.declared])
         evaluated.extend(judge.findings[mark:])
+        evaluated.extend(_unused_policies(config, work))
         result = _finish(config, options, loaded, refs, evaluated, spend)
         result.not_read = sorted(not_read + loaded.not_read, key=lambda e: e["file"])
         result.summary.skipped = len(result.not_read)
@@ -221,6 +222,7 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
         policy_changes=list(config.policy_changes),
         catalog_changes=[change_json(c) for c in config.catalog.changes],
         left_out=left_out(config, options),
+        repository_prefix=repository_prefix(config.root),
     )
 
 
@@ -261,6 +263,36 @@ def _bound(result: Result) -> None:
     result.findings = kept
 
 
+def repository_prefix(root: Path) -> str:
+    """`root` relative to the top of the git work tree that holds it, as `ai/`; "" at the top
+    or outside git. Found by looking for `.git` (a folder, or a file in a linked work tree or
+    submodule) rather than by running git, which a pre-commit hook pays for on every commit."""
+    here = root.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            relative = here.relative_to(folder).as_posix()
+            return "" if relative == "." else relative + "/"
+    return ""
+
+
+def _unused_policies(config: Config, work: list[tuple[Candidate, bool]]) -> list[Finding]:
+    """POL001 for each policy file among the files read that is not the policy of this run:
+    the manifests beside it were judged by another policy (or the built-in defaults)."""
+    from procurelint.policy.config import CONFIG_NAME
+    from procurelint.policy.core_rules import message
+
+    used = f"the policy {config.policy_file}" if config.policy_file else "the built-in defaults"
+    found = []
+    for candidate, _ in work:
+        if candidate.path.name != CONFIG_NAME or candidate.display == config.policy_file:
+            continue
+        folder = candidate.display[: -len(CONFIG_NAME)] or "."
+        found.append(core_finding(
+            config, "POL001", message("POL001", file=candidate.display, used=used, folder=folder),
+            candidate.display, 1, 1, ""))
+    return found
+
+
 def _compare(config: Config, options: Options, result: Result) -> None:
     """Pull-request mode and baselines: keep only the findings that are new."""
     if not (options.diff or options.baseline):
@@ -270,11 +302,17 @@ def _compare(config: Config, options: Options, result: Result) -> None:
     if options.diff:
         base = _base_result(config, options, options.diff)
         base_findings = base.findings if base is not None else []
+        fixed, _ = baselines.subtract(base_findings, baselines.counts(result.findings))
+        result.fixed = [f for f in fixed if not f.waived]
         result.findings, _ = baselines.subtract(result.findings, baselines.counts(base_findings))
         result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
     if options.baseline:
+        before = result.findings
         result.findings, result.stale_baseline = baselines.subtract(
-            result.findings, baselines.load(options.baseline))
+            before, baselines.load(options.baseline, options.today))
+        kept = {id(f) for f in result.findings}
+        result.baselined = [f for f in before if id(f) not in kept]
+        result.baseline_file = str(options.baseline)
 
 
 def _base_result(config: Config, options: Options, revision: str) -> Result | None:

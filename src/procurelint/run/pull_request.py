@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import subprocess
 import tarfile
 from pathlib import Path
@@ -37,10 +38,34 @@ def toplevel(root: Path) -> Path:
     return Path(_git(root, "rev-parse", "--show-toplevel").decode().strip()).resolve()
 
 
+def in_work_tree(root: Path) -> bool:
+    """Whether `root` is inside a git work tree (False where git is not installed)."""
+    try:
+        proc = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root,
+                              capture_output=True, check=False)
+    except OSError:
+        return False
+    return proc.returncode == 0 and proc.stdout.strip() == b"true"
+
+
+def export_index(root: Path, into: Path) -> Path:
+    """Write the files staged in the index (what the next commit will hold) into `into`, and
+    return the work tree's top there. Untracked files and unstaged edits are left out; the
+    index is the one git uses now (pre-commit's GIT_INDEX_FILE for `commit -a` and partial
+    commits)."""
+    top = toplevel(root)
+    _git(top, "checkout-index", "--all", "--force", "--quiet", f"--prefix={into}{os.sep}")
+    return into
+
+
 def export(root: Path, revision: str, into: Path) -> Path:
     """Write the tracked files of `revision` into `into`; return the work tree's top there."""
     top = toplevel(root)
-    _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except ConfigError:
+        raise ConfigError(f"{revision!r} is not a commit, branch or tag of the git repository at "
+                          f"{top} (fetch it first, e.g. `git fetch origin {revision}`)") from None
     archive = _git(top, "archive", "--format=tar", revision)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")

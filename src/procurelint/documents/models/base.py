@@ -24,6 +24,10 @@ class Strict(BaseModel):
         frozen=True,
         # Schemas are built on first use: a run that never reads a Policy never pays for one.
         defer_build=True,
+        # The docstring under each field is its `description` in the published JSON Schemas,
+        # and its title is the key as written (`cachedInput`, not "Cachedinput").
+        use_attribute_docstrings=True,
+        field_title_generator=lambda name, info: getattr(info, "alias", None) or to_camel(name),
     )
 
 
