@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from procurelint.documents.models.base import ApiVersion, Identifier, Jurisdiction, Name, Strict
+from procurelint.documents.models.base import ApiVersion, Day, Identifier, Jurisdiction, Name, Strict
 from procurelint.documents.models.rulepack_model import Rule, Severity
 
 Category = Literal[
@@ -56,7 +56,7 @@ class Contract(Strict):
 
     provider: Identifier
     ref: Annotated[str, Field(min_length=1)]
-    expires: dt.date | None = None
+    expires: Day | None = None
     zero_data_retention: bool = False
     no_training: bool = False
     pci_dss: bool = False

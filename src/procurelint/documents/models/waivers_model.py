@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from procurelint.documents.models.base import ApiVersion, Identifier, Strict
+from procurelint.documents.models.base import ApiVersion, Day, Identifier, Strict
 
 
 class Waiver(Strict):
@@ -16,7 +16,7 @@ class Waiver(Strict):
     reason: Annotated[str, Field(min_length=1)]
     approved_by: Annotated[str, Field(min_length=1)]
     ticket: Annotated[str, Field(min_length=1)]
-    expires: dt.date
+    expires: Day
 
 
 class WaiversSpec(Strict):
