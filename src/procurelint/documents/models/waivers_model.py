@@ -1,7 +1,6 @@
 """Waivers: approved, expiring exceptions to a rule for a target."""
 
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
