@@ -40,7 +40,7 @@ class FactChange:
     new: Any
     file: str
     line: int
-    how: str                  # patch | override (a whole entry replaced) | added (a new endpoint)
+    how: str                  # patch | override (a whole entry replaced)
     sources: tuple[str, ...]
 
 
@@ -90,12 +90,6 @@ class CatalogIndex:
                             "evidence)", where("spec", plural, i, "id"))
                     self._record(kind, table[entry.id], entry, source.file,
                                  where("spec", plural, i, "id").line, "override", entry.sources)
-                elif kind == "endpoint" and self._builtin:
-                    # An endpoint the organisation adds asserts facts (a BAA, a region, its
-                    # provider) about a service the built-in catalog does not vouch for: it is
-                    # listed with the changed facts, each new value against none.
-                    self._record(kind, table.get(entry.id), entry, source.file,
-                                 where("spec", plural, i, "id").line, "added", entry.sources)
                 table[entry.id] = entry
         for i, patch in enumerate(getattr(catalog.spec, "patches", [])):
             self._patch(patch, source.file, lambda *p, _i=i: where("spec", "patches", _i, *p))
@@ -123,18 +117,16 @@ class CatalogIndex:
         old = table[entry_id]
         new = _patched(kind, old, patch, where)
         table[entry_id] = new
-        if (kind, entry_id) in self._builtin or (kind == "endpoint" and self._builtin):
+        if (kind, entry_id) in self._builtin:
             self._record(kind, old, new, file, where().line, "patch", patch.sources)
 
-    def _record(self, kind: str, old: Any | None, new: Any, file: str, line: int, how: str,
+    def _record(self, kind: str, old: Any, new: Any, file: str, line: int, how: str,
                 sources: list[str]) -> None:
-        before, after = ({} if old is None else _flat(old)), _flat(new)
+        before, after = _flat(old), _flat(new)
         for key in sorted(set(before) | set(after)):
             if key == "sources" or before.get(key) == after.get(key):
                 continue
-            if old is None and key == "id":
-                continue
-            self.changes.append(FactChange(kind, new.id, key, before.get(key), after.get(key),
+            self.changes.append(FactChange(kind, old.id, key, before.get(key), after.get(key),
                                            file, line, how, tuple(sources)))
 
     def finish(self) -> None:
@@ -193,10 +185,7 @@ def load_catalog(path: Path, display: str) -> tuple[Catalog, CatalogSource, Docu
 def _camel(entry: Any) -> dict[str, Any]:
     """An entry (record or model) in its YAML form: camelCase keys, every field."""
     from procurelint.documents.records import to_plain
-
-    def to_camel(key: str) -> str:  # pydantic's, without importing pydantic on a warm run
-        head, *rest = key.split("_")
-        return head + "".join(part[:1].upper() + part[1:] for part in rest)
+    from pydantic.alias_generators import to_camel
 
     def convert(value: Any) -> Any:
         if isinstance(value, dict):
