@@ -98,42 +98,6 @@ def test_a_whole_entry_override_is_reported_field_by_field(cli, tmp_path: Path) 
         ("dataPolicy.retentionDays", None, 0, "override")]
 
 
-
-ADDED_ENDPOINT = """\
-apiVersion: procurelint/v1
-kind: Catalog
-metadata: {name: own, asOf: "2026-11-01"}
-spec:
-  endpoints:
-    - id: deepseek/api-us
-      provider: deepseek
-      country: "US"
-      hipaaBaa: true
-      fedramp: high
-      crossBorderRouting: false
-      certifications: []
-      usPersonsOnly: true
-      dataPolicy: {trainsOnInputs: false, retentionDays: 0}
-      offers:
-        - {model: deepseek/deepseek-v3.2, pricePerMillion: {input: 0.3, output: 1.0}}
-      sources: ["Acme note"]
-"""
-
-
-def test_an_endpoint_the_organisation_adds_is_reported_with_its_facts(cli, tmp_path: Path) -> None:
-    # A new id for a built-in provider's service carries facts (a BAA, FedRAMP) that nothing in
-    # the built-in catalog vouches for: it is reported like a change, each fact new.
-    repo = _repo(tmp_path, ADDED_ENDPOINT)
-    doc = json.loads(cli("check", "--date", TODAY, "-f", "json", cwd=repo).stdout)
-    changes = {c["field"]: c for c in doc["catalog"].get("changes", []) if c["id"] == "deepseek/api-us"}
-    assert changes["hipaaBaa"]["new"] is True and changes["hipaaBaa"]["old"] is None
-    assert changes["fedramp"]["new"] == "high" and changes["provider"]["new"] == "deepseek"
-    assert {c["how"] for c in changes.values()} == {"added"}
-    assert changes["hipaaBaa"]["file"] == "own.yaml" and changes["hipaaBaa"]["line"] == 6
-    assert "id" not in changes and "region" not in changes  # no id, no unset facts
-    report = cli("report", "--date", TODAY, "-f", "md", cwd=repo).stdout
-    assert any("deepseek/api-us" in line and "hipaaBaa" in line for line in report.splitlines())
-
 def test_an_override_of_a_built_in_entry_needs_sources(cli, tmp_path: Path) -> None:
     entry = cli("catalog", "show", "aws-bedrock/us-east-1", "-f", "yaml", cwd=tmp_path).stdout
     bare = re.sub(r"(?m)^      sources: \[.*\]$", "      sources: []", entry)
