@@ -197,6 +197,19 @@ def test_a_contract_needs_a_reference(cli, tmp_path: Path) -> None:
     assert run.code == 2 and "ref" in run.stderr
 
 
+
+def test_a_contract_expiry_is_a_calendar_date_not_a_number_or_a_moment(cli, tmp_path: Path) -> None:
+    # A number would be read as seconds since 1970 (4102444800 is 2100-01-01), and a moment
+    # with an offset as the date written before it, whatever day it is in UTC.
+    for expires in ("4102444800", "0", '"2026-11-28T00:00:00+14:00"'):
+        policy = POLICY.replace("  catalogs: [own.yaml]\n", "") + (
+            "    contracts:\n      - {provider: aws, ref: X-1, zeroDataRetention: true, "
+            f"expires: {expires}}}\n")
+        repo = _repo(tmp_path, ZDR_PATCH, policy)
+        run = cli("check", "--date", TODAY, cwd=repo)
+        assert run.code == 2, (expires, run.stdout)
+        assert "expires" in run.stderr and "procurelint.yaml:" in run.stderr, run.stderr
+
 # -- remediations and examples name real catalog entries -------------------------------------
 
 ID = re.compile(r"(?<![\w./-])([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*/[a-z0-9][a-z0-9.-]*[a-z0-9])(?![\w/-])")
@@ -253,6 +266,17 @@ spec:
     assert run.code == 2
     assert "waivers.yaml:6:13: waiver W-1: JUR009 cannot be waived" in run.stderr
 
+
+
+def test_a_prohibition_cannot_be_disabled_or_lowered_in_the_policy(cli, tmp_path: Path) -> None:
+    write(tmp_path, "app.yaml", MANIFEST)
+    for spec in ("  disable: [JUR009]\n", "  overrides:\n    JUR009: {severity: info}\n",
+                 "  overrides:\n    JUR009: {severity: warning}\n"):
+        write(tmp_path, "procurelint.yaml",
+              "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: lab}\nspec:\n" + spec)
+        run = cli("check", cwd=tmp_path)
+        assert run.code == 2, (spec, run.stdout)
+        assert "JUR009" in run.stderr and "procurelint.yaml:" in run.stderr, run.stderr
 
 # -- the three setups the README recommends pass end to end ----------------------------------
 

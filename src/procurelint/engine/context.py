@@ -330,12 +330,13 @@ class ContextFactory:
         places = [endpoint["country"], provider["jurisdiction"], provider["parentJurisdiction"]]
         unlawful: list[str] = []
         if workflow["euSubjects"] and step["personal"]:
-            # The Data Privacy Framework covers only organisations certified under it, one by
-            # one: a dpf mechanism counts for a provider whose contract records dpf.
+            # The Data Privacy Framework covers only US organisations certified under it, one
+            # by one: a dpf mechanism counts for transfers to the US, for a provider whose
+            # contract records dpf.
             certified = provider["contract"]["dpf"]
             mechanisms = {
                 m.to for m in self.config.policy.spec.transfer_mechanisms
-                if facts.in_eu(m.from_) and (m.mechanism != "dpf" or certified)
+                if facts.in_eu(m.from_) and (m.mechanism != "dpf" or (certified and m.to == "US"))
             }
             for place in places:
                 if place is None:

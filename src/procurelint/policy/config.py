@@ -270,6 +270,17 @@ def _compile(policy: Policy, packs: list[LoadedPack], doc: Document | None,
                     pack.doc.location(("spec", "rules", i, "id")) if pack.doc else None,
                 )
             seen[rule.id] = pack.file
+            if rule.id in PROHIBITIONS:
+                # What no waiver may cover, the policy may not switch off or lower either.
+                if rule.id in spec.disable:
+                    raise ConfigError(f"disable names {rule.id}, which cannot be disabled: "
+                                      f"{PROHIBITIONS[rule.id]}",
+                                      doc.location(("spec", "disable")) if doc else None)
+                lowered = spec.overrides.get(rule.id)
+                if lowered is not None and lowered.severity != rule.severity:
+                    raise ConfigError(f"overrides changes the severity of {rule.id}, which stays "
+                                      f"{rule.severity}: {PROHIBITIONS[rule.id]}",
+                                      doc.location(("spec", "overrides", rule.id)) if doc else None)
             if rule.id in spec.disable:
                 continue
             override = spec.overrides.get(rule.id)
@@ -298,7 +309,10 @@ def custom_pack(policy: Policy) -> RulePack:
     return pack  # type: ignore[return-value]  # a record that reads as the model
 
 
-NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", "JUR009"})
+PROHIBITIONS = {"JUR009": "a prohibited transaction under 28 CFR 202.303"}
+"""Rules the policy may neither disable nor give another severity."""
+
+NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", *PROHIBITIONS})
 """Rules no waiver or inline suppression may cover: the waiver rules themselves, and
 prohibitions that the organisation cannot accept as a risk (JUR009, 28 CFR 202.303)."""
 

@@ -2,6 +2,7 @@
 
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -51,3 +52,20 @@ Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^\S+$")]
 
 ApiVersion = Literal["procurelint/v1"]  # documents.envelope.API_VERSION (a test holds them equal)
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _calendar_day(value: Any) -> Any:
+    """Only a YYYY-MM-DD date: pydantic would also take a number as seconds since 1970 and a
+    moment with a UTC offset as the date written before the offset."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _DAY.match(value):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD, e.g. \"2027-06-30\"")
+
+
+Day = Annotated[dt.date, BeforeValidator(_calendar_day)]
+"""A calendar date written YYYY-MM-DD: expiry dates, where a misread day changes what counts."""

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from procurelint.documents.files import DEFAULT_EXCLUDE
-from procurelint.documents.models.base import IsoDate, ApiVersion, Identifier, Jurisdiction, Name, Strict
+from procurelint.documents.models.base import ApiVersion, Day, Identifier, IsoDate, Jurisdiction, Name, Strict
 from procurelint.documents.models.rulepack_model import Rule, Severity
 
 Category = Literal[
@@ -82,7 +82,7 @@ class Contract(Strict):
     """The catalog id of the provider."""
     ref: Annotated[str, Field(min_length=1)]
     """Where the signed document lives (required)."""
-    expires: IsoDate | None = None
+    expires: Day | None = None
     """The last day the terms hold (YYYY-MM-DD); past it they stop counting and CON001 says so."""
     zero_data_retention: bool = False
     """Prompts and outputs are not retained: retention 0 (beyond the offer's minRetentionDays)."""

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from procurelint.documents.models.base import IsoDate, ApiVersion, Identifier, Strict
+from procurelint.documents.models.base import ApiVersion, Day, Identifier, Strict
 
 
 class Waiver(Strict):
@@ -22,7 +22,7 @@ class Waiver(Strict):
     """Who approved it."""
     ticket: Annotated[str, Field(min_length=1)]
     """The ticket that records the approval."""
-    expires: IsoDate
+    expires: Day
     """The last day it applies (YYYY-MM-DD); after it, its findings fail again."""
 
 
