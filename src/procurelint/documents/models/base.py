@@ -67,5 +67,5 @@ def _calendar_day(value: Any) -> Any:
     raise ValueError("must be a date written YYYY-MM-DD, e.g. \"2027-06-30\"")
 
 
-Day = Annotated[dt.date, BeforeValidator(_calendar_day)]
+Day = Annotated[dt.date, Field(strict=False), BeforeValidator(_calendar_day)]
 """A calendar date written YYYY-MM-DD: expiry dates, where a misread day changes what counts."""
