@@ -99,7 +99,7 @@ class AlternativeFinder:
                 value, stable = seen[name], True  # interned
             facts.append(self._fact(name, value, stable))
         key: tuple[Any, ...] = (
-            *facts, info.tier, tuple(info.tiers), tuple(info.categories),
+            *facts, info.tier, tuple(info.tiers), tuple(info.bulk_categories),
             info.workflow.records_per_year,
             bool(data["workflow"]["euSubjects"] and data["step"]["personal"]),
         )
@@ -134,7 +134,7 @@ class AlternativeFinder:
         unit.monthly_usd = monthly_cost(info.tokens, catalog.offer(endpoint_id, model_id))
         data = self.factory.unit(info, unit, 0.0, 0.0)
         data["alternative"] = None
-        if info.categories:
+        if info.bulk_categories:
             # The step's own volume now reaches this provider as well.
             existing, _ = self.factory.bulk.get(provider, (0, False))
             own = info.workflow.records_per_year
@@ -244,10 +244,12 @@ def _alternative(model_id: str, endpoint_id: str, cost: float, current: float) -
     }
 
 
-def _bulk(records: int | None, threshold: int | None) -> dict[str, Any]:
+def _bulk(records: int | None, threshold: int | None, personal: bool = True) -> dict[str, Any]:
+    """`bulk` as `ContextFactory.bulk_for` builds it; `personal`: the step's workflow holds
+    personal data of a bulk category (whatever the step narrows to)."""
     exceeded = threshold is not None and (records is None or records > threshold)
     return {"records": records, "threshold": threshold, "exceeded": exceeded,
-            "undeclared": records is None}
+            "undeclared": records is None, "personal": personal}
 
 
 def cheapest_compliant(finder: AlternativeFinder, info: StepInfo, unit: Unit) -> dict[str, Any]:
