@@ -59,13 +59,22 @@ class Evaluator:
             source for r in config.rules if "step" in r.scopes
             for source in (r.rule.when, r.rule.violation or "")
         )
-        rules = config.rules
-        self.by_scope: dict[str, list[CompiledRule]] = defaultdict(list)
-        for rule in rules:
+        self._every_scope: dict[str, list[CompiledRule]] = defaultdict(list)
+        for rule in config.rules:
             if rule.violation is None:
                 continue  # detected by the engine itself (core structural rules)
             for scope in rule.scopes:
-                self.by_scope[scope].append(rule)
+                self._every_scope[scope].append(rule)
+        self.by_scope: dict[str, list[CompiledRule]] = defaultdict(list)
+        self.only(None)
+
+    def only(self, judged: Callable[[str], bool] | None) -> None:
+        """Judge only the rules for which `judged(rule id)` is true (None: every rule). An
+        alternative must still pass every error rule, whichever rules are judged."""
+        self.by_scope = defaultdict(list, {
+            scope: [r for r in rules if judged is None or judged(r.id)]
+            for scope, rules in self._every_scope.items()})
+        self._verdicts.clear()  # verdicts are listed rule by rule, for the rules judged
         self._alternative_rules = [r for r in self.by_scope["step"] if r.uses_alternative]
         self._alternative_vars = sorted(
             {v for r in self._alternative_rules
@@ -153,8 +162,8 @@ class Evaluator:
 
     def judge_local(self, walked: Walk, manifests: list[ManifestInput], spend: Spend) -> AlternativeFinder:
         """Step, workflow and manifest rules: each needs only its manifest and the totals."""
-        alternatives = AlternativeFinder(self.config, self.factory, self.by_scope["step"], self.pool,
-                                         self.projector)
+        alternatives = AlternativeFinder(self.config, self.factory, self._every_scope["step"],
+                                         self.pool, self.projector)
         for unit in walked.units:
             if unit.info.source.selected:
                 self._step_unit(unit, spend, alternatives)

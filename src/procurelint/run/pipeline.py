@@ -25,6 +25,7 @@ from procurelint.policy.config import Config
 from procurelint.run.apply_waivers import apply_waivers
 from procurelint.run.processes import SliceView, process_count, slices
 from procurelint.run.reading import Loaded, Progress, core_finding, parser_limits
+from procurelint.run.selection import Selection, matches, wanted
 from procurelint.run.suppressions import Suppression
 from procurelint.run.suppressions import apply as apply_suppressions
 
@@ -82,8 +83,9 @@ def check(config: Config, options: Options, processes: int | None = None,
         bulk = dict(judge.factory.bulk)
         loaded = Loaded([], [], 0, 0)
         evaluated: list[Finding] = []
+        selection = Selection(tuple(options.select), tuple(options.ignore))
         for part in parts:
-            theirs, findings = part.judge(spend, bulk)
+            theirs, findings = part.judge(spend, bulk, selection)
             loaded.findings.extend(theirs.findings)
             loaded.suppressions.extend(theirs.suppressions)
             loaded.files += theirs.files
@@ -93,6 +95,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         if not any(ref.selected for ref in refs):
             _require_manifests(options, config, loaded)
         mark = len(judge.findings)
+        judge.only(selection.judged(loaded.suppressions))
         judge.duplicates(refs)
         judge.judge_global(refs, spend)
         evaluated.extend(judge.findings[mark:])
@@ -115,24 +118,13 @@ def _work(config: Config, options: Options) -> list[tuple[Candidate, bool]]:
     return work
 
 
-def _matches(rule: str, pattern: str) -> bool:
-    """A rule id, or a prefix of letters only (`HIPAA` selects HIPAA001-HIPAA005)."""
-    return rule == pattern or (pattern.isalpha() and rule.startswith(pattern))
-
-
-def _wanted(rule: str, select: list[str], ignore: list[str]) -> bool:
-    if select and not any(_matches(rule, p) for p in select):
-        return False
-    return not any(_matches(rule, p) for p in ignore)
-
-
 def check_selection(config: Config, options: Options) -> None:
     """--select and --ignore must name enabled rules: a typo'd --select would check nothing
     and pass, a typo'd --ignore would keep what its author meant to silence."""
     enabled = [r.id for r in config.rules]
     for option, patterns in (("--select", options.select), ("--ignore", options.ignore)):
         for pattern in patterns:
-            if not any(_matches(rule, pattern) for rule in enabled):
+            if not any(matches(rule, pattern) for rule in enabled):
                 raise ConfigError(
                     f"{option} {pattern!r} matches no enabled rule; `procurelint rules` lists them")
 
@@ -160,7 +152,7 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
     findings = loaded.findings + evaluated
     selected = [r for r in refs if r.selected]
     _exceptions(config, options, loaded.suppressions, {r.name for r in selected}, findings)
-    findings = [f for f in findings if _wanted(f.rule, options.select, options.ignore)]
+    findings = [f for f in findings if wanted(f.rule, options.select, options.ignore)]
     findings = _dedupe(sorted(findings, key=Finding.sort_key))
     names = dict.fromkeys(r.name for r in selected)  # each once, in file order
     summary = Summary(
@@ -175,7 +167,7 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
         disabled_packs=config.disabled_packs,
         catalog_as_of=config.catalog.as_of.isoformat() if config.catalog.as_of else None,
         rules={k: v for k, v in rule_metadata(config).items()
-               if _wanted(k, options.select, options.ignore)},
+               if wanted(k, options.select, options.ignore)},
         policy_changes=list(config.policy_changes),
     )
 
@@ -235,7 +227,7 @@ def _exceptions(config: Config, options: Options, suppressions: list[Suppression
     if config.waivers is not None:
 
         def judged(waiver: Waiver) -> bool:
-            if waiver.rule not in packs or not _wanted(waiver.rule, options.select, options.ignore):
+            if waiver.rule not in packs or not wanted(waiver.rule, options.select, options.ignore):
                 return False
             head = waiver.target.split("/")[0]
             return head.startswith("team:") or head == "org" or head in selected
