@@ -2,7 +2,7 @@
 
 A change that must not change behaviour (a redesign, a speed-up) is held to this:
 
-    python benchmarks/same_outputs.py --against REV [--manifests 1000]
+    python benchmarks/same_outputs.py --against REV [--manifests 1000] [--shape slow]
 
 It extracts REV's `src/` and `policies/` into a temporary folder, generates the benchmark
 corpus once (benchmarks/corpus.py), and runs the same commands with both versions of the code
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpus import generate  # noqa: E402
+from corpus import SHAPES, generate  # noqa: E402
 
 DATE = "2026-12-01"
 CHECK_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "md")
@@ -74,11 +74,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", default="HEAD", help="the git revision to compare with")
     parser.add_argument("--manifests", type=int, default=1000, help="corpus size (default 1000)")
+    parser.add_argument("--shape", choices=SHAPES, default="benchmark",
+                        help="the corpus shape (benchmarks/corpus.py; default benchmark)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="same-outputs-") as scratch:
         tmp = Path(scratch)
         extract(args.against, tmp / "base")
-        generate(args.manifests, tmp / "corpus")
+        generate(args.manifests, tmp / "corpus", args.shape)
         differing = 0
         runs = commands(tmp / "corpus")
         for label, argv, cwd in runs:
