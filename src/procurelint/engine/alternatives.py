@@ -26,7 +26,7 @@ from typing import Any
 
 from procurelint import facts as catalog_facts
 from procurelint.policy.config import Config
-from procurelint.expressions import ContextPool, new_context
+from procurelint.expressions import CelEvalError, ContextPool, new_context
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
 from procurelint.engine import judgement
@@ -46,6 +46,7 @@ FRONT_AFTER = 3
 STEP_SIDE = ("step", "workflow", "manifest", "route", "tier", "tiers", "policy", "today",
              "alternative")
 OFFER_SIDE = ("model", "endpoint", "provider", "bulk", "transfer")
+_OFFER_VARIABLES = frozenset(OFFER_SIDE)
 PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
              "transfer")
 _BULK_RECORDS = re.compile(r"\bbulk\s*\.\s*records\b(?!\s*[!=]=\s*null\b)")
@@ -67,7 +68,7 @@ class AlternativeFinder:
         ]
         self._facts = Projector(
             (source for r in self.rules for source in (r.rule.when, r.rule.violation or "")),
-            names=("step", "workflow", "manifest", "route"),
+            names=PROJECTED,
         )
         step_fields = self._facts.fields["step"]
         self._reads_cost = step_fields is None or "monthlyUsd" in step_fields
@@ -122,6 +123,9 @@ class AlternativeFinder:
         self._masks: dict[tuple[Any, ...], int] = {}
         self._partitions: dict[tuple[Any, ...], list[tuple[tuple[int, ...], dict[str, Any], int]]] = {}
         self._outcomes: dict[tuple[Any, ...], bool] = {}
+        self._when: dict[tuple[Any, ...], bool] = {}
+        self._sides: dict[tuple[Any, ...], tuple[bool, list[tuple[dict[str, Any], tuple[int, ...]]]]] = {}
+        self._values: dict[int, dict[str, Any] | None] = {}
         self._breakpoints: dict[int, list[int]] = {}
         self._coarse: dict[tuple[Any, ...], dict[str, Any]] = {}
 
@@ -204,26 +208,16 @@ class AlternativeFinder:
         what the provider already receives in bulk: (an offer of the group, its values, the
         mask of the group's offers)."""
         if self._groups is None:
-            catalog, factory, facts = self.config.catalog, self.factory, self._facts
+            factory = self.factory
             groups: dict[tuple[Any, ...], list[Any]] = {}
-            for index, (endpoint_id, model_id, _) in enumerate(self._offers):
-                endpoint = catalog.endpoints[endpoint_id]
-                provider = catalog.providers[endpoint.provider]
-                if provider.kind == "aggregator":
+            for index in range(len(self._offers)):
+                values = self._offer_values(index)
+                if values is None:
                     continue
-                endpoint_ctx = factory.endpoint(endpoint, model_id)
-                provider_ctx = factory.provider(provider)
-                values: dict[str, Any] = {
-                    "model": factory.model(catalog.models[model_id]),
-                    "endpoint": endpoint_ctx, "provider": provider_ctx,
-                    "transfer": (factory.transfer_for(False, endpoint_ctx, provider_ctx),
-                                 factory.transfer_for(True, endpoint_ctx, provider_ctx)),
-                    "provider_id": provider.id,
-                }
                 signature = (
-                    *(id(facts.project(v, values[v], True)) for v in ("model", "endpoint", "provider")),
-                    *(id(facts.project("transfer", t, True)) for t in values["transfer"]),
-                    factory.bulk.get(provider.id),
+                    *(id(values[v]) for v in ("model", "endpoint", "provider")),
+                    *(id(t) for t in values["transfer"]),
+                    factory.bulk.get(values["provider_id"]),
                 )
                 group = groups.get(signature)
                 if group is None:
@@ -257,16 +251,7 @@ class AlternativeFinder:
         mask = self._masks.get(key)
         if mask is not None:
             return mask
-        factory = self.factory
-        unit = Unit(info, info.step.model, info.step.endpoint, "primary", None, (), ())
-        step_values: dict[str, Any] = {
-            "step": factory.step(info, unit), "workflow": factory.workflow(info, 0.0),
-            "manifest": factory.manifest(info.source.manifest, 0.0),
-            "route": factory.route(info, unit), "tier": factory.tier(info.tier),
-            "tiers": factory.tier_list(info.tiers), "policy": factory.policy(),
-            "today": factory.today_text, "alternative": None,
-        }
-        eu_personal = bool(step_values["workflow"]["euSubjects"] and step_values["step"]["personal"])
+        eu_personal, sides = self._step_side(key, info)
         groups = self._offer_groups()
         every = 0
         for _, _, offers in groups:
@@ -275,26 +260,108 @@ class AlternativeFinder:
         for number, rule in enumerate(self._judged):
             if violated == every:
                 break
-            projector = self._rule_facts[number]
-            step_reads, offer_reads = self._reads[number]
-            mine = {v: projector.project(v, step_values[v], v != "step") for v in step_reads}
-            side = tuple(id(mine[v]) for v in step_reads)
+            offer_reads = self._reads[number][1]
+            mine, side = sides[number]
+            if not self._applies(number, rule, side, mine):
+                continue  # its `when` reads only the step's side, and is false: it passes
             variant = (number, eu_personal if "transfer" in offer_reads else None,
                        self._records(info) if "bulk" in offer_reads else None,
                        tuple(info.categories) if "bulk" in offer_reads else None)
-            for signature, theirs, offers in self._partition(variant, info, eu_personal, groups):
+            for _, theirs, offers in self._partition(variant, info, eu_personal, groups):
                 if violated & offers == offers:
                     continue  # each of these offers already fails another rule
-                known = (number, side, signature)
-                passes = self._outcomes.get(known)
-                if passes is None:
-                    context = new_context({**mine, **theirs})
-                    passes = judgement.outcome(rule, context_runner(context)) is False
-                    self._outcomes[known] = passes
-                if not passes:
+                if not self._passes(number, rule, mine, side, theirs):
                     violated |= offers
         mask = self._masks[key] = every & ~violated
         return mask
+
+    def _step_side(self, key: tuple[Any, ...], info: StepInfo
+                   ) -> tuple[bool, list[tuple[dict[str, Any], tuple[int, ...]]]]:
+        """For a group of steps: whether it sends personal data of EU subjects, and per rule,
+        the values it reads of the step's side (projected) and their identity."""
+        found = self._sides.get(key)
+        if found is None:
+            factory = self.factory
+            unit = Unit(info, info.step.model, info.step.endpoint, "primary", None, (), ())
+            values: dict[str, Any] = {
+                "step": factory.step(info, unit), "workflow": factory.workflow(info, 0.0),
+                "manifest": factory.manifest(info.source.manifest, 0.0),
+                "route": factory.route(info, unit), "tier": factory.tier(info.tier),
+                "tiers": factory.tier_list(info.tiers), "policy": factory.policy(),
+                "today": factory.today_text, "alternative": None,
+            }
+            sides = []
+            for number, projector in enumerate(self._rule_facts):
+                mine = {v: projector.project(v, values[v], v != "step") for v in self._reads[number][0]}
+                sides.append((mine, tuple(id(value) for value in mine.values())))
+            eu_personal = bool(values["workflow"]["euSubjects"] and values["step"]["personal"])
+            found = self._sides[key] = (eu_personal, sides)
+        return found
+
+    def _offer_values(self, index: int) -> dict[str, Any] | None:
+        """An offer's values as the compliance rules read them (None for an aggregator's)."""
+        if index not in self._values:
+            catalog, factory, facts = self.config.catalog, self.factory, self._facts
+            endpoint_id, model_id, _ = self._offers[index]
+            endpoint = catalog.endpoints[endpoint_id]
+            provider = catalog.providers[endpoint.provider]
+            if provider.kind == "aggregator":
+                self._values[index] = None  # its upstream is chosen at request time
+            else:
+                endpoint_ctx = factory.endpoint(endpoint, model_id)
+                provider_ctx = factory.provider(provider)
+                # What any compliance rule reads of them: each rule's own projections of these
+                # are then shared by every offer that agrees on it.
+                self._values[index] = {
+                    "model": facts.project("model", factory.model(catalog.models[model_id]), True),
+                    "endpoint": facts.project("endpoint", endpoint_ctx, True),
+                    "provider": facts.project("provider", provider_ctx, True),
+                    "transfer": tuple(
+                        facts.project("transfer", factory.transfer_for(eu, endpoint_ctx, provider_ctx), True)
+                        for eu in (False, True)),
+                    "provider_id": provider.id,
+                }
+        return self._values[index]
+
+    def _offer_side(self, number: int, values: dict[str, Any], info: StepInfo,
+                    eu_personal: bool) -> dict[str, Any]:
+        """The values one rule reads of an offer's side, projected to what it reads."""
+        projector = self._rule_facts[number]
+        theirs = {}
+        for name in self._reads[number][1]:
+            if name == "transfer":
+                value = values["transfer"][eu_personal]
+            elif name == "bulk":
+                value = self._bulk_value(info, values["provider_id"])
+            else:
+                value = values[name]
+            theirs[name] = projector.project(name, value, True)
+        return theirs
+
+    def _passes(self, number: int, rule: CompiledRule, mine: dict[str, Any], side: tuple[int, ...],
+                theirs: dict[str, Any]) -> bool:
+        """Whether a rule passes on these values, judged once per set of them."""
+        known = (number, side, tuple(id(value) for value in theirs.values()))
+        passes = self._outcomes.get(known)
+        if passes is None:
+            context = new_context({**mine, **theirs})
+            passes = self._outcomes[known] = judgement.outcome(rule, context_runner(context)) is False
+        return passes
+
+    def _applies(self, number: int, rule: CompiledRule, side: tuple[int, ...],
+                 mine: dict[str, Any]) -> bool:
+        """False when the rule's `when` reads nothing of the offer and is false for these
+        values of the step's side (so the rule passes on every offer); True otherwise."""
+        if rule.when.variables & _OFFER_VARIABLES:
+            return True
+        known = self._when.get((number, side))
+        if known is None:
+            try:
+                known = rule.when.run(new_context(mine)) is not False
+            except CelEvalError:
+                known = True  # judged, and reported as a violation, offer by offer
+            self._when[(number, side)] = known
+        return known
 
     def _partition(self, variant: tuple[Any, ...], info: StepInfo, eu_personal: bool,
                    groups: list[tuple[int, dict[str, Any], int]]
@@ -304,19 +371,10 @@ class AlternativeFinder:
         found = self._partitions.get(variant)
         if found is None:
             number = variant[0]
-            projector = self._rule_facts[number]
             reads = self._reads[number][1]
             merged: dict[tuple[int, ...], list[Any]] = {}
             for _, values, offers in groups:
-                theirs = {}
-                for name in reads:
-                    if name == "transfer":
-                        value = values["transfer"][eu_personal]
-                    elif name == "bulk":
-                        value = self._bulk_value(info, values["provider_id"])
-                    else:
-                        value = values[name]
-                    theirs[name] = projector.project(name, value, True)
+                theirs = self._offer_side(number, values, info, eu_personal)
                 signature = tuple(id(theirs[name]) for name in reads)
                 entry = merged.get(signature)
                 if entry is None:
