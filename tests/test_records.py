@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from procurelint.documents import kinds as documents
-from procurelint.policy.config import _custom_pack, load_config
+from procurelint.policy.config import custom_pack, load_config
 from procurelint.documents.models import API_VERSION, KINDS
 from procurelint.documents.models.catalog_model import Endpoint
 from procurelint.documents.models.policy_model import Policy
@@ -88,7 +88,7 @@ def test_a_record_is_not_equal_to_its_model() -> None:
 
 def test_the_custom_pack_is_what_pydantic_builds() -> None:
     config = load_config(None, EXAMPLES / "custom-rules", search=False)
-    built = _custom_pack(config.policy)
+    built = custom_pack(config.policy)
     expected = from_model(RulePack(
         api_version="procurelint/v1", kind="RulePack",
         metadata=PackMetadata(name="custom", version=config.policy.metadata.version or "0", title="Policy rules"),
