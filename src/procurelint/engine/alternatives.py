@@ -445,18 +445,24 @@ class AlternativeFinder:
         front = self._fronts.get((key, rank))
         if front is None:
             front = []
-            mask = self._mask(key, info) if self.by_facts else None
+            # Bit i of the mask as character i, tested in constant time.
+            bits = bin(self._mask(key, info))[:1:-1] if self.by_facts else None
+            lowest = (float("inf"),) * 3
             for offer in self._by_sum[rank]:
-                if mask is not None and not (mask >> offer[5]) & 1:
+                if bits is not None and (offer[5] >= len(bits) or bits[offer[5]] != "1"):
                     continue
                 # Skip only offers a compliant one beats on every price, or matches exactly
                 # (coming first by name): then the named alternative is the same, cost and
-                # name, whichever way a step's search ran.
-                if any((p[0] < offer[0] and p[1] < offer[1] and p[2] < offer[2])
-                       or p[:3] == offer[:3] for p in front):
+                # name, whichever way a step's search ran. An offer below the front's lowest
+                # price of some kind is neither.
+                if not (offer[0] < lowest[0] or offer[1] < lowest[1] or offer[2] < lowest[2]) \
+                        and any((p[0] < offer[0] and p[1] < offer[1] and p[2] < offer[2])
+                                or p[:3] == offer[:3] for p in front):
                     continue
-                if mask is not None or self.compliant(info, offer[3], offer[4]):
+                if bits is not None or self.compliant(info, offer[3], offer[4]):
                     front.append(offer[:5])
+                    lowest = (min(lowest[0], offer[0]), min(lowest[1], offer[1]),
+                              min(lowest[2], offer[2]))
             self._fronts[(key, rank)] = front
         return front
 
