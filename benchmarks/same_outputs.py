@@ -5,10 +5,11 @@ A change that must not change behaviour (a redesign, a speed-up) is held to this
     python benchmarks/same_outputs.py --against REV [--manifests 1000] [--shape slow]
 
 It extracts REV's `src/` and `policies/` into a temporary folder, generates the benchmark
-corpus once (benchmarks/corpus.py), and runs the same commands with both versions of the code
-on the same files: `check` in every format (with one process and with two), `cost` in every
-format and `report -f json`, over `examples/`, each example repository with a policy of its
-own, and the corpus. It prints each command whose output or exit code differs, with the first
+corpus once (benchmarks/corpus.py, of the shape `--shape` names), and runs the same commands
+with both versions of the code on the same files: `check` in every format (with one process
+and with two, and with `--select` and `--ignore` on the corpus), `cost` in every format and
+`report -f json`, over `examples/`, each example repository with a policy of its own, and the
+corpus. It prints each command whose output or exit code differs, with the first
 lines that differ, and exits 1 if any does.
 """
 
@@ -47,6 +48,10 @@ def commands(corpus: Path) -> list[tuple[str, list[str], Path]]:
             for fmt in ("json", "sarif"):
                 runs.append((f"{label} check -f {fmt} -j 2",
                              ["check", *paths, "-f", fmt, "-j", "2"], cwd))
+            for option, rules in (("--select", "HIPAA"), ("--ignore", "COST006"),
+                                  ("--select", "SUP,COST006")):
+                runs.append((f"{label} check -f json {option} {rules}",
+                             ["check", *paths, "-f", "json", option, rules], cwd))
         for fmt in ("text", "json", "md"):
             runs.append((f"{label} cost -f {fmt}", ["cost", *paths, "-f", fmt], cwd))
         for fmt in ("json", "md", "html") if label != "corpus" else ("json",):
