@@ -56,8 +56,10 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
     shape = tuple((n, None if f is None else frozenset(f)) for n, f in projector.fields.items())
     projector = projectors.setdefault(shape, projector)
     whole = any(n in fresh and projector.fields.get(n) is None for n in names)
-    return _Reads(projector, names, None if whole else {},
-                  None if any(n in fresh for n in names) else {})
+    # The step as a unit holds it carries the unit's cost and tokens, and so is a value of its
+    # own for nearly every unit: a memo by it would only grow.
+    unheld = "step" in names or any(n in fresh for n in names)
+    return _Reads(projector, names, None if whole else {}, None if unheld else {})
 
 
 @dataclass(slots=True)
@@ -65,8 +67,8 @@ class _Reads:
     """The variables of a unit's context a rule reads, a projector to the fields it reads of
     them, and memos of its outcomes: by the projected values (None where the rule reads the
     whole of a value new for each unit, which cannot be known again), and by the values as
-    the unit holds them (None where one is new for each unit). Each memo entry holds its
-    values, so that no other value can take on their identities."""
+    the unit holds them (None where one is new for each unit, or the step). Each memo entry
+    holds its values, so that no other value can take on their identities."""
 
     projector: Projector
     names: tuple[str, ...]
