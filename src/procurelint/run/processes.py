@@ -132,8 +132,15 @@ class ForkedSlice:
         self.conn = conn
 
     def _call(self, *message: Any) -> Any:
-        self.conn.send(message)
+        self._send(message)
         return _receive(self.conn)
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        try:
+            self.conn.send(message)
+        except (BrokenPipeError, ConnectionResetError):
+            # The worker died (killed, out of memory): as when its answer never comes.
+            raise RuntimeError("a worker process of the check ended without a result") from None
 
     def contributions(self) -> Contributions:
         # The child starts on its own, without being asked.
@@ -149,7 +156,7 @@ class ForkedSlice:
 
     def ask(self, name: str, *args: Any) -> Answer:
         """Send the call at once; the child works on it until its answer is taken."""
-        self.conn.send((name, *args))
+        self._send((name, *args))
         return lambda: _receive(self.conn)
 
 
