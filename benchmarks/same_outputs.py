@@ -2,14 +2,15 @@
 
 A change that must not change behaviour (a redesign, a speed-up) is held to this:
 
-    python benchmarks/same_outputs.py --against REV [--manifests 1000]
+    python benchmarks/same_outputs.py --against REV [--manifests 1000] [--shape slow]
 
 It extracts REV's `src/` and `policies/` (with `--same-data`, only `src/`: both versions of
 the code then read this checkout's `policies/`) into a temporary folder, generates the benchmark
-corpus once (benchmarks/corpus.py), and runs the same commands with both versions of the code
-on the same files: `check` in every format (with one process and with two), `cost` in every
-format and `report -f json`, over `examples/`, each example repository with a policy of its
-own, and the corpus. It prints each command whose output or exit code differs, with the first
+corpus once (benchmarks/corpus.py, of the shape `--shape` names), and runs the same commands
+with both versions of the code on the same files: `check` in every format (with one process
+and with two, and with `--select` and `--ignore` on the corpus), `cost` in every format and
+`report -f json`, over `examples/`, each example repository with a policy of its own, and the
+corpus. It prints each command whose output or exit code differs, with the first
 lines that differ, and exits 1 if any does.
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpus import generate  # noqa: E402
+from corpus import SHAPES, generate  # noqa: E402
 
 DATE = "2026-12-01"
 CHECK_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "md")
@@ -49,6 +50,10 @@ def commands(corpus: Path) -> list[tuple[str, list[str], Path]]:
             for fmt in ("json", "sarif"):
                 runs.append((f"{label} check -f {fmt} -j 2",
                              ["check", *paths, "-f", fmt, "-j", "2"], cwd))
+            for option, rules in (("--select", "HIPAA"), ("--ignore", "COST006"),
+                                  ("--select", "SUP,COST006")):
+                runs.append((f"{label} check -f json {option} {rules}",
+                             ["check", *paths, "-f", "json", option, rules], cwd))
         for fmt in ("text", "json", "md"):
             runs.append((f"{label} cost -f {fmt}", ["cost", *paths, "-f", fmt], cwd))
         for fmt in ("json", "md", "html") if label != "corpus" else ("json",):
@@ -81,11 +86,13 @@ def main() -> int:
     parser.add_argument("--same-data", action="store_true",
                         help="run REV's code on this checkout's policies/ (compare code only)")
     parser.add_argument("--manifests", type=int, default=1000, help="corpus size (default 1000)")
+    parser.add_argument("--shape", choices=SHAPES, default="benchmark",
+                        help="the corpus shape (benchmarks/corpus.py; default benchmark)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="same-outputs-") as scratch:
         tmp = Path(scratch)
         extract(args.against, tmp / "base", args.same_data)
-        generate(args.manifests, tmp / "corpus")
+        generate(args.manifests, tmp / "corpus", args.shape)
         differing = 0
         runs = commands(tmp / "corpus")
         for label, argv, cwd in runs:

@@ -1,19 +1,32 @@
 """The cheapest compliant alternative for a step (COST006 and `procurelint cost`).
 
 A candidate is any catalog offer of equal or higher capability than the step's model. It is
-compliant when no error-severity step rule fires for the step's data on it. Steps that hold the
-same data under the same regimes share one search: once a set of compliance-relevant facts
-recurs, its compliant offers are found once, pruned to those that no other compliant offer
-beats on every price, and each step then only prices that short list for its own token mix.
-A set of facts seen only a few times (a small repository) tries offers cheapest first.
+compliant when no error-severity step rule fires for the step's data on it.
+
+Compliance is worked out by facts, not by step and offer. Steps whose facts the compliance
+rules read are equal (their classes, regimes, tiers, route; yearly records only as far as
+they put a provider over a bulk threshold) form one group, and each group is judged once
+against every offer, as a set of offers (a bit mask). Each rule is judged once per distinct
+pair of the facts it reads itself: the step's side (say the step's regimes) and the offer's
+(say the endpoint's BAA), so that a rule that reads only the endpoint is run once per endpoint
+that differs in what it reads, not once per offer or per step. The compliant offers a group
+finds are pruned to those no other compliant offer beats on every price, and each step then
+prices only that short list for its own token mix.
+
+Where a compliance rule reads what a step costs (`step.monthlyUsd`), or the whole step, its
+verdict depends on each offer's price for each step: such a policy is judged per step and
+offer, cheapest offer first, as a fallback.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from typing import Any
 
+from procurelint import facts as catalog_facts
 from procurelint.policy.config import Config
-from procurelint.expressions import ContextPool
+from procurelint.expressions import CelEvalError, ContextPool, new_context
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
 from procurelint.engine import judgement
@@ -22,9 +35,21 @@ from procurelint.engine.units import StepInfo, Unit
 from procurelint.facts import CAPABILITY_RANK
 from procurelint.policy.packs import CompiledRule
 
-# After this many searches for one set of facts, finding every compliant offer once (and
-# pruning it to the price front) is cheaper than trying offers cheapest first each time.
+# Without judging by facts: after this many searches for one set of facts, finding every
+# compliant offer once (and pruning it to the price front) is cheaper than trying offers
+# cheapest first each time.
 FRONT_AFTER = 3
+
+# The variables of a unit's context: the step's side, and the offer's (with the bulk and
+# transfer values, which depend on both and are worked out per group of steps).
+STEP_SIDE = ("step", "workflow", "manifest", "route", "tier", "tiers", "policy", "today",
+             "alternative")
+OFFER_SIDE = ("model", "endpoint", "provider", "bulk", "transfer")
+_OFFER_VARIABLES = frozenset(OFFER_SIDE)
+PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
+             "transfer")
+_BULK_RECORDS = re.compile(r"\bbulk\s*\.\s*records\b(?!\s*[!=]=\s*null\b)")
+_NULL_BULK_RECORDS = re.compile(r"\bnull\s*[!=]=\s*bulk\s*\.\s*records\b")
 
 
 class AlternativeFinder:
@@ -42,21 +67,26 @@ class AlternativeFinder:
         ]
         self._facts = Projector(
             (source for r in self.rules for source in (r.rule.when, r.rule.violation or "")),
-            names=("step", "workflow", "manifest", "route"),
+            names=PROJECTED,
         )
         step_fields = self._facts.fields["step"]
         self._reads_cost = step_fields is None or "monthlyUsd" in step_fields
+        # Judging by facts (the module's docstring) needs a step whose compliance does not
+        # depend on the offer's price for it.
+        self.by_facts = not self._reads_cost
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         self._fronts: dict[tuple[Any, ...], list[tuple[float, float, float, str, str]]] = {}
         self._searches: dict[tuple[Any, ...], int] = {}
         self._keys: dict[int, tuple[StepInfo, tuple[Any, ...]]] = {}
         catalog = config.catalog
-        # Per capability rank, the offers of that rank or above, as plain price tuples.
+        self._offers = catalog.offers()
+        # Per capability rank, the offers of that rank or above, as plain price tuples (with
+        # their place in `_offers` last, for the masks of compliant offers).
         offers = [
             (price.input, price.cached_input if price.cached_input is not None else price.input,
              price.output, endpoint_id, model_id,
-             CAPABILITY_RANK[catalog.models[model_id].capability])
-            for endpoint_id, model_id, price in catalog.offers()
+             CAPABILITY_RANK[catalog.models[model_id].capability], index)
+            for index, (endpoint_id, model_id, price) in enumerate(self._offers)
         ]
         self._ranks = {model_id: CAPABILITY_RANK[model.capability]
                        for model_id, model in catalog.models.items()}
@@ -64,9 +94,39 @@ class AlternativeFinder:
             rank: [o[:5] for o in offers if o[5] >= rank] for rank in set(CAPABILITY_RANK.values())
         }
         self._by_sum = {
-            rank: sorted(listed, key=lambda o: (o[0] + o[1] + o[2], o[3], o[4]))
-            for rank, listed in self._by_rank.items()
+            rank: sorted(((*o[:5], o[6]) for o in offers if o[5] >= rank),
+                         key=lambda o: (o[0] + o[1] + o[2], o[3], o[4]))
+            for rank in set(CAPABILITY_RANK.values())
         }
+        # Judging by facts: filled on first use (a run without COST006, `cost` or `report`
+        # never builds them).
+        sources = [(r.rule.when, r.rule.violation or "") for r in self.rules]
+        bulk_fields = Projector((s for pair in sources for s in pair), names=("bulk",)).fields["bulk"]
+        # Yearly records matter only against the bulk thresholds when the rules read nothing
+        # of them but whether they are known.
+        self._records_by_threshold = bulk_fields is not None and not any(
+            _BULK_RECORDS.search(_NULL_BULK_RECORDS.sub("null", source))
+            for pair in sources for source in pair)
+        self._judged = [r for r in self.rules if "alternative" not in r.when.variables]
+        self._rule_facts = [
+            Projector((r.rule.when, r.rule.violation or ""), names=PROJECTED,
+                      fresh=frozenset({"step"}))
+            for r in self._judged
+        ]
+        self._reads = [
+            (tuple(v for v in STEP_SIDE if v in _variables(r)),
+             tuple(v for v in OFFER_SIDE if v in _variables(r)))
+            for r in self._judged
+        ]
+        self._groups: list[tuple[int, dict[str, Any], int]] | None = None
+        self._masks: dict[tuple[Any, ...], int] = {}
+        self._partitions: dict[tuple[Any, ...], list[tuple[tuple[int, ...], dict[str, Any], int]]] = {}
+        self._outcomes: dict[tuple[Any, ...], bool] = {}
+        self._when: dict[tuple[Any, ...], bool] = {}
+        self._sides: dict[tuple[Any, ...], tuple[bool, list[tuple[dict[str, Any], tuple[int, ...]]]]] = {}
+        self._values: dict[int, dict[str, Any] | None] = {}
+        self._breakpoints: dict[int, list[int]] = {}
+        self._coarse: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def _key(self, info: StepInfo, data: dict[str, Any] | None = None,
              seen: dict[str, Any] | None = None) -> tuple[Any, ...]:
@@ -100,7 +160,7 @@ class AlternativeFinder:
             facts.append(self._fact(name, value, stable))
         key: tuple[Any, ...] = (
             *facts, info.tier, tuple(info.tiers), tuple(info.bulk_categories),
-            info.workflow.records_per_year,
+            self._records(info) if self.by_facts else info.workflow.records_per_year,
             bool(data["workflow"]["euSubjects"] and data["step"]["personal"]),
         )
         if self._reads_cost:
@@ -114,6 +174,214 @@ class AlternativeFinder:
         if self._facts.fields[name] is None:
             return freeze(value)
         return id(self._facts.project(name, value, stable))
+
+    def _records(self, info: StepInfo) -> Any:
+        """What a step's yearly records can change of a verdict: nothing without a bulk-data
+        category; else whether they are declared and, when the rules read no more of them,
+        which providers they put over the bulk threshold (the records the other workflows
+        send each provider are settled before any step is judged)."""
+        if not info.bulk_categories:
+            return None
+        own = info.workflow.records_per_year
+        if own is None:
+            return "undeclared"
+        if not self._records_by_threshold:
+            return own
+        threshold = _threshold(info.bulk_categories)
+        if threshold is None:
+            return "declared"
+        points = self._breakpoints.get(threshold)
+        if points is None:
+            # Records reach a provider's threshold once they exceed `threshold - existing`.
+            providers = {self.config.catalog.endpoints[e].provider for e, _, _ in self._offers}
+            points = self._breakpoints[threshold] = sorted(
+                threshold - existing for existing in
+                (self.factory.bulk.get(p, (0, False))[0] for p in providers)
+                if existing is not None)
+        return bisect_left(points, own)
+
+    # -- judging by facts --------------------------------------------------------------------
+    def _offer_groups(self) -> list[tuple[int, dict[str, Any], int]]:
+        """Offers (aggregators left out: never a firm alternative) grouped by what the
+        compliance rules read of their model, endpoint, provider and transfer values, and by
+        what the provider already receives in bulk: (an offer of the group, its values, the
+        mask of the group's offers)."""
+        if self._groups is None:
+            factory = self.factory
+            groups: dict[tuple[Any, ...], list[Any]] = {}
+            for index in range(len(self._offers)):
+                values = self._offer_values(index)
+                if values is None:
+                    continue
+                signature = (
+                    *(id(values[v]) for v in ("model", "endpoint", "provider")),
+                    *(id(t) for t in values["transfer"]),
+                    factory.bulk.get(values["provider_id"]),
+                )
+                group = groups.get(signature)
+                if group is None:
+                    groups[signature] = [index, values, 1 << index]
+                else:
+                    group[2] |= 1 << index
+            self._groups = [(g[0], g[1], g[2]) for g in groups.values()]
+        return self._groups
+
+    def _bulk_value(self, info: StepInfo, provider_id: str) -> dict[str, Any]:
+        """`bulk` as the step's data would make it at this provider (as `_evaluate` does)."""
+        if not info.bulk_categories:
+            value = self.factory.bulk_for(info, provider_id)
+            records, threshold = value["records"], value["threshold"]
+        else:
+            existing, _ = self.factory.bulk.get(provider_id, (0, False))
+            own = info.workflow.records_per_year
+            records = None if existing is None or own is None else existing + own
+            threshold = _threshold(info.bulk_categories)
+        value = _bulk(records, threshold, bool(info.bulk_categories))
+        if self._records_by_threshold and records is not None:
+            value["records"] = 0  # only `records == null` is read: which number is not
+        key = tuple(value.values())
+        found = self._coarse.get(key)
+        if found is None:
+            found = self._coarse[key] = value
+        return found
+
+    def _mask(self, key: tuple[Any, ...], info: StepInfo) -> int:
+        """The offers compliant for a group of steps (`key`), as a bit mask over `_offers`."""
+        mask = self._masks.get(key)
+        if mask is not None:
+            return mask
+        eu_personal, sides = self._step_side(key, info)
+        groups = self._offer_groups()
+        every = 0
+        for _, _, offers in groups:
+            every |= offers
+        violated = 0
+        for number, rule in enumerate(self._judged):
+            if violated == every:
+                break
+            offer_reads = self._reads[number][1]
+            mine, side = sides[number]
+            if not self._applies(number, rule, side, mine):
+                continue  # its `when` reads only the step's side, and is false: it passes
+            variant = (number, eu_personal if "transfer" in offer_reads else None,
+                       self._records(info) if "bulk" in offer_reads else None,
+                       tuple(info.bulk_categories) if "bulk" in offer_reads else None)
+            for _, theirs, offers in self._partition(variant, info, eu_personal, groups):
+                if violated & offers == offers:
+                    continue  # each of these offers already fails another rule
+                if not self._passes(number, rule, mine, side, theirs):
+                    violated |= offers
+        mask = self._masks[key] = every & ~violated
+        return mask
+
+    def _step_side(self, key: tuple[Any, ...], info: StepInfo
+                   ) -> tuple[bool, list[tuple[dict[str, Any], tuple[int, ...]]]]:
+        """For a group of steps: whether it sends personal data of EU subjects, and per rule,
+        the values it reads of the step's side (projected) and their identity."""
+        found = self._sides.get(key)
+        if found is None:
+            factory = self.factory
+            unit = Unit(info, info.step.model, info.step.endpoint, "primary", None, (), ())
+            values: dict[str, Any] = {
+                "step": factory.step(info, unit), "workflow": factory.workflow(info, 0.0),
+                "manifest": factory.manifest(info.source.manifest, 0.0),
+                "route": factory.route(info, unit), "tier": factory.tier(info.tier),
+                "tiers": factory.tier_list(info.tiers), "policy": factory.policy(),
+                "today": factory.today_text, "alternative": None,
+            }
+            sides = []
+            for number, projector in enumerate(self._rule_facts):
+                mine = {v: projector.project(v, values[v], v != "step") for v in self._reads[number][0]}
+                sides.append((mine, tuple(id(value) for value in mine.values())))
+            eu_personal = bool(values["workflow"]["euSubjects"] and values["step"]["personal"])
+            found = self._sides[key] = (eu_personal, sides)
+        return found
+
+    def _offer_values(self, index: int) -> dict[str, Any] | None:
+        """An offer's values as the compliance rules read them (None for an aggregator's)."""
+        if index not in self._values:
+            catalog, factory, facts = self.config.catalog, self.factory, self._facts
+            endpoint_id, model_id, _ = self._offers[index]
+            endpoint = catalog.endpoints[endpoint_id]
+            provider = catalog.providers[endpoint.provider]
+            if provider.kind == "aggregator":
+                self._values[index] = None  # its upstream is chosen at request time
+            else:
+                endpoint_ctx = factory.endpoint(endpoint, model_id)
+                provider_ctx = factory.provider(provider)
+                # What any compliance rule reads of them: each rule's own projections of these
+                # are then shared by every offer that agrees on it.
+                self._values[index] = {
+                    "model": facts.project("model", factory.model(catalog.models[model_id]), True),
+                    "endpoint": facts.project("endpoint", endpoint_ctx, True),
+                    "provider": facts.project("provider", provider_ctx, True),
+                    "transfer": tuple(
+                        facts.project("transfer", factory.transfer_for(eu, endpoint_ctx, provider_ctx), True)
+                        for eu in (False, True)),
+                    "provider_id": provider.id,
+                }
+        return self._values[index]
+
+    def _offer_side(self, number: int, values: dict[str, Any], info: StepInfo,
+                    eu_personal: bool) -> dict[str, Any]:
+        """The values one rule reads of an offer's side, projected to what it reads."""
+        projector = self._rule_facts[number]
+        theirs = {}
+        for name in self._reads[number][1]:
+            if name == "transfer":
+                value = values["transfer"][eu_personal]
+            elif name == "bulk":
+                value = self._bulk_value(info, values["provider_id"])
+            else:
+                value = values[name]
+            theirs[name] = projector.project(name, value, True)
+        return theirs
+
+    def _passes(self, number: int, rule: CompiledRule, mine: dict[str, Any], side: tuple[int, ...],
+                theirs: dict[str, Any]) -> bool:
+        """Whether a rule passes on these values, judged once per set of them."""
+        known = (number, side, tuple(id(value) for value in theirs.values()))
+        passes = self._outcomes.get(known)
+        if passes is None:
+            context = new_context({**mine, **theirs})
+            passes = self._outcomes[known] = judgement.outcome(rule, context_runner(context)) is False
+        return passes
+
+    def _applies(self, number: int, rule: CompiledRule, side: tuple[int, ...],
+                 mine: dict[str, Any]) -> bool:
+        """False when the rule's `when` reads nothing of the offer and is false for these
+        values of the step's side (so the rule passes on every offer); True otherwise."""
+        if rule.when.variables & _OFFER_VARIABLES:
+            return True
+        known = self._when.get((number, side))
+        if known is None:
+            try:
+                known = rule.when.run(new_context(mine)) is not False
+            except CelEvalError:
+                known = True  # judged, and reported as a violation, offer by offer
+            self._when[(number, side)] = known
+        return known
+
+    def _partition(self, variant: tuple[Any, ...], info: StepInfo, eu_personal: bool,
+                   groups: list[tuple[int, dict[str, Any], int]]
+                   ) -> list[tuple[tuple[int, ...], dict[str, Any], int]]:
+        """The offer groups merged by what one rule reads of them: (the identity of those
+        values, the values, the mask of their offers)."""
+        found = self._partitions.get(variant)
+        if found is None:
+            number = variant[0]
+            reads = self._reads[number][1]
+            merged: dict[tuple[int, ...], list[Any]] = {}
+            for _, values, offers in groups:
+                theirs = self._offer_side(number, values, info, eu_personal)
+                signature = tuple(id(theirs[name]) for name in reads)
+                entry = merged.get(signature)
+                if entry is None:
+                    merged[signature] = [signature, theirs, offers]
+                else:
+                    entry[2] |= offers
+            found = self._partitions[variant] = [(e[0], e[1], e[2]) for e in merged.values()]
+        return found
 
     def compliant(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
         """Whether the step's data could go to this offer without an error finding."""
@@ -162,28 +430,39 @@ class AlternativeFinder:
         """The capability rank of a model: alternatives are of this rank or above."""
         return self._ranks[model_id]
 
-    def front(self, info: StepInfo, rank: int) -> list[tuple[float, float, float, str, str]]:
+    def front(self, info: StepInfo, rank: int,
+              key: tuple[Any, ...] | None = None) -> list[tuple[float, float, float, str, str]]:
         """The compliant offers of this rank or above that no other compliant offer beats on
         every price: the cheapest compliant offer for any token mix is one of them.
 
         Offers are taken in order of their summed prices, so an offer that beats another on
-        every price comes first; an offer already beaten by a compliant one is skipped without
-        judging its compliance at all.
+        every price comes first; an offer already beaten by a compliant one is skipped (without
+        judging its compliance at all, when not judging by facts).
         """
-        key = (self._key(info), rank)
-        front = self._fronts.get(key)
+        if key is None:
+            key = self._key(info)
+        front = self._fronts.get((key, rank))
         if front is None:
             front = []
+            # Bit i of the mask as character i, tested in constant time.
+            bits = bin(self._mask(key, info))[:1:-1] if self.by_facts else None
+            lowest = (float("inf"),) * 3
             for offer in self._by_sum[rank]:
+                if bits is not None and (offer[5] >= len(bits) or bits[offer[5]] != "1"):
+                    continue
                 # Skip only offers a compliant one beats on every price, or matches exactly
                 # (coming first by name): then the named alternative is the same, cost and
-                # name, whichever way a step's search ran.
-                if any((p[0] < offer[0] and p[1] < offer[1] and p[2] < offer[2])
-                       or p[:3] == offer[:3] for p in front):
+                # name, whichever way a step's search ran. An offer below the front's lowest
+                # price of some kind is neither.
+                if not (offer[0] < lowest[0] or offer[1] < lowest[1] or offer[2] < lowest[2]) \
+                        and any((p[0] < offer[0] and p[1] < offer[1] and p[2] < offer[2])
+                                or p[:3] == offer[:3] for p in front):
                     continue
-                if self.compliant(info, offer[3], offer[4]):
-                    front.append(offer)
-            self._fronts[key] = front
+                if bits is not None or self.compliant(info, offer[3], offer[4]):
+                    front.append(offer[:5])
+                    lowest = (min(lowest[0], offer[0]), min(lowest[1], offer[1]),
+                              min(lowest[2], offer[2]))
+            self._fronts[(key, rank)] = front
         return front
 
     def _cheapest_first(self, info: StepInfo, unit: Unit, rank: int,
@@ -212,14 +491,15 @@ class AlternativeFinder:
         if current <= 0 or not info.step.tokens_per_call:
             return None
         rank = self._ranks[unit.model_id]
-        key = (self._key(info, data, seen), rank)
-        front = self._fronts.get(key)
+        key = self._key(info, data, seen)
+        front = self._fronts.get((key, rank))
         if front is None:
-            searched = self._searches.get(key, 0)
-            self._searches[key] = searched + 1
-            if searched < FRONT_AFTER:
-                return self._cheapest_first(info, unit, rank, current)
-            front = self.front(info, rank)
+            if not self.by_facts:
+                searched = self._searches.get((key, rank), 0)
+                self._searches[(key, rank)] = searched + 1
+                if searched < FRONT_AFTER:
+                    return self._cheapest_first(info, unit, rank, current)
+            front = self.front(info, rank, key)
         tokens = info.tokens
         ti, tc, to = tokens.input, tokens.cached_input, tokens.output
         own_endpoint, own_model = unit.endpoint_id, unit.model_id
@@ -250,6 +530,22 @@ def _bulk(records: int | None, threshold: int | None, personal: bool = True) -> 
     exceeded = threshold is not None and (records is None or records > threshold)
     return {"records": records, "threshold": threshold, "exceeded": exceeded,
             "undeclared": records is None, "personal": personal}
+
+
+def context_runner(context: Any) -> judgement.Run:
+    """Runs a rule's expressions on one CEL context."""
+    return lambda program: program.run(context)
+
+
+def _threshold(categories: list[str]) -> int | None:
+    """The lowest bulk threshold of these categories (as `ContextFactory.bulk_for` finds it)."""
+    thresholds = [catalog_facts.BULK_THRESHOLDS[c] for c in categories
+                  if c in catalog_facts.BULK_THRESHOLDS]
+    return min(thresholds) if thresholds else None
+
+
+def _variables(rule: CompiledRule) -> frozenset[str]:
+    return rule.when.variables | (rule.violation.variables if rule.violation else frozenset())
 
 
 def cheapest_compliant(finder: AlternativeFinder, info: StepInfo, unit: Unit) -> dict[str, Any]:

@@ -319,17 +319,22 @@ class ContextFactory:
 
     def transfer(self, workflow: dict[str, Any], step: dict[str, Any],
                  endpoint: dict[str, Any], provider: dict[str, Any]) -> dict[str, Any]:
-        key = (workflow["euSubjects"] and step["personal"], endpoint["id"], provider["id"])
+        return self.transfer_for(bool(workflow["euSubjects"] and step["personal"]), endpoint, provider)
+
+    def transfer_for(self, eu_personal: bool, endpoint: dict[str, Any],
+                     provider: dict[str, Any]) -> dict[str, Any]:
+        """`transfer` for personal data of EU subjects (or not) sent to this endpoint."""
+        key = (eu_personal, endpoint["id"], provider["id"])
         found = self._transfers.get(key)
         if found is None:
-            found = self._transfers[key] = self._transfer(workflow, step, endpoint, provider)
+            found = self._transfers[key] = self._transfer(eu_personal, endpoint, provider)
         return found
 
-    def _transfer(self, workflow: dict[str, Any], step: dict[str, Any],
-                  endpoint: dict[str, Any], provider: dict[str, Any]) -> dict[str, Any]:
+    def _transfer(self, eu_personal: bool, endpoint: dict[str, Any],
+                  provider: dict[str, Any]) -> dict[str, Any]:
         places = [endpoint["country"], provider["jurisdiction"], provider["parentJurisdiction"]]
         unlawful: list[str] = []
-        if workflow["euSubjects"] and step["personal"]:
+        if eu_personal:
             # The Data Privacy Framework covers only US organisations certified under it, one
             # by one: a dpf mechanism counts for transfers to the US, for a provider whose
             # contract records dpf.

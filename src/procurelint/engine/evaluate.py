@@ -42,6 +42,40 @@ class Evaluation:
     refs: list[ManifestRef]
 
 
+def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str],
+              projectors: dict[Any, Projector]) -> _Reads:
+    """What a rule reads of a unit's context (see `_Reads`). `fresh` names the values that are
+    new for each unit; the others live as long as the run (interned, or cached by the
+    context factory), so their identity is their value. Rules that read the same fields share
+    a projector from `projectors`, so that a unit's values are projected once for them all."""
+    variables = rule.when.variables | (rule.violation.variables if rule.violation else frozenset())
+    names = tuple(sorted(v for v in variables if v in context))
+    projector = Projector((rule.rule.when, rule.rule.violation or ""),
+                          names=("step", "workflow", "manifest", "route", "model", "endpoint",
+                                 "provider", "bulk", "transfer"), fresh=fresh)
+    shape = tuple((n, None if f is None else frozenset(f)) for n, f in projector.fields.items())
+    projector = projectors.setdefault(shape, projector)
+    whole = any(n in fresh and projector.fields.get(n) is None for n in names)
+    # The step as a unit holds it carries the unit's cost and tokens, and so is a value of its
+    # own for nearly every unit: a memo by it would only grow.
+    unheld = "step" in names or any(n in fresh for n in names)
+    return _Reads(projector, names, None if whole else {}, None if unheld else {})
+
+
+@dataclass(slots=True)
+class _Reads:
+    """The variables of a unit's context a rule reads, a projector to the fields it reads of
+    them, and memos of its outcomes: by the projected values (None where the rule reads the
+    whole of a value new for each unit, which cannot be known again), and by the values as
+    the unit holds them (None where one is new for each unit, or the step). Each memo entry
+    holds its values, so that no other value can take on their identities."""
+
+    projector: Projector
+    names: tuple[str, ...]
+    projected: dict[tuple[int, ...], tuple[tuple[Any, ...], bool | str]] | None
+    held: dict[tuple[int, ...], tuple[tuple[Any, ...], bool | str]] | None
+
+
 class Evaluator:
     """One run of the rules over a set of manifests."""
 
@@ -55,17 +89,31 @@ class Evaluator:
         self._rule_facts: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self._program_results: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self._program_names: dict[int, tuple[str, ...]] = {}
+        self._rule_reads: dict[str, _Reads] = {}
+        self._projectors: dict[Any, Projector] = {}
         self.projector = Projector(
             source for r in config.rules if "step" in r.scopes
             for source in (r.rule.when, r.rule.violation or "")
         )
-        rules = config.rules
-        self.by_scope: dict[str, list[CompiledRule]] = defaultdict(list)
-        for rule in rules:
+        # What a unit's `seen` holds new for each unit: the step unless interned, the alternative.
+        self._fresh = frozenset({"alternative"} | ({"step"} if self.projector.fields["step"] is None
+                                                   else set()))
+        self._every_scope: dict[str, list[CompiledRule]] = defaultdict(list)
+        for rule in config.rules:
             if rule.violation is None:
                 continue  # detected by the engine itself (core structural rules)
             for scope in rule.scopes:
-                self.by_scope[scope].append(rule)
+                self._every_scope[scope].append(rule)
+        self.by_scope: dict[str, list[CompiledRule]] = defaultdict(list)
+        self.only(None)
+
+    def only(self, judged: Callable[[str], bool] | None) -> None:
+        """Judge only the rules for which `judged(rule id)` is true (None: every rule). An
+        alternative must still pass every error rule, whichever rules are judged."""
+        self.by_scope = defaultdict(list, {
+            scope: [r for r in rules if judged is None or judged(r.id)]
+            for scope, rules in self._every_scope.items()})
+        self._verdicts.clear()  # verdicts are listed rule by rule, for the rules judged
         self._alternative_rules = [r for r in self.by_scope["step"] if r.uses_alternative]
         self._alternative_vars = sorted(
             {v for r in self._alternative_rules
@@ -160,8 +208,8 @@ class Evaluator:
 
     def judge_local(self, walked: Walk, manifests: list[ManifestInput], spend: Spend) -> AlternativeFinder:
         """Step, workflow and manifest rules: each needs only its manifest and the totals."""
-        alternatives = AlternativeFinder(self.config, self.factory, self.by_scope["step"], self.pool,
-                                         self.projector)
+        alternatives = AlternativeFinder(self.config, self.factory, self._every_scope["step"],
+                                         self.pool, self.projector)
         for unit in walked.units:
             if unit.info.source.selected:
                 self._step_unit(unit, spend, alternatives)
@@ -277,8 +325,7 @@ class Evaluator:
             if cached is not None and all(a is b for a, b in zip(cached[0], seen.values())):
                 outcomes = cached[1]
         if outcomes is None:
-            context = self.pool.context(key, seen)
-            outcomes = [self._outcome(rule, context) for rule in plain]
+            outcomes = self._step_outcomes(plain, seen, key)
             if self.projector.exact:
                 self._verdicts[tuple(id(v) for v in seen.values())] = (tuple(seen.values()), outcomes)
         for rule, outcome in zip(plain, outcomes):
@@ -305,6 +352,42 @@ class Evaluator:
             if outcome is not False:
                 self._report(rule, outcome, data, info.path,
                              lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
+
+    def _step_outcomes(self, rules: list[CompiledRule], seen: dict[str, Any],
+                       key: Any) -> list[bool | str]:
+        """Each rule's outcome on a unit. A rule runs once per set of the values it reads,
+        each projected to the fields it reads of them (so a rule that reads the step's regimes
+        and the endpoint's BAA runs once per pair of those, not once per unit), on a context of
+        only those values; a rule that reads the whole step runs on the unit's full context."""
+        outcomes: list[bool | str] = []
+        context: Any = None
+        for rule in rules:
+            reads = self._rule_reads.get(rule.id)
+            if reads is None:
+                reads = self._rule_reads[rule.id] = _reads_of(rule, seen, self._fresh,
+                                                              self._projectors)
+            if reads.held is not None:
+                held = tuple([seen[name] for name in reads.names])
+                identity = tuple(map(id, held))
+                known = reads.held.get(identity)
+                if known is not None:
+                    outcomes.append(known[1])
+                    continue
+            if reads.projected is None:
+                if context is None:
+                    context = self.pool.context(key, seen)
+                outcomes.append(self._outcome(rule, context))
+                continue
+            values = tuple([reads.projector.project(name, seen[name]) for name in reads.names])
+            projected = tuple(map(id, values))
+            known = reads.projected.get(projected)
+            if known is None:
+                small = new_context(dict(zip(reads.names, values)))
+                known = reads.projected[projected] = (values, self._outcome(rule, small))
+            if reads.held is not None:
+                reads.held[identity] = (held, known[1])
+            outcomes.append(known[1])
+        return outcomes
 
     def _workflow(self, source: ManifestInput, workflow: Any, wi: int, spend: Spend,
                   walked: Walk) -> None:

@@ -26,6 +26,7 @@ from procurelint.policy.merged_catalog import change_json
 from procurelint.run.apply_waivers import apply_waivers
 from procurelint.run.processes import LocalSlice, SliceView, answers, process_count, slices
 from procurelint.run.reading import Loaded, Progress, core_finding, parser_limits
+from procurelint.run.selection import Selection, matches, wanted
 from procurelint.run.suppressions import Suppression
 from procurelint.run.suppressions import apply as apply_suppressions
 
@@ -85,7 +86,8 @@ def check(config: Config, options: Options, processes: int | None = None,
         bulk = dict(judge.factory.bulk)
         loaded = Loaded([], [], 0, 0)
         evaluated: list[Finding] = []
-        for theirs, findings in answers(parts, "judge", spend, bulk):
+        selection = Selection(tuple(options.select), tuple(options.ignore))
+        for theirs, findings in answers(parts, "judge", spend, bulk, selection):
             loaded.findings.extend(theirs.findings)
             loaded.suppressions.extend(theirs.suppressions)
             loaded.files += theirs.files
@@ -97,6 +99,7 @@ def check(config: Config, options: Options, processes: int | None = None,
         if not any(ref.selected for ref in refs) and not uses:
             _require_manifests(options, config, loaded)
         mark = len(judge.findings)
+        judge.only(selection.judged(loaded.suppressions))
         judge.duplicates(refs)
         judge.judge_global(refs, spend)
         if uses is not None:
@@ -139,17 +142,6 @@ def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]
     return work, not_read
 
 
-def _matches(rule: str, pattern: str) -> bool:
-    """A rule id, or a prefix of letters only (`HIPAA` selects HIPAA001-HIPAA005)."""
-    return rule == pattern or (pattern.isalpha() and rule.startswith(pattern))
-
-
-def _wanted(rule: str, select: list[str], ignore: list[str]) -> bool:
-    if select and not any(_matches(rule, p) for p in select):
-        return False
-    return not any(_matches(rule, p) for p in ignore)
-
-
 FAIL_ON_ORDER = ("info", "warning", "error", "never")
 
 
@@ -164,7 +156,7 @@ def check_selection(config: Config, options: Options) -> None:
     for name in sorted(locked - known):
         raise ConfigError(f"lockedPacks names unknown pack {name!r}; packs: {', '.join(sorted(known))}")
     for rule in config.rules:
-        if rule.pack in locked and not _wanted(rule.id, options.select, options.ignore):
+        if rule.pack in locked and not wanted(rule.id, options.select, options.ignore):
             raise ConfigError(
                 f"the policy locks pack {rule.pack!r} (lockedPacks): --select/--ignore may not "
                 f"leave out {rule.id}; change the policy to judge without it")
@@ -182,7 +174,7 @@ def check_selection(config: Config, options: Options) -> None:
     enabled = [r.id for r in config.rules]
     for option, patterns in (("--select", options.select), ("--ignore", options.ignore)):
         for pattern in patterns:
-            if not any(_matches(rule, pattern) for rule in enabled):
+            if not any(matches(rule, pattern) for rule in enabled):
                 raise ConfigError(
                     f"{option} {pattern!r} matches no enabled rule; `procurelint rules` lists them")
 
@@ -203,7 +195,7 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
     findings = loaded.findings + evaluated
     selected = [r for r in refs if r.selected]
     _exceptions(config, options, loaded.suppressions, {r.name for r in selected}, findings)
-    findings = [f for f in findings if _wanted(f.rule, options.select, options.ignore)]
+    findings = [f for f in findings if wanted(f.rule, options.select, options.ignore)]
     findings = _dedupe(sorted(findings, key=Finding.sort_key))
     names = dict.fromkeys(r.name for r in selected)  # each once, in file order
     summary = Summary(
@@ -218,7 +210,7 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
         disabled_packs=config.disabled_packs,
         catalog_as_of=config.catalog.as_of.isoformat() if config.catalog.as_of else None,
         rules={k: v for k, v in rule_metadata(config).items()
-               if _wanted(k, options.select, options.ignore)},
+               if wanted(k, options.select, options.ignore)},
         policy_changes=list(config.policy_changes),
         catalog_changes=[change_json(c) for c in config.catalog.changes],
         left_out=left_out(config, options),
@@ -230,9 +222,9 @@ def left_out(config: Config, options: Options) -> list[dict[str, str]]:
     """The rules of the built-in and policy packs that this run does not judge, and why."""
     out: list[dict[str, str]] = []
     for rule in config.rules:
-        if options.select and not any(_matches(rule.id, p) for p in options.select):
+        if options.select and not any(matches(rule.id, p) for p in options.select):
             out.append({"rule": rule.id, "reason": f"--select {','.join(options.select)}"})
-        elif any(_matches(rule.id, p) for p in options.ignore):
+        elif any(matches(rule.id, p) for p in options.ignore):
             out.append({"rule": rule.id, "reason": f"--ignore {','.join(options.ignore)}"})
     for rule_id in config.policy.spec.disable:
         out.append({"rule": rule_id, "reason": "disabled by the policy (disable)"})
@@ -356,7 +348,7 @@ def _exceptions(config: Config, options: Options, suppressions: list[Suppression
     if config.waivers is not None:
 
         def judged(waiver: Waiver) -> bool:
-            if waiver.rule not in packs or not _wanted(waiver.rule, options.select, options.ignore):
+            if waiver.rule not in packs or not wanted(waiver.rule, options.select, options.ignore):
                 return False
             head = waiver.target.split("/")[0]
             return head.startswith("team:") or head == "org" or head in selected

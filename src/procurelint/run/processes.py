@@ -2,13 +2,13 @@
 processes, each answering the pipeline's calls in the same order.
 
 The pipeline (`run.pipeline`) owns the phases and calls every slice alike: `contributions()`
-(read, validate, walk: what the slice adds to the totals), `judge(spend, bulk)` (its steps,
-workflows and manifests against the settled totals) and, for `cost` and `report`,
-`view(request)` (what those commands show of the slice). `judge` and `view` go through
-`answers`, which asks every forked slice before this process works on its own, so that the
-slices work at the same time. A forked slice runs the same `LocalSlice` in its own process and
-sends back only those small answers: parsed manifests never cross a process boundary, since
-pickling them costs as much as parsing them.
+(read, validate, walk: what the slice adds to the totals), `judge(spend, bulk, selection)`
+(its steps, workflows and manifests against the settled totals, judging only the rules the
+selection needs) and, for `cost` and `report`, `view(request)` (what those commands show of
+the slice). `judge` and `view` go through `answers`, which asks every forked slice before this
+process works on its own, so that the slices work at the same time. A forked slice runs the
+same `LocalSlice` in its own process and sends back only those small answers: parsed manifests
+never cross a process boundary, since pickling them costs as much as parsing them.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from procurelint.errors import ProcurelintError
 from procurelint.findings import Finding
 from procurelint.policy.config import Config
 from procurelint.run.reading import Loaded, Progress, load_manifests
+from procurelint.run.selection import Selection
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -95,9 +96,11 @@ class LocalSlice:
         self.walked, self.refs = self.evaluator.walk(self.manifests)
         return self.evaluator.contributions(self.walked, self.refs)
 
-    def judge(self, spend: Spend, bulk: dict[str, Any]) -> tuple[Loaded, list[Finding]]:
+    def judge(self, spend: Spend, bulk: dict[str, Any],
+              selection: Selection) -> tuple[Loaded, list[Finding]]:
         evaluator = self.evaluator
         evaluator.factory.bulk.update(bulk)
+        evaluator.only(selection.judged(self.loaded.suppressions))
         alternatives = evaluator.judge_local(self.walked, self.manifests, spend)
         self._evaluation = Evaluation(list(evaluator.findings), self.walked, spend,
                                       evaluator.factory, alternatives, self.refs)
@@ -144,8 +147,9 @@ class ForkedSlice:
         contributions: Contributions = _receive(self.conn)
         return contributions
 
-    def judge(self, spend: Spend, bulk: dict[str, Any]) -> tuple[Loaded, list[Finding]]:
-        return self._call("judge", spend, bulk)  # type: ignore[no-any-return]
+    def judge(self, spend: Spend, bulk: dict[str, Any],
+              selection: Selection) -> tuple[Loaded, list[Finding]]:
+        return self._call("judge", spend, bulk, selection)  # type: ignore[no-any-return]
 
     def view(self, request: Any) -> Any:
         return self._call("view", request)

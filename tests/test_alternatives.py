@@ -1,0 +1,94 @@
+"""The cheapest-compliant-alternative search judged by facts gives what judging every step on
+every offer gives, on repositories whose compliance contexts rarely repeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+from procurelint.documents.files import discover
+from procurelint.engine.alternatives import AlternativeFinder, cheapest_compliant
+from procurelint.engine.evaluate import Evaluator
+from procurelint.policy.config import load_config
+from procurelint.run.reading import load_manifests, parser_limits
+from tests.conftest import EXAMPLES, REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import generate  # noqa: E402
+
+DAY = dt.date(2026, 11, 28)
+
+
+def _judged(root: Path) -> tuple[Evaluator, list, AlternativeFinder]:
+    config = load_config(None, root)
+    spec = config.policy.spec
+    loaded = load_manifests(config, discover(config.root, [], spec.include, spec.exclude),
+                            parser_limits(config))
+    evaluator = Evaluator(config, DAY)
+    walked, refs = evaluator.walk(list(loaded.manifests))
+    spend = evaluator.settle([evaluator.contributions(walked, refs)])
+    finder = evaluator.judge_local(walked, list(loaded.manifests), spend)
+    primaries = [u for u in walked.units if u.via == "primary"]
+    return evaluator, primaries, finder
+
+
+@pytest.mark.parametrize("shape", ["slow", "benchmark"])
+def test_judging_by_facts_names_the_alternatives_judging_each_offer_names(
+        tmp_path: Path, shape: str) -> None:
+    generate(40, tmp_path, shape)
+    evaluator, primaries, finder = _judged(tmp_path)
+    assert finder.by_facts
+    each = AlternativeFinder(evaluator.config, evaluator.factory, evaluator.by_scope["step"])
+    each.by_facts = False  # every (step, offer) judged on the whole context, as a fallback does
+    found = 0
+    for unit in primaries:
+        info = unit.info
+        expected = each.find(info, unit, None)
+        assert finder.find(info, unit, None) == expected, info.path
+        assert cheapest_compliant(finder, info, unit) == cheapest_compliant(each, info, unit)
+        found += expected is not None
+    assert found > 0 and len(primaries) > 100
+
+
+def test_records_matter_only_against_bulk_thresholds(tmp_path: Path) -> None:
+    """Yearly records that put no provider over a threshold share one group of steps; those
+    that do, or are not declared, get groups of their own."""
+    generate(1, tmp_path, "slow")
+    manifest = """\
+apiVersion: procurelint/v1
+kind: AgentManifest
+metadata: {name: volumes, team: team-00, owner: o@example.com}
+spec:
+  workflows:
+"""
+    for index, records in enumerate([10, 20, 30, 99_000, 5_000_000, None]):
+        manifest += f"""\
+    - name: w{index}
+      runsPerMonth: 100
+      dataClasses: [pii]
+{'' if records is None else f'      recordsPerYear: {records}'}
+      steps:
+        - {{name: s, model: lab00/model-00, endpoint: vendor00/us-east, tokensPerCall: {{input: 900, output: 90}}}}
+"""
+    (tmp_path / "volumes.yaml").write_text(manifest)
+    evaluator, primaries, finder = _judged(tmp_path)
+    ours = [u for u in primaries if u.info.source.manifest.metadata.name == "volumes"]
+    groups = [finder._key(u.info) for u in ours]  # noqa: SLF001 - the grouping under test
+    assert groups[0] == groups[1] == groups[2]
+    assert len({groups[0], groups[4], groups[5]}) == 3
+    each = AlternativeFinder(evaluator.config, evaluator.factory, evaluator.by_scope["step"])
+    each.by_facts = False
+    for unit in ours:
+        assert finder.find(unit.info, unit, None) == each.find(unit.info, unit, None)
+
+
+def test_examples_alike(tmp_path: Path) -> None:
+    for root in [EXAMPLES, *sorted(p.parent for p in EXAMPLES.glob("*/procurelint.yaml"))]:
+        evaluator, primaries, finder = _judged(root)
+        each = AlternativeFinder(evaluator.config, evaluator.factory, evaluator.by_scope["step"])
+        each.by_facts = False
+        for unit in primaries:
+            assert finder.find(unit.info, unit, None) == each.find(unit.info, unit, None)

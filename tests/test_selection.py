@@ -1,0 +1,94 @@
+"""`--select` and `--ignore` judge only the rules they keep, and report what a run of every
+rule, filtered, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procurelint.engine.evaluate import Evaluation
+from procurelint.policy.config import load_config
+from procurelint.run.pipeline import Options, check
+from procurelint.run.selection import wanted
+from tests.conftest import TODAY, write
+
+MANIFEST = """\
+apiVersion: procurelint/v1
+kind: AgentManifest
+metadata: {name: faq, team: support, owner: o@example.com}
+spec:
+  workflows:
+    - name: answer
+      runsPerMonth: 10000
+      dataClasses: [public]
+      steps:
+        - name: reply
+          model: anthropic/claude-sonnet-4.6
+          endpoint: anthropic/api  # procurelint: ignore[COST006] priced per contract
+          tokensPerCall: {input: 2000, output: 500}
+        - name: summarise
+          model: anthropic/claude-sonnet-4.6
+          endpoint: anthropic/api
+          tokensPerCall: {input: 2000, output: 500}
+    - name: claims
+      runsPerMonth: 10000
+      dataClasses: [phi]
+      recordsPerYear: 1000
+      steps:
+        - name: draft
+          model: deepseek/deepseek-v3.2
+          endpoint: deepseek/api
+          tokensPerCall: {input: 2000, output: 500}
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    write(tmp_path, "procurelint.yaml",
+          "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\nspec: {}\n")
+    write(tmp_path, "faq.yaml", MANIFEST)
+    return tmp_path
+
+
+def _judged(evaluation: Evaluation, request: Any) -> tuple[set[str], int]:
+    return {f.rule for f in evaluation.findings}, len(evaluation.alternatives._fronts)  # noqa: SLF001
+
+
+@pytest.mark.parametrize(("select", "ignore", "cost006"), [
+    ([], [], True),
+    (["HIPAA"], [], False),
+    ([], ["COST006", "SUP"], False),
+    # SUP002 kept: a suppression names COST006, so it is judged to find the comment used.
+    ([], ["COST006"], True),
+    (["COST006"], [], True),
+])
+def test_rules_left_out_are_not_judged(repo: Path, select: list[str], ignore: list[str],
+                                       cost006: bool) -> None:
+    config = load_config(None, repo)
+    options = Options(select=select, ignore=ignore, today=dt.date.fromisoformat(TODAY))
+    checked = check(config, options, view=_judged)
+    [(rules, fronts)] = checked.views
+    judged = {r for r in rules if not r.startswith("MAN")} - {"COST006"}
+    assert judged == {r for r in judged if wanted(r, select, ignore)}
+    assert bool(judged) is (select != ["COST006"])  # HIPAA001 and others fire when judged
+    assert ("COST006" in rules) is cost006
+    assert (fronts > 0) is cost006  # the alternative search runs only for COST006
+
+
+@pytest.mark.parametrize("args", [["--select", "HIPAA"], ["--ignore", "COST006"],
+                                  ["--select", "SUP002,HIPAA"], ["--select", "SUP"]])
+def test_selected_findings_are_those_of_a_full_run(cli, repo: Path, args: list[str]) -> None:
+    """A suppression comment of a rule left out is found used (no SUP002) as in a full run."""
+    full = json.loads(cli("check", "--date", TODAY, "-f", "json", cwd=repo).stdout)["findings"]
+    run = json.loads(cli("check", "--date", TODAY, "-f", "json", *args, cwd=repo).stdout)
+    patterns = [p for a, v in zip(args[::2], args[1::2]) for p in v.split(",")]
+    if args[0] == "--select":
+        expected = [f for f in full if any(f["rule"].startswith(p) for p in patterns)]
+    else:
+        expected = [f for f in full if not any(f["rule"].startswith(p) for p in patterns)]
+    assert run["findings"] == expected
+    assert "COST006" in {f["rule"] for f in full}
