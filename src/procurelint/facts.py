@@ -1,6 +1,7 @@
 """Legal facts the engine computes with: they are law, not policy, so policies cannot edit them.
 
-Sources are in ../shared-reference form in each rule's citations; see docs/context.md.
+Each fact's source and how sure we are of it are in docs/sources.md; how rules read them is
+in docs/context.md.
 """
 
 from __future__ import annotations
