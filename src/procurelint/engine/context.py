@@ -423,13 +423,19 @@ class ContextFactory:
         return data
 
 def _performer_known(info: StepInfo) -> bool:
-    """`performedBy` names another step of the same workflow, or `external` with a reference."""
+    """`performedBy` names an earlier step of the same workflow that holds every class this
+    step leaves out (it receives the data before identifiers are removed, and is judged with
+    it), or `external` with a reference. Two steps naming each other cannot lift a class."""
     deid = info.step.deidentification
     if deid is None:
         return False
     if deid.performed_by == "external":
         return bool(deid.reference and deid.reference.strip())
-    return any(s.name == deid.performed_by and s is not info.step for s in info.workflow.steps)
+    for step in info.workflow.steps[:info.si]:
+        if step.name == deid.performed_by:
+            held = step.data_classes if step.data_classes is not None else info.workflow.data_classes
+            return set(info.dropped) <= set(held)
+    return False
 
 
 def _retention(days: int | None) -> str:
