@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from procurelint.inventory.env_files import EnvValue
-from procurelint.inventory.uses import Found
+from procurelint.inventory.uses import Client, Found, client_at
 
 _ROUTING_KEYS = ("only", "order", "allow_fallbacks", "data_collection", "zdr", "ignore")
 # module.export -> route of the client a `new` of it makes.
@@ -105,19 +105,11 @@ def _parser(suffix: str) -> Any:
 
 
 @dataclass(slots=True)
-class _Client:
-    route: str | None
-    base_url: str | None = None
-    region: str | None = None
-    note: str = ""
-
-
-@dataclass(slots=True)
 class _Scope:
     imports: dict[str, str] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
-    clients: dict[str, _Client] = field(default_factory=dict)
-    providers: dict[str, _Client] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
+    providers: dict[str, Client] = field(default_factory=dict)
 
 
 def scan(text: str, file: str, suffix: str, env: Mapping[str, EnvValue],
@@ -235,7 +227,7 @@ class _Scanner:
                 return self._string(args.named_children[0])
         return None
 
-    def _client(self, node: Any) -> _Client | None:
+    def _client(self, node: Any) -> Client | None:
         if node.type != "new_expression":
             return None
         ctor = node.child_by_field_name("constructor")
@@ -247,20 +239,14 @@ class _Scanner:
         region = self._property_value(options, ("region",))
         if route == "gemini" and options is not None and self._property(options, "vertexai") is not None \
                 and self._text(self._property(options, "vertexai")) == "true":
-            return _Client("vertex_ai", region=self._property_value(options, ("location",)))
+            return Client("vertex_ai", region=self._property_value(options, ("location",)))
         base = self._property(options, "baseURL") if options is not None else None
         if base is None:
-            return _Client(route, region=region)
+            return Client(route, region=region)
         url = self._value(base)[0]
-        if url is None:
-            return _Client(None, note="base URL not known")
-        pointed = self.resolve_route(url)
-        if route == "azure" or pointed == "azure":
-            return _Client("azure", base_url=url)
-        return _Client(pointed, base_url=url,
-                       note="" if pointed else f"a base URL procurelint does not know ({url})")
+        return client_at(route, url, None if url is None else self.resolve_route(url))
 
-    def _provider_factory(self, node: Any) -> _Client | None:
+    def _provider_factory(self, node: Any) -> Client | None:
         """`createOpenAI({baseURL})` and friends: a Vercel AI SDK provider with settings."""
         if node.type != "call_expression":
             return None
@@ -279,7 +265,7 @@ class _Scanner:
             route = self.resolve_route(url) if url else None
         elif url is not None and route not in ("azure",):
             route = self.resolve_route(url)
-        return _Client(route, base_url=url, region=self._property_value(options, ("region",)))
+        return Client(route, base_url=url, region=self._property_value(options, ("region",)))
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -291,12 +277,12 @@ class _Scanner:
             qualified = self._qualified(ctor) or ""
             name = qualified.rsplit(".", 1)[-1]
             if name in _BEDROCK_COMMANDS and qualified.startswith("@aws-sdk/"):
-                return self._object_use(node, ("modelId",), f"js: new {name}", _Client("bedrock"))
+                return self._object_use(node, ("modelId",), f"js: new {name}", Client("bedrock"))
             if name in _LANGCHAIN and (qualified.startswith("@langchain/")
                                        or qualified.startswith("langchain/")):
                 route, keys = _LANGCHAIN[name]
                 options = self._options(node)
-                lc_client = _Client(route)
+                lc_client = Client(route)
                 base = None
                 if options is not None:
                     config = self._property(options, "configuration")
@@ -304,13 +290,13 @@ class _Scanner:
                     base = base or self._property(options, "baseURL")
                 if base is not None and route != "azure":
                     url = self._value(base)[0]
-                    lc_client = _Client(self.resolve_route(url) if url else None, base_url=url)
+                    lc_client = Client(self.resolve_route(url) if url else None, base_url=url)
                 return self._object_use(node, keys, f"js: new {name}", lc_client)
             return None
         func = node.child_by_field_name("function")
         if func is None:
             return None
-        vercel: _Client | None = self._vercel(func)
+        vercel: Client | None = self._vercel(func)
         if vercel is not None:
             return self._first_argument_use(node, f"js: {self._text(func)[:60]}", vercel)
         if func.type == "identifier" and self._qualified(func) in {f"ai.{n}" for n in _AI_FUNCTIONS}:
@@ -320,7 +306,7 @@ class _Scanner:
                 value = self._value(model)[0]
                 if value is not None and "/" in value:
                     return self._object_use(node, ("model",), f"js: {self._text(func)} (AI Gateway)",
-                                            _Client("vercel-gateway"))
+                                            Client("vercel-gateway"))
             return None
         if func.type != "member_expression":
             return None
@@ -337,12 +323,12 @@ class _Scanner:
             options = self._options(node)
             if options is None or self._property(options, key) is None:
                 return None
-            client = _Client(_METHOD_ROUTE.get(tail), note="client not known")
+            client = Client(_METHOD_ROUTE.get(tail), note="client not known")
         elif tail == ("converse",) and client.route != "bedrock":
             return None
         return self._object_use(node, (key,), "js: " + ".".join(tail), client)
 
-    def _vercel(self, func: Any) -> _Client | None:
+    def _vercel(self, func: Any) -> Client | None:
         """The provider when `func` is a Vercel AI SDK provider (`openai`, `openai.chat`)."""
         target = func
         if func.type == "member_expression":
@@ -360,10 +346,10 @@ class _Scanner:
             return None
         module, _, export = qualified.rpartition(".")
         if module in _VERCEL and not export.startswith("create") and _VERCEL[module] != "compatible":
-            return _Client(_VERCEL[module])
+            return Client(_VERCEL[module])
         return None
 
-    def _receiver(self, root: Any, chain: list[str]) -> _Client | None:
+    def _receiver(self, root: Any, chain: list[str]) -> Client | None:
         if root is None:
             return None
         if not isinstance(root, tuple) and root.type == "new_expression":
@@ -373,12 +359,12 @@ class _Scanner:
             return self.scope.clients[f"{key}.{'.'.join(chain)}"]
         return self.scope.clients.get(key)
 
-    def _first_argument_use(self, node: Any, how: str, client: _Client) -> Found | None:
+    def _first_argument_use(self, node: Any, how: str, client: Client) -> Found | None:
         args = node.child_by_field_name("arguments")
         first = args.named_children[0] if args is not None and args.named_children else None
         return self._found(first if first is not None else node, first is not None, how, client)
 
-    def _object_use(self, node: Any, keys: tuple[str, ...], how: str, client: _Client) -> Found:
+    def _object_use(self, node: Any, keys: tuple[str, ...], how: str, client: Client) -> Found:
         options = self._options(node)
         value = None
         if options is not None:
@@ -393,7 +379,7 @@ class _Scanner:
                 found.routing = self._literal_object(provider)
         return found
 
-    def _found(self, target: Any, has_value: bool, how: str, client: _Client) -> Found:
+    def _found(self, target: Any, has_value: bool, how: str, client: Client) -> Found:
         line, column = self._position(target)
         found = Found(self.file, line, column, how, client.route, None, region=client.region,
                       base_url=client.base_url)

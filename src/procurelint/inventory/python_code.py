@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from procurelint.inventory.env_files import EnvValue
-from procurelint.inventory.uses import Found
+from procurelint.inventory.uses import Client, Found, client_at
 
 # Package (first part of the import) -> route of the SDK's client.
 _CLIENT_CLASSES: dict[str, str] = {
@@ -126,19 +126,11 @@ class Unreadable(Exception):
 
 
 @dataclass(slots=True)
-class _Client:
-    route: str | None
-    base_url: str | None = None
-    region: str | None = None
-    note: str = ""
-
-
-@dataclass(slots=True)
 class _Scope:
     imports: dict[str, str] = field(default_factory=dict)
     constants: dict[str, tuple[ast.expr, int]] = field(default_factory=dict)
     attributes: dict[str, tuple[ast.expr, int]] = field(default_factory=dict)
-    clients: dict[str, _Client] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
     loops: dict[str, tuple[ast.expr, int]] = field(default_factory=dict)
 
 
@@ -168,7 +160,7 @@ class _Scanner:
         self.resolve_route = resolve_route
         self.scope = _Scope()
         self._last_arg: ast.expr | None = None
-        self._subclass_calls: dict[int, _Client] = {}
+        self._subclass_calls: dict[int, Client] = {}
 
     # -- collection ------------------------------------------------------------------------
 
@@ -205,7 +197,7 @@ class _Scanner:
                 route = next((_CLIENT_CLASSES[q] for q in map(self._qualified, node.bases)
                               if q in _CLIENT_CLASSES), None)
                 if route is not None:
-                    client = _Client(route)
+                    client = Client(route)
                     for inner in ast.walk(node):
                         if isinstance(inner, ast.Call):
                             self._subclass_calls[id(inner)] = client
@@ -258,7 +250,7 @@ class _Scanner:
             if client is not None:
                 self.scope.clients[key] = client
 
-    def _client(self, call: ast.Call) -> _Client | None:
+    def _client(self, call: ast.Call) -> Client | None:
         """The client a constructor call makes, or None when it is not a known SDK client."""
         name = self._qualified(call.func)
         if name is None:
@@ -270,24 +262,18 @@ class _Scanner:
             if service is None or self._value(service)[0] not in ("bedrock-runtime",):
                 return None
             region = self._first(kwargs, _REGION_KEYS)
-            return _Client("bedrock", region=region)
+            return Client("bedrock", region=region)
         route = _CLIENT_CLASSES.get(name)
         if route is None:
             return None
         if route == "gemini" and isinstance(kwargs.get("vertexai"), ast.Constant) and \
                 kwargs["vertexai"].value is True:  # type: ignore[attr-defined]
-            return _Client("vertex_ai", region=self._first(kwargs, ("location",)))
+            return Client("vertex_ai", region=self._first(kwargs, ("location",)))
         base = next((kwargs[k] for k in _BASE_URL_KEYS if k in kwargs), None)
         if base is None:
-            return _Client(route, region=self._first(kwargs, _REGION_KEYS))
+            return Client(route, region=self._first(kwargs, _REGION_KEYS))
         url, _via, _text = self._value(base)
-        if url is None:
-            return _Client(None, note="base URL not known")
-        pointed = self.resolve_route(url)
-        if route == "azure" or pointed == "azure":
-            return _Client("azure", base_url=url)
-        return _Client(pointed, base_url=url,
-                       note="" if pointed else f"a base URL procurelint does not know ({url})")
+        return client_at(route, url, None if url is None else self.resolve_route(url))
 
     def _first(self, kwargs: dict[str, ast.expr], keys: tuple[str, ...]) -> str | None:
         for key in keys:
@@ -330,7 +316,7 @@ class _Scanner:
             # told by the method (messages.create is Anthropic's, converse is Bedrock's).
             if not any(k.arg in keys for k in call.keywords):
                 return None
-            client = _Client(_METHOD_ROUTE.get(tail, "bedrock" if tail in _BEDROCK_METHODS else None),
+            client = Client(_METHOD_ROUTE.get(tail, "bedrock" if tail in _BEDROCK_METHODS else None),
                              note="client not known")
         elif tail in _BEDROCK_METHODS and client.route != "bedrock":
             return None
@@ -340,7 +326,7 @@ class _Scanner:
     def _class_use(self, call: ast.Call, name: str, spec: _Class) -> Found | None:
         kwargs = {k.arg: k.value for k in call.keywords if k.arg}
         route: str | None = spec.route
-        client = _Client(route, region=self._first(kwargs, _REGION_KEYS))
+        client = Client(route, region=self._first(kwargs, _REGION_KEYS))
         base = next((kwargs[k] for k in _BASE_URL_KEYS if k in kwargs), None)
         if base is not None and route != "azure":
             url = self._value(base)[0]
@@ -358,7 +344,7 @@ class _Scanner:
         return self._use(call, spec.keys, spec.positional, f"python: {name}", client.route, client)
 
     def _use(self, call: ast.Call, keys: tuple[str, ...], positional: bool, how: str,
-             route: str | None, client: _Client) -> Found | None:
+             route: str | None, client: Client) -> Found | None:
         arg: ast.expr | None = next((k.value for k in call.keywords if k.arg in keys), None)
         if arg is None:
             arg = self._from_unpacked(call, keys)
@@ -396,7 +382,7 @@ class _Scanner:
                         return item
         return None
 
-    def _receiver(self, root: ast.expr | None, chain: list[str]) -> _Client | None:
+    def _receiver(self, root: ast.expr | None, chain: list[str]) -> Client | None:
         if isinstance(root, ast.Call):
             return self._client(root)
         key = None
@@ -421,8 +407,8 @@ class _Scanner:
                 base = self.scope.attributes.get("api_base") or self.scope.attributes.get("base_url")
                 if route == "openai" and base is not None:  # openai.api_base = "..." (openai<1.0)
                     url = self._value(base[0])[0]
-                    return _Client(self.resolve_route(url) if url else None, base_url=url)
-                return _Client(route)
+                    return Client(self.resolve_route(url) if url else None, base_url=url)
+                return Client(route)
         return None
 
     # -- values ----------------------------------------------------------------------------

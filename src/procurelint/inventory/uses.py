@@ -6,6 +6,28 @@ from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
+class Client:
+    """An SDK client a scanner saw created: the provider it routes to, its base URL or region
+    where given, and a note on how that was learnt (shared by the Python and JS/TS scanners)."""
+
+    route: str | None
+    base_url: str | None = None
+    region: str | None = None
+    note: str = ""
+
+
+def client_at(route: str | None, url: str | None, pointed: str | None) -> Client:
+    """A client created with a base URL: the provider the URL points at (`pointed`), Azure
+    whenever either side says so, or no route, with a note saying why."""
+    if url is None:
+        return Client(None, note="base URL not known")
+    if route == "azure" or pointed == "azure":
+        return Client("azure", base_url=url)
+    return Client(pointed, base_url=url,
+                  note="" if pointed else f"a base URL procurelint does not know ({url})")
+
+
+@dataclass(slots=True)
 class Found:
     """A model use as a scanner saw it, before resolution.
 
