@@ -148,6 +148,70 @@ def test_an_unparseable_file_that_shows_it_is_ours_is_man001(cli, tmp_path: Path
         (f["rule"], f["file"]) for f in result["findings"]}
 
 
+def _refused(header: str) -> str:
+    """A violating manifest that other YAML loaders read whole but ours refuses (a duplicate
+    key), with its envelope written as `header`."""
+    body = _violating("dup").split("metadata:", 1)[1]
+    return header + "metadata:" + body.replace("runsPerMonth: 1000",
+                                                "runsPerMonth: 1000\n      runsPerMonth: 1000")
+
+
+@pytest.mark.parametrize("header", [
+    "apiVersion: !!str procurelint/v1\nkind: AgentManifest\n",
+    "apiVersion: &v procurelint/v1\nkind: !!str AgentManifest\n",
+    "apiVersion:\n  procurelint/v1\nkind:\n  AgentManifest\n",
+    'apiVersion: "\\x70rocurelint/v1"\nkind: "\\x41gentManifest"\n',
+    "? apiVersion\n: procurelint/v1\n? kind\n: AgentManifest\n",
+    "kind: AgentManifest\r\napiVersion: >-\r\n  procurelint/v1\r\n",
+])
+def test_a_manifest_our_reader_refuses_is_man001_however_its_envelope_is_written(
+        cli, tmp_path: Path, header: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "m.yaml", _refused(header))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("MAN001", "m.yaml") in {(f["rule"], f["file"]) for f in result["findings"]}
+    assert not result.get("notRead")
+
+
+def test_a_json_manifest_with_a_duplicate_key_is_man001(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "m.yaml", '{"apiVersion": "procurelint/v1", "kind": "AgentManifest", '
+                              '"metadata": {"name": "a", "name": "b"}}\n')
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("MAN001", "m.yaml") in {(f["rule"], f["file"]) for f in result["findings"]}
+
+
+def test_a_manifest_in_utf16_is_man001(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    (tmp_path / "m.yaml").write_bytes(_violating("wide").replace("\n", "\r\n").encode("utf-16"))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("MAN001", "m.yaml") in {(f["rule"], f["file"]) for f in result["findings"]}
+
+
+def test_a_manifest_past_the_size_limit_is_man001_wherever_its_envelope_is(cli, tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    padding = "# " + "x" * 1000 + "\n"
+    write(tmp_path, "m.yaml", padding * 1100 + "---\n" + _violating("big"))  # over 1 MiB of comment
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec:\n  limits: {maxFileBytes: 1048576}\n")
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("MAN001", "m.yaml") in {(f["rule"], f["file"]) for f in result["findings"]}
+
+
+@pytest.mark.parametrize("text", [
+    "\ufeff" + _violating("bom").replace("\n", "\r\n"),
+    '{"apiVersion": "procurelint/v1", "kind": "AgentManifest", "metadata": {"name": "j"}}\n',
+    "# " + "x" * 70000 + "\n" + _violating("padded"),
+])
+def test_an_excluded_manifest_is_listed_however_it_is_written(cli, tmp_path: Path, text: str) -> None:
+    write(tmp_path, "good.yaml", manifest())
+    (tmp_path / "venv").mkdir()
+    (tmp_path / "venv" / "m.yaml").write_text(text, encoding="utf-8", newline="")
+    code, result = _check(cli, tmp_path)
+    assert result["notRead"] == [{"file": "venv/m.yaml",
+                                  "reason": "excluded by the policy's exclude globs"}]
+
+
 def test_an_unparseable_file_named_on_the_command_line_is_man001(cli, tmp_path: Path) -> None:
     write(tmp_path, "good.yaml", manifest())
     write(tmp_path, "chart/deploy.yaml", HELM)

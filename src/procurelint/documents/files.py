@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from procurelint.documents.envelope import KIND_NAMES
+from procurelint.documents.yamlio import top_level_scalars
 from procurelint.errors import ConfigError, Location
 
 VCS_FOLDERS = {".git", ".hg", ".svn"}
@@ -32,32 +33,63 @@ DEFAULT_EXCLUDE = ["**/node_modules/**", "**/.venv/**", "**/venv/**", "**/.tox/*
                    "**/__pycache__/**"]
 """The default of the policy's `exclude` (documented in README.md; a policy's list replaces it)."""
 
-_PEEK_BYTES = 65536
+_SCAN_BYTES = 64 * 1024 * 1024
+"""A skipped or over-limit file larger than this is taken to be ours: it is not read to tell."""
 _OURS_TEXT = re.compile(
-    r"^[ \t]*[\"']?apiVersion[\"']?[ \t]*:[ \t]*[\"']?[ \t]*procurelint/"
+    r"(?:^|[{,])[ \t-]*[\"']?apiVersion[\"']?[ \t]*:\s*(?:[!&]\S*\s+)*[\"']?[ \t]*procurelint/"
     r"|^[ \t-]*[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?[ \t]*(?P<kind>[A-Za-z][A-Za-z _-]*?)[ \t]*[\"']?[ \t]*(?:#.*)?$",
     re.IGNORECASE | re.MULTILINE,
 )
 _KINDS_FOLDED = {k.lower() for k in KIND_NAMES}
+_ENVELOPE_KEYS = frozenset({"apiVersion", "kind"})
+_HINTS = (b"procurelint", b"\\", *(k.lower().encode() for k in KIND_NAMES))
+"""Bytes without any of these (case ignored, NULs dropped) cannot show they are ours."""
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 def looks_ours(text: str) -> bool:
-    """Whether a file's text shows it is ours though it may not parse: an `apiVersion:
-    procurelint/...` line or a `kind` of this contract, case-insensitively."""
+    """Whether a file's text shows it is ours though our reader refused it: an `apiVersion:
+    procurelint/...` or a `kind` of this contract (case ignored), on a line of its own or at
+    the top of a document as any standard YAML loader reads it (a duplicate key, a tag, an
+    anchor, an escape or flow style must not hide a manifest from the gate)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     for match in _OURS_TEXT.finditer(text):
         kind = match.group("kind")
         if kind is None or kind.lower() in _KINDS_FOLDED:
             return True
+    for envelope in top_level_scalars(text, _ENVELOPE_KEYS):
+        if envelope.get("apiVersion", "").strip().lower().startswith("procurelint/"):
+            return True
+        if envelope.get("kind", "").strip().lower() in _KINDS_FOLDED:
+            return True
     return False
 
 
+def text_of(raw: bytes) -> str:
+    """A file's bytes as text for `looks_ours`: decoded by its byte-order mark (UTF-8, -16,
+    -32), else as UTF-8 with NULs dropped and bad bytes replaced."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(encoding, "replace")
+    return raw.replace(b"\0", b"").decode("utf-8", "replace")
+
+
 def file_looks_ours(path: Path) -> bool:
+    """`looks_ours` of a whole file; a file that cannot be read, or is larger than
+    `_SCAN_BYTES`, is taken to be ours (fail closed: it is reported, never silently passed)."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_PEEK_BYTES)
+            raw = handle.read(_SCAN_BYTES + 1)
     except OSError:
+        return True
+    if len(raw) > _SCAN_BYTES:
+        return True
+    text = text_of(raw)
+    folded = text.lower().encode("utf-8", "replace")
+    if not any(hint in folded for hint in _HINTS):
         return False
-    return looks_ours(head.decode("utf-8", "replace"))
+    return looks_ours(text)
 
 
 @lru_cache(maxsize=256)

@@ -17,6 +17,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -279,6 +280,30 @@ def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Documen
     finally:
         loader.dispose()
     return documents
+
+
+def top_level_scalars(text: str, keys: frozenset[str]) -> Iterator[dict[str, str]]:
+    """For each document, `{key: value}` of the keys among `keys` that hold a scalar at its
+    top, as a standard YAML loader reads them (tags, anchors, escapes, flow and JSON style), for every
+    document that composes before the first error.
+
+    For telling whose a file is that `parse` refused: a duplicate key or a tag refused here is
+    still read by other tools, so its `apiVersion` and `kind` still say what it is. Nothing is
+    built and no alias is expanded, so a hostile file costs one pass of libyaml (which bounds
+    nesting itself)."""
+    loader = _BaseLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node.__class__ is not _MappingNode:
+                continue
+            yield {key_node.value: value_node.value for key_node, value_node in node.value
+                   if key_node.__class__ is _ScalarNode and key_node.value in keys
+                   and value_node.__class__ is _ScalarNode}
+    except (yaml.YAMLError, RecursionError):
+        return
+    finally:
+        loader.dispose()
 
 
 def load_file(path: str, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Document]:

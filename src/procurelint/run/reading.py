@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from procurelint.documents.files import Candidate, looks_ours
+from procurelint.documents.files import Candidate, file_looks_ours, looks_ours
 from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
 from procurelint.documents.yamlio import Limits, parse, read_text
 from procurelint.engine.units import ManifestInput
@@ -136,15 +136,8 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
 
 
 def _shows_ours(candidate: Candidate, text: str | None) -> bool:
-    """Whether a file that does not parse is ours by its text: an `apiVersion: procurelint/`
-    line or a `kind` of this contract, case-insensitively. A file that could not be read as text
-    at all (too large, not UTF-8) is judged by its raw bytes."""
+    """Whether a file that does not parse is ours by its text (`looks_ours`). A file that could
+    not be read as text (over the size limit, not UTF-8) is judged by the whole of its bytes."""
     if text is None:
-        try:
-            with open(candidate.path, "rb") as handle:
-                raw = handle.read(1 << 20)
-        except OSError:
-            return True  # cannot tell: fail closed
-        # NULs dropped: the ASCII of a UTF-16 or UTF-32 file still shows what it is.
-        text = raw.replace(b"\0", b"").decode("utf-8", "replace")
+        return file_looks_ours(candidate.path)
     return looks_ours(text)
