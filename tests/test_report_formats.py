@@ -311,6 +311,16 @@ def test_fingerprints_keep_numbers_that_are_part_of_ids() -> None:
     assert fingerprints([sonnet]) != fingerprints([haiku])
 
 
+def test_fingerprints_keep_list_indices_that_name_a_node() -> None:
+    """`steps[0]` and `steps[1]` are different nodes: fixing the first must not hand its
+    fingerprint (and a dismissal of its alert) to the second's different problem."""
+    assert normalise("spec.workflows[0].steps[1].fallbacks: 7 is not a list") == \
+        "spec.workflows[0].steps[1].fallbacks: # is not a list"
+    first = finding("MAN002", message="spec.workflows[0].steps[0].fallbacks: input should be a list")
+    second = finding("MAN002", line=20, message="spec.workflows[0].steps[1].fallbacks: input should be a list")
+    assert fingerprints([second]) != fingerprints([first, second])[:1]
+
+
 def test_fingerprints_ignore_positions_quoted_in_messages() -> None:
     first = finding("MAN007", message="manifest name 'app' is already used at a.yaml:4:9")
     moved = finding("MAN007", line=40, message="manifest name 'app' is already used at a.yaml:7:9")

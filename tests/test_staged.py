@@ -119,3 +119,27 @@ def test_a_bad_diff_base_says_what_is_wrong(cli, tmp_path: Path) -> None:
     assert run.code == 2
     assert "'origin/mian' is not a commit, branch or tag" in run.stderr
     assert "rev-parse" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_hook_runs_for_every_file_name_check_reads() -> None:
+    """pre-commit searches `files` in each changed file's name; `include` ignores the case of
+    the extension, so the hook must too, or a commit of `m.YAML` skips the gate."""
+    import re
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    files = re.compile(hook["files"])
+    for name in ("a.yaml", "b/c.yml", "m.YAML", "m.Yml", "m.yAmL"):
+        assert files.search(name), name
+    for name in ("a.yaml.txt", "notes.md", "yaml"):
+        assert not files.search(name), name
+
+
+def test_a_staged_file_marked_skip_worktree_is_judged(cli, tmp_path: Path) -> None:
+    """`git update-index --skip-worktree` (or a sparse checkout) leaves an entry in the commit
+    that `checkout-index --all` would not write out: it must be judged all the same."""
+    root = project(tmp_path / "repo")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    git(root, "add", "-u")
+    git(root, "update-index", "--skip-worktree", "claims/claims-triage.yaml")
+    staged = cli("check", "--staged", "--date", TODAY, cwd=root)
+    assert staged.code == 1 and "claims/claims-triage.yaml:" in staged.stdout, staged.stdout

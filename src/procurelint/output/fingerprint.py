@@ -24,11 +24,11 @@ _FILE_POSITION = re.compile(r":\d+(?::\d+)?\b")
 _WORD_POSITION = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
 
 
-# A number standing on its own, not part of an id: no letter, digit, `_`, `-`, `/` or `.` before
-# it, no letter, `_` or `-` after it (`/month` and punctuation may follow). It may hold
+# A number standing on its own, not part of an id: no letter, digit, `_`, `-`, `/`, `.` or `[`
+# before it, no letter, `_`, `-` or `]` after it (a list index, `steps[1]`, names a node) (`/month` and punctuation may follow). It may hold
 # thousands separators and a decimal point, and have a currency sign before it and the `x` of a
 # ratio (`1.5x`) after it. The group is atomic: `$1,224.00/month` is one number, never `$1`.
-_QUANTITY = re.compile(r"(?<![\w./-])(?>[$€£]?\d[\d,]*(?:\.\d+)?x?)(?![\w-]|\.\w)")
+_QUANTITY = re.compile(r"(?<![\w./\[-])(?>[$€£]?\d[\d,]*(?:\.\d+)?x?)(?![\w\]-]|\.\w)")
 _DIGIT = re.compile(r"\d")
 
 

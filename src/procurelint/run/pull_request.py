@@ -54,7 +54,10 @@ def export_index(root: Path, into: Path) -> Path:
     index is the one git uses now (pre-commit's GIT_INDEX_FILE for `commit -a` and partial
     commits)."""
     top = toplevel(root)
-    _git(top, "checkout-index", "--all", "--force", "--quiet", f"--prefix={into}{os.sep}")
+    # Entries marked skip-worktree (sparse checkouts, `update-index --skip-worktree`) are in the
+    # commit all the same: they must be judged too (git 2.36 or later).
+    _git(top, "checkout-index", "--all", "--force", "--quiet", "--ignore-skip-worktree-bits",
+         f"--prefix={into}{os.sep}")
     return into
 
 
