@@ -218,3 +218,12 @@ def test_the_grouped_output_is_byte_identical_run_to_run(cli, tmp_path: Path) ->
             write(folder, f"{name}.yaml", FALLBACK.replace("name: app", f"name: {name}"))
         runs.append(check(cli, folder).stdout)
     assert runs[0] == runs[1] and len(text_groups(runs[0])) == 4
+
+
+def test_the_readme_shows_what_check_prints_for_the_examples(cli) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The output\n", 1)[1]
+    shown = section.split("```text\n", 1)[1].split("```\n", 1)[0]
+    command, printed = shown.split("\n", 1)
+    assert command == "$ procurelint check examples/"
+    assert printed == check(cli, REPO, "examples/").stdout
