@@ -138,3 +138,26 @@ def node_at(node: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
         node = node[part]
     return node
+
+
+# -- the text output of `check` -----------------------------------------------------------------
+# Findings are grouped by location: a head line `file:line:col: PATH: RULE1, RULE2`, then one
+# line per finding, indented by four spaces: `RULE [severity] message`.
+
+def text_groups(out: str) -> list[tuple[str, list[str]]]:
+    """The findings of `check --format text` as (head line, [finding lines, unindented]), in
+    the order printed. Lines with nothing indented below them (the summary) are left out."""
+    groups: list[tuple[str, list[str]]] = []
+    for line in out.splitlines():
+        if line.startswith("    ") and groups:
+            groups[-1][1].append(line[4:])
+        else:
+            groups.append((line, []))
+    return [(head, lines) for head, lines in groups if lines]
+
+
+def findings_at(out: str, file: str, line: int = 0, column: int = 0) -> list[str]:
+    """The finding lines (`RULE [severity] message`) of every group at `file:line` (and
+    `:column` when given; with no line, of the groups of the file that have no line)."""
+    where = f"{file}:{line}:{f'{column}: ' if column else ''}" if line else f"{file}: "
+    return [entry for head, lines in text_groups(out) if head.startswith(where) for entry in lines]

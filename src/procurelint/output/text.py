@@ -1,10 +1,25 @@
-"""Human-readable output: `file:line:col: RULE [severity] message`, then a summary line."""
+"""Human-readable output: the findings grouped by location, then the summary lines.
+
+One bad step can break several rules at once, so each location (file, line, column and
+`manifest/workflow/step` path: a step's endpoint, each fallback of it) gets one head line
+naming its rules, and each finding an indented line below it:
+
+    claims/claims-assistant.yaml:26:21: claims-assistant/triage/draft-reply: HIPAA001, JUR001, HIPAA004
+        HIPAA001 [error] step claims-assistant/triage/draft-reply sends PHI to deepseek/api, ...
+        JUR001 [error] step claims-assistant/triage/draft-reply sends restricted data to ...
+        HIPAA004 [warning] step claims-assistant/triage/draft-reply sends PHI to ...
+
+Groups keep the findings' order (file, line, column), so the output stays deterministic; two
+paths at one position are two groups. Within a group errors come first, then warnings, then
+infos, each by rule id. A finding with no line shows `file: PATH: ...`; one with no path (a
+file that does not parse) leaves the path out. Every line goes through `printable`.
+"""
 
 from __future__ import annotations
 
 import re
 
-from procurelint.findings import Result
+from procurelint.findings import SEVERITY_RANK, Finding, Result
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]|\n")
 
@@ -15,16 +30,43 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+INDENT = "    "
+
+
+def groups(findings: list[Finding]) -> list[list[Finding]]:
+    """The findings by location (file, line, column, path), in the order each location first
+    appears; within a location errors first, then warnings, then infos, each by rule id (a
+    stable sort: findings of one rule keep their order)."""
+    by_place: dict[tuple[str, int, int, str], list[Finding]] = {}
+    for f in findings:
+        by_place.setdefault((f.file, f.line, f.column, f.path), []).append(f)
+    return [sorted(group, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule))
+            for group in by_place.values()]
+
+
+def head(group: list[Finding]) -> str:
+    """`file:line:col: PATH: RULE1, RULE2` (`file: ...` without a line, no `PATH: ` without a path)."""
+    first = group[0]
+    where = f"{first.file}:{first.line}:{first.column}" if first.line else first.file
+    rules = ", ".join(dict.fromkeys(f.rule for f in group))
+    return f"{where}: {first.path}: {rules}" if first.path else f"{where}: {rules}"
+
+
+def finding_line(f: Finding) -> str:
+    """`RULE [severity] message`, and the waiver that covers it or covered it."""
+    waived = ""
+    if f.waiver and f.waived:
+        waived = f" (waived by {f.waiver['id']}: {f.waiver['reason']})"
+    elif f.waiver:
+        waived = f" (waiver {f.waiver['id']} expired {f.waiver['expires']})"
+    return f"{f.rule} [{f.severity}] {f.message}{waived}"
+
+
 def render(result: Result) -> str:
     lines = []
-    for f in result.findings:
-        where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
-        waived = ""
-        if f.waiver and f.waived:
-            waived = f" (waived by {f.waiver['id']}: {f.waiver['reason']})"
-        elif f.waiver:
-            waived = f" (waiver {f.waiver['id']} expired {f.waiver['expires']})"
-        lines.append(f"{where}: {f.rule} [{f.severity}] {f.message}{waived}")
+    for group in groups(result.findings):
+        lines.append(head(group))
+        lines += [INDENT + finding_line(f) for f in group]
     s = result.summary
     counts = (
         f"{result.count('error')} errors, {result.count('warning')} warnings, "
