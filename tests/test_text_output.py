@@ -227,3 +227,11 @@ def test_the_readme_shows_what_check_prints_for_the_examples(cli) -> None:
     command, printed = shown.split("\n", 1)
     assert command == "$ procurelint check examples/"
     assert printed == check(cli, REPO, "examples/").stdout
+
+
+def test_the_readme_manifest_is_the_example_whose_output_it_shows() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## A manifest\n", 1)[1].split("## The output\n", 1)[0]
+    name = section.split("`", 2)[1]
+    shown = section.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    assert shown == (REPO / name).read_text(encoding="utf-8")

@@ -87,24 +87,15 @@ class Result:
     policy_changes: list[str] = field(default_factory=list)
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
+    """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
     not_read: list[dict[str, str]] = field(default_factory=list)
+    """`{file, reason}` of each file that looks like ours and was not read, by file."""
     left_out: list[dict[str, str]] = field(default_factory=list)
     """`{rule, reason}` of each rule of the packs this run did not judge: disabled by the policy,
     or left out by --select/--ignore. Every output records them."""
-
-    def left_out_lines(self) -> list[str]:
-        """One line per reason the run left rules out (--select, --ignore, the policy)."""
-        by_reason: dict[str, list[str]] = {}
-        for entry in self.left_out:
-            by_reason.setdefault(entry["reason"], []).append(entry["rule"])
-        return [f"rules not judged ({reason}): {', '.join(rules)}"
-                for reason, rules in by_reason.items()]
-    """`{file, reason}` of each file that looks like ours and was not read, by file."""
-    """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
     catalog_changes: list[dict[str, Any]] = field(default_factory=list)
     """Facts of built-in catalog entries that the policy's catalogs changed (override or patch):
     {kind, id, field, old, new, file, line, how, sources}."""
-
     omitted: dict[str, int] = field(default_factory=dict)
     """Unwaived findings not listed, by severity (at most MAX_PER_FILE per file and MAX_PER_RUN
     per run are listed): counted and judged all the same."""
@@ -118,6 +109,14 @@ class Result:
     """The policy's folder relative to the root of its git repository, with a trailing `/`
     (`ai/` in a monorepo), or "" at the root or outside git: CI formats put it before file
     names, which their services resolve from the repository root."""
+
+    def left_out_lines(self) -> list[str]:
+        """One line per reason the run left rules out (--select, --ignore, the policy)."""
+        by_reason: dict[str, list[str]] = {}
+        for entry in self.left_out:
+            by_reason.setdefault(entry["reason"], []).append(entry["rule"])
+        return [f"rules not judged ({reason}): {', '.join(rules)}"
+                for reason, rules in by_reason.items()]
 
     def count(self, severity: str) -> int:
         listed = sum(1 for f in self.findings if f.severity == severity and not f.waived)
