@@ -92,3 +92,24 @@ def test_examples_alike(tmp_path: Path) -> None:
         each.by_facts = False
         for unit in primaries:
             assert finder.find(unit.info, unit, None) == each.find(unit.info, unit, None)
+
+
+@pytest.mark.parametrize("shape", ["slow", "benchmark"])
+def test_a_run_of_few_steps_names_what_judging_by_facts_names(tmp_path: Path, shape: str) -> None:
+    """A small run tries offers cheapest first (FEW_STEPS); it names the alternatives the
+    masks of judging by facts name, step by step, on a repository whose facts rarely repeat."""
+    generate(3, tmp_path, shape)
+    evaluator, primaries, finder = _judged(tmp_path)
+    assert finder.few_steps and finder.by_facts  # the run itself took the small-run path
+    masks = AlternativeFinder(evaluator.config, evaluator.factory, evaluator.by_scope["step"])
+    assert not masks.few_steps
+    small = AlternativeFinder(evaluator.config, evaluator.factory, evaluator.by_scope["step"],
+                              steps=len(primaries))
+    found = 0
+    for unit in primaries:
+        expected = masks.find(unit.info, unit, None)
+        assert small.find(unit.info, unit, None) == expected, unit.info.path
+        found += expected is not None
+    assert found > 0
+    assert small._verdicts  # noqa: SLF001 - searches went offer by offer (a group searched
+    # more than FRONT_AFTER times still gets its mask)

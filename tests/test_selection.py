@@ -55,7 +55,10 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _judged(evaluation: Evaluation, request: Any) -> tuple[set[str], int]:
-    return {f.rule for f in evaluation.findings}, len(evaluation.alternatives._fronts)  # noqa: SLF001
+    """The rules that fired, and how much the alternative search did: price fronts built, or
+    offers judged one by one (a run of few steps tries offers cheapest first)."""
+    search = evaluation.alternatives
+    return {f.rule for f in evaluation.findings}, len(search._fronts) + len(search._verdicts)  # noqa: SLF001
 
 
 @pytest.mark.parametrize(("select", "ignore", "cost006"), [

@@ -29,6 +29,8 @@ except SystemExit as exc:
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core")
                 or m.startswith("procurelint.documents.models"))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
+commands = sorted(m for m in sys.modules if m.startswith("procurelint.commands."))
+sys.stderr.write("COMMANDS " + " ".join(commands) + "\\n")
 sys.exit(code)
 """
 
@@ -115,3 +117,51 @@ def test_the_cache_holds_no_pydantic_objects(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", script, *map(str, entries)],
                           capture_output=True, text=True, timeout=60, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_a_check_imports_no_other_command(tmp_path: Path) -> None:
+    """The parser describes only the command being run: importing the others (report,
+    catalog, discover) and building their options is start-up a check does not need."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "clean", repo)
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env["PROCURELINT_CACHE_DIR"] = str(tmp_path / "cache")
+    proc = subprocess.run([sys.executable, "-c", PROBE, "check", "--date", TODAY], cwd=repo,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("COMMANDS"))
+    assert line.split()[1:] == ["procurelint.commands.check", "procurelint.commands.common"]
+
+
+def test_the_cache_key_changes_with_any_built_in_file_or_module(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is keyed by the name, size and modification time of every built-in data file
+    and module (not their content, which would cost a read of each on every start): an edit or
+    an upgrade of any of them, nested modules included, gives a new key."""
+    from procurelint.documents import cache
+
+    package, data = tmp_path / "package", tmp_path / "policies"
+    (package / "engine" / "__pycache__").mkdir(parents=True)
+    data.mkdir()
+    write(package, "__init__.py", "")
+    write(package, "engine/rules.py", "A = 1\n")
+    write(data, "catalog.yaml", "x: 1\n")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+    monkeypatch.setattr(cache, "builtin_dir", lambda: data)
+
+    def key() -> str:
+        cache.builtin_digest.cache_clear()
+        return cache.builtin_digest()
+
+    first = key()
+    assert key() == first
+    write(package, "engine/__pycache__/rules.cpython-311.pyc", "bytecode")  # not an input
+    assert key() == first
+    for edit in (lambda: write(package, "engine/rules.py", "A = 22\n"),        # size
+                 lambda: os.utime(package / "engine" / "rules.py", ns=(1, 1)),  # time only
+                 lambda: write(data, "catalog.yaml", "x: 22\n"),
+                 lambda: write(package, "engine/new.py", "")):
+        before = key()
+        edit()
+        assert key() != before
+    cache.builtin_digest.cache_clear()

@@ -30,12 +30,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with `argv` naming a command first, of that command only
+    (a subcommand's parsing and help need no other)."""
     parser = _Parser(prog="procurelint",
                      description="Policy-as-code linter for how organisations buy and use AI models.")
     parser.add_argument("--version", action="version", version=f"procurelint {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    register_all(subparsers)
+    register_all(subparsers, only=argv[0] if argv else None)
     return parser
 
 
@@ -44,8 +46,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     # A run allocates many small, acyclic objects (YAML nodes, dicts of positions); with the
     # default thresholds the collector rescans them thousands of times for nothing.
     gc.set_threshold(100_000, 50, 1000)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

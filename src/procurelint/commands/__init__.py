@@ -13,9 +13,10 @@ COMMANDS = ("check", "cost", "report", "baseline", "explain", "rules", "classes"
             "init", "test", "discover")
 
 
-def register_all(subparsers: Any) -> None:
-    """Add every command that exists in this installation to the parser."""
-    for name in COMMANDS:
+def register_all(subparsers: Any, only: str | None = None) -> None:
+    """Add every command that exists in this installation to the parser, or only the command
+    `only` names (the one being run: importing and describing the others costs start-up)."""
+    for name in COMMANDS if only not in COMMANDS else (only,):
         try:
             module = import_module(f"procurelint.commands.{name}")
         except ModuleNotFoundError as exc:

@@ -58,13 +58,33 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def builtin_digest() -> str:
-    """A digest of the content of the built-in files and of the code that defines the cached
-    objects, so that an edit or an upgrade invalidates the cache."""
+    """A digest of the built-in files and of the code that defines the cached objects, so that
+    an edit or an upgrade invalidates the cache. Each file counts by its name, size and
+    modification time, as Python's own bytecode cache does: reading every file on every start
+    would cost more than the cache saves on a small repository."""
     digest = hashlib.sha256(__version__.encode())
-    for path in [*sorted(builtin_dir().glob("*.yaml")), *sorted(_PACKAGE.rglob("*.py"))]:
-        digest.update(f"{path.parent.name}/{path.name}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for folder, suffix in ((builtin_dir(), ".yaml"), (_PACKAGE, ".py")):
+        for path, size, mtime in _files(folder, suffix):
+            digest.update(f"{path}\0{size}\0{mtime}\0".encode())
     return digest.hexdigest()
+
+
+def _files(folder: Path, suffix: str) -> list[tuple[str, int, int]]:
+    """(path below `folder`, size, mtime in ns) of its files ending in `suffix`, sorted; for
+    `.py`, in every subfolder but the bytecode caches."""
+    found: list[tuple[str, int, int]] = []
+    pending = [(str(folder), "")]
+    while pending:
+        top, prefix = pending.pop()
+        with os.scandir(top) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if suffix == ".py" and entry.name != "__pycache__":
+                        pending.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.name.endswith(suffix):
+                    info = entry.stat()
+                    found.append((prefix + entry.name, info.st_size, info.st_mtime_ns))
+    return sorted(found)
 
 
 _memory: dict[str, Any] = {}

@@ -219,12 +219,13 @@ class _Walker:
     """One discovery: the files found, keyed by the name they are judged under (a link's
     target's), so that each is read once; each folder is walked once (a link cycle ends)."""
 
-    def __init__(self, root: Path, include: list[str], exclude: list[str], limit: int) -> None:
+    def __init__(self, root: Path, include: list[str], exclude: list[str], limit: int,
+                 ignored: GitIgnored) -> None:
         self.root = root
         self.include = include
         self.exclude = exclude
         self.limit = limit
-        self.ignored = GitIgnored(root)
+        self.ignored = ignored
         self.found: dict[str, Candidate] = {}
         self.count = 0
         self.walked: set[str] = set()
@@ -316,11 +317,12 @@ class _Walker:
 
 
 def discover(root: Path, paths: list[Path], include: list[str], exclude: list[str],
-             limit: int = 50_000) -> list[Candidate]:
+             limit: int = 50_000, ignored: GitIgnored | None = None) -> list[Candidate]:
     """The files a check reads: `paths` (files as given, folders filtered) or the whole root,
-    with the skipped files that look like ours (`Candidate.skipped`), sorted by name."""
+    with the skipped files that look like ours (`Candidate.skipped`), sorted by name.
+    `ignored`: what git ignores under the root, when a caller has asked already."""
     root = root.resolve()
-    walker = _Walker(root, include, exclude, limit)
+    walker = _Walker(root, include, exclude, limit, ignored or GitIgnored(root))
     if not paths:
         walker.folder(root)
     for path in paths:

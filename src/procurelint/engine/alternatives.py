@@ -40,6 +40,11 @@ from procurelint.policy.packs import CompiledRule
 # cheapest first each time.
 FRONT_AFTER = 3
 
+# A group's mask judges every offer at once, which pays when many steps share it. A run that
+# searches for fewer steps than this (a small repository, a pre-commit run) tries offers
+# cheapest first instead, as without judging by facts; both name the same alternative.
+FEW_STEPS = 64
+
 # The variables of a unit's context: the step's side, and the offer's (with the bulk and
 # transfer values, which depend on both and are worked out per group of steps).
 STEP_SIDE = ("step", "workflow", "manifest", "route", "tier", "tiers", "policy", "today",
@@ -56,7 +61,8 @@ class AlternativeFinder:
     """Finds, per step, the cheapest offer that passes every error-severity step rule."""
 
     def __init__(self, config: Config, factory: ContextFactory, rules: list[CompiledRule],
-                 pool: ContextPool | None = None, projector: Projector | None = None) -> None:
+                 pool: ContextPool | None = None, projector: Projector | None = None,
+                 steps: int | None = None) -> None:
         self.config = config
         self.factory = factory
         self.pool = pool or ContextPool()
@@ -74,6 +80,8 @@ class AlternativeFinder:
         # Judging by facts (the module's docstring) needs a step whose compliance does not
         # depend on the offer's price for it.
         self.by_facts = not self._reads_cost
+        # `steps`: how many steps the run searches for, when known (see FEW_STEPS).
+        self.few_steps = steps is not None and steps < FEW_STEPS
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         self._fronts: dict[tuple[Any, ...], list[tuple[float, float, float, str, str]]] = {}
         self._searches: dict[tuple[Any, ...], int] = {}
@@ -494,7 +502,7 @@ class AlternativeFinder:
         key = self._key(info, data, seen)
         front = self._fronts.get((key, rank))
         if front is None:
-            if not self.by_facts:
+            if not self.by_facts or self.few_steps:
                 searched = self._searches.get((key, rank), 0)
                 self._searches[(key, rank)] = searched + 1
                 if searched < FRONT_AFTER:

@@ -208,11 +208,11 @@ class Evaluator:
 
     def judge_local(self, walked: Walk, manifests: list[ManifestInput], spend: Spend) -> AlternativeFinder:
         """Step, workflow and manifest rules: each needs only its manifest and the totals."""
+        units = [unit for unit in walked.units if unit.info.source.selected]
         alternatives = AlternativeFinder(self.config, self.factory, self._every_scope["step"],
-                                         self.pool, self.projector)
-        for unit in walked.units:
-            if unit.info.source.selected:
-                self._step_unit(unit, spend, alternatives)
+                                         self.pool, self.projector, steps=len(units))
+        for unit in units:
+            self._step_unit(unit, spend, alternatives)
         for source, workflow, wi in walked.workflows:
             if source.selected and self.by_scope["workflow"]:
                 self._workflow(source, workflow, wi, spend, walked)

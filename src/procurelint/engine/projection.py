@@ -55,6 +55,9 @@ class Projector:
                     self.fields[name] = None  # the whole value is used: no projection
                 elif wanted is not None:
                     wanted.add(field)
+        # Each projected variable's fields in a fixed order, sorted once (`fields` is fixed
+        # from here on).
+        self._order = {name: tuple(sorted(f)) for name, f in self.fields.items() if f is not None}
         self._interned: dict[Any, dict[str, Any]] = {}
         self._shared: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
 
@@ -71,11 +74,12 @@ class Projector:
             known = self._shared.get((name, id(full)))
             if known is not None and known[0] is full:
                 return known[1]
-        items = tuple((f, freeze(full[f])) for f in sorted(fields) if f in full)
+        order = self._order[name]
+        items = tuple([(f, freeze(full[f])) for f in order if f in full])
         key = (name, items)
         found = self._interned.get(key)
         if found is None:
-            found = self._interned[key] = {f: full[f] for f in sorted(fields) if f in full}
+            found = self._interned[key] = {f: full[f] for f in order if f in full}
         if shared:
             self._shared[(name, id(full))] = (full, found)  # holds `full`, so its id stays its own
         return found

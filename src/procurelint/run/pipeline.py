@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from procurelint import __version__
-from procurelint.documents.files import Candidate, discover
+from procurelint.documents.files import Candidate, GitIgnored, discover
 from procurelint.engine.costs import cents
 from procurelint.engine.totals import ManifestRef, Spend
 from procurelint.errors import ConfigError, Location
@@ -130,14 +130,16 @@ def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]
     bulk volumes per provider, duplicate names), so that a check of a few files judges them
     exactly as a check of all. And the files that look like ours but are not read."""
     spec = config.policy.spec
-    found = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files)
+    ignored = GitIgnored(config.root.resolve())  # asked of git once for both walks
+    found = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files,
+                     ignored)
     chosen = [c for c in found if c.skipped is None]
     not_read = [{"file": c.display, "reason": c.skipped} for c in found if c.skipped is not None]
     work = [(c, True) for c in chosen]
     if options.paths:
         names = {c.display for c in found}
         work += [(c, False) for c in discover(config.root, [], spec.include, spec.exclude,
-                                              spec.limits.max_files)
+                                              spec.limits.max_files, ignored)
                  if c.display not in names and c.skipped is None]
     return work, not_read
 
