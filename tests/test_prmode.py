@@ -163,3 +163,58 @@ def test_a_sub_folder_policy_added_by_the_change_does_not_judge_it(cli, repo: Pa
     assert doc["policy"]["name"] == "acme"
     assert {(f["rule"], f["file"]) for f in doc["findings"]} >= {("JUR001", "svc/app.yaml")}
     assert "svc/procurelint.yaml was added by this change" in doc["policy"]["changes"]
+
+
+# --- what a baseline may hide ---------------------------------------------------------------
+
+APPROVAL = ("--approved-by", "ciso@example.com", "--expires", "2027-03-31")
+
+
+def recorded(cli, repo: Path, name: str = "base.json") -> dict:
+    made = cli("baseline", "--output", name, "--date", TODAY, *APPROVAL, cwd=repo)
+    assert made.code == 0, made.stderr
+    return json.loads((repo / name).read_text())
+
+
+def rewrite(repo: Path, doc: dict, name: str = "base.json") -> None:
+    (repo / name).write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("approval", [{}, {"approvedBy": "ciso@example.com"},
+                                      {"expires": "2027-03-31"},
+                                      {"approvedBy": "  ", "expires": "2027-03-31"},
+                                      {"approvedBy": 7, "expires": "2027-03-31"}])
+def test_a_hand_written_regulatory_entry_needs_an_approver_and_an_expiry(
+        cli, repo: Path, approval: dict) -> None:
+    """A pull request that adds a JUR001 violation and, by hand, the baseline entry that hides
+    it, without the approver and expiry `procurelint baseline` would have asked for."""
+    doc = recorded(cli, repo)
+    write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    entry = {k: v for k, v in doc["entries"][0].items() if k not in ("approvedBy", "expires")}
+    entry.update(file="svc/new.yaml", path="new/flow/step", **approval)
+    doc["entries"].append(entry)
+    rewrite(repo, doc)
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo)
+    assert run.code == 2 and "Traceback" not in run.stderr, run.stdout + run.stderr
+    assert "base.json" in run.stderr and "JUR001" in run.stderr and "svc/new.yaml" in run.stderr
+    assert "approvedBy" in run.stderr and "expires" in run.stderr
+
+
+def test_a_baseline_entry_with_a_bad_expiry_is_refused(cli, repo: Path) -> None:
+    doc = recorded(cli, repo)
+    doc["entries"][0]["expires"] = "end of quarter"
+    rewrite(repo, doc)
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo)
+    assert run.code == 2 and "Traceback" not in run.stderr and "base.json" in run.stderr
+
+
+def test_the_baseline_command_and_check_agree_on_what_is_regulatory(cli, repo: Path) -> None:
+    """A policy that lets jurisdiction findings be suppressed inline needs no approval for
+    them: the command records JUR001 without one, and check accepts that file."""
+    write(repo, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: acme}\nspec:\n  inlineSuppressions: [cost, jurisdiction]\n")
+    made = cli("baseline", "--output", "base.json", "--date", TODAY, cwd=repo)
+    assert made.code == 0, made.stderr
+    entries = json.loads((repo / "base.json").read_text())["entries"]
+    assert any(e["rule"] == "JUR001" and "approvedBy" not in e for e in entries)
+    assert cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo).code == 0

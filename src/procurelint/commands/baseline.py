@@ -39,13 +39,12 @@ def run(args: argparse.Namespace) -> int:
     result = check(config, Options(paths=list(args.paths), today=day)).result
     recorded = [f for f in result.findings if not f.waived]
     # Rules of packs that may not be suppressed inline protect other people's data: hiding
-    # their findings needs an approver and an expiry, as a waiver does.
-    free = set(config.policy.spec.inline_suppressions)
-    regulatory = sorted({f.rule for f in recorded
-                         if f.rule in result.rules and result.rules[f.rule].pack not in free})
+    # their findings needs an approver and an expiry, as a waiver does (`check` refuses an
+    # entry without them by the same test).
+    regulatory = sorted({f.rule for f in recorded if baseline.needs_approval(f.rule, config)})
     approvals: dict[str, dict[str, str]] = {}
     if regulatory:
-        if not args.approved_by or not args.expires:
+        if not (args.approved_by or "").strip() or not args.expires:
             raise ConfigError(
                 f"{sum(1 for f in recorded if f.rule in regulatory)} findings of regulatory rules "
                 f"({', '.join(regulatory)}) would be hidden from every later check: give "

@@ -6,7 +6,9 @@ above a finding does not make it new. Keys are counted: two findings of one rule
 
 A baseline hides findings as a waiver does, so entries of rules that protect other people's
 data (every pack the policy's `inlineSuppressions` does not name: HIPAA, banking, federal,
-jurisdiction by default) carry an approver and an expiry, as waivers do. An expired entry hides
+jurisdiction by default) carry an approver and an expiry, as waivers do: `needs_approval`
+decides which, for the `baseline` command that writes entries and for `load` that reads them,
+so that a hand-written entry cannot skip what the command asks for. An expired entry hides
 nothing.
 """
 
@@ -16,14 +18,25 @@ import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from procurelint import __version__
 from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding
 from procurelint import jsontext
+from procurelint.policy.config import Config
 
 Key = tuple[str, str, str]
 FORMAT_VERSION = 1
+
+
+def needs_approval(rule: str, config: Config) -> bool:
+    """Whether hiding findings of `rule` needs an approver and an expiry: its pack is not one the
+    policy lets be suppressed inline (`inlineSuppressions`), or this policy does not know the
+    rule (a disabled or unknown rule's entry may hide its findings once it is back: fail
+    closed)."""
+    compiled = config.rule_index.get(rule)
+    return compiled is None or compiled.pack not in config.policy.spec.inline_suppressions
 
 
 def key(finding: Finding) -> Key:
@@ -48,9 +61,11 @@ def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None 
     return jsontext.dumps(doc) + "\n"
 
 
-def load(path: Path, today: dt.date | None = None) -> Counter[Key]:
-    """Read a baseline file; anything unexpected is a config error. Entries that expired
-    before `today` are left out: they hide nothing any more."""
+def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Key]:
+    """Read a baseline file; anything unexpected is a config error, and so is an entry that
+    hides a regulatory rule's findings (`needs_approval`) without an approver and an expiry.
+    Entries that expired before `today` are left out:
+    they hide nothing any more."""
     where = Location(str(path))
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -61,16 +76,52 @@ def load(path: Path, today: dt.date | None = None) -> Counter[Key]:
     if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or not isinstance(doc.get("entries"), list):
         raise ConfigError(f"not a procurelint baseline (version {FORMAT_VERSION})", where)
     result: Counter[Key] = Counter()
-    for entry in doc["entries"]:
-        try:
-            k = (str(entry["rule"]), str(entry["file"]), str(entry["path"]))
-            n = int(entry.get("count", 1))
-            expires = dt.date.fromisoformat(entry["expires"]) if entry.get("expires") else None
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise ConfigError(f"baseline entry is malformed: {entry!r}", where) from None
+    for number, entry in enumerate(doc["entries"], start=1):
+        k, n, expires = _entry(entry, number, where)
+        rule = k[0]
+        if needs_approval(rule, config) and (expires is None or "approvedBy" not in entry):
+            raise ConfigError(
+                f"baseline entry {number} ({_name(entry)}) hides findings of regulatory rule "
+                f"{rule} without approvedBy and expires; record it with `procurelint baseline "
+                "--approved-by WHO --expires YYYY-MM-DD`, as a waiver needs, or fix it", where)
         if expires is None or today is None or expires >= today:
             result[k] += n
     return result
+
+
+def _entry(entry: Any, number: int, where: Location) -> tuple[Key, int, dt.date | None]:
+    """An entry's key, count and expiry; a config error when any is malformed."""
+    try:
+        if not isinstance(entry, dict):
+            raise TypeError
+        fields = [entry[name] for name in ("rule", "file", "path")]
+        if not all(isinstance(f, str) for f in fields):
+            raise TypeError
+        rule, file, path = fields
+        n = entry.get("count", 1)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError
+        approver = entry.get("approvedBy", "")
+        if "approvedBy" in entry and not (isinstance(approver, str) and approver.strip()):
+            raise ValueError
+        expires = None
+        if "expires" in entry:
+            if not isinstance(entry["expires"], str):
+                raise TypeError
+            expires = dt.date.fromisoformat(entry["expires"])
+    except (KeyError, TypeError, ValueError):
+        raise ConfigError(
+            f"baseline entry {number} is malformed ({_name(entry)}): it needs rule, file and "
+            "path as text, a count of 1 or more, and when given, approvedBy as "
+            "non-empty text and expires as a date (YYYY-MM-DD)", where) from None
+    return (rule, file, path), n, expires
+
+
+def _name(entry: Any) -> str:
+    """An entry as its reader finds it in the file."""
+    if not isinstance(entry, dict):
+        return repr(entry)[:200]
+    return " ".join(str(entry.get(k, "")) for k in ("rule", "file", "path")).strip()[:200]
 
 
 def subtract(findings: list[Finding], accepted: Counter[Key]) -> tuple[list[Finding], list[dict[str, str]]]:

@@ -301,7 +301,7 @@ def _compare(config: Config, options: Options, result: Result) -> None:
     if options.baseline:
         before = result.findings
         result.findings, result.stale_baseline = baselines.subtract(
-            before, baselines.load(options.baseline, options.today))
+            before, baselines.load(options.baseline, config, options.today))
         kept = {id(f) for f in result.findings}
         result.baselined = [f for f in before if id(f) not in kept]
         result.baseline_file = str(options.baseline)
