@@ -39,6 +39,10 @@ def test_baseline_survives_moved_lines_and_reports_new_and_stale(cli, repo: Path
     assert made.code == 0, made.stderr
     entries = json.loads((repo / "base.json").read_text())["entries"]
     assert {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step", "count": 1,
+            "message": "step app/flow/step sends internal data to deepseek/api, where tier "
+                       "internal (not CN, CU, HK, IR, KP, MO, RU, VE) does not allow it: the "
+                       "endpoint is in CN, provider deepseek is established in CN, the parent "
+                       "of deepseek is established in CN",
             "approvedBy": "ciso@example.com", "expires": "2027-03-31"} in entries
     app = repo / "svc" / "app.yaml"
     app.write_text("# a comment\n# moves every line down\n" + app.read_text())
@@ -50,7 +54,11 @@ def test_baseline_survives_moved_lines_and_reports_new_and_stale(cli, repo: Path
     doc = json.loads(changed.stdout)
     assert {(f["rule"], f["path"]) for f in doc["findings"]} >= {("JUR001", "new/flow/step")}
     assert all(f["file"] == "svc/new.yaml" for f in doc["findings"])
-    assert {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step"} in doc["staleBaseline"]
+    stale = [e for e in doc["staleBaseline"] if e["file"] == "svc/app.yaml"]
+    assert [(e["rule"], e["path"]) for e in stale] == [("JUR001", "app/flow/step")]
+    assert stale[0]["message"].startswith("step app/flow/step sends internal data to deepseek/api")
+    assert "baseline entry no longer matches: JUR001 svc/app.yaml app/flow/step" in cli(
+        "check", "--baseline", "base.json", "--date", TODAY, cwd=repo).stdout
     assert changed.code == 1
 
 
@@ -218,3 +226,46 @@ def test_the_baseline_command_and_check_agree_on_what_is_regulatory(cli, repo: P
     entries = json.loads((repo / "base.json").read_text())["entries"]
     assert any(e["rule"] == "JUR001" and "approvedBy" not in e for e in entries)
     assert cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo).code == 0
+
+
+FALLBACK = "          fallbacks:\n            - {model: moonshotai/kimi-k2.5, endpoint: moonshot/api-cn}\n"
+
+
+def test_a_baseline_entry_hides_only_the_finding_it_recorded(cli, repo: Path) -> None:
+    """The primary endpoint's JUR001 is recorded; the change moves the primary to a US endpoint
+    and adds a fallback to another Chinese one: a different JUR001 on the same step."""
+    recorded(cli, repo)
+    app = repo / "svc" / "app.yaml"
+    app.write_text(manifest(classes="internal", model="openai/gpt-5", endpoint="openai/api")
+                   + FALLBACK)
+    run = cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=repo)
+    doc = json.loads(run.stdout)
+    assert run.code == 1, run.stderr
+    assert [(f["rule"], f["path"]) for f in doc["findings"] if f["rule"] == "JUR001"] == \
+        [("JUR001", "app/flow/step")]
+    assert "moonshot/api-cn" in doc["findings"][0]["message"] or any(
+        "moonshot/api-cn" in f["message"] for f in doc["findings"])
+    assert [(e["rule"], e["path"]) for e in doc["staleBaseline"]] == [("JUR001", "app/flow/step")]
+
+
+def test_a_baseline_entry_survives_changed_volumes_and_prices(cli, repo: Path) -> None:
+    """Quantities in a message (spend, savings, percentages) are not part of the key."""
+    app = repo / "svc" / "app.yaml"
+    app.write_text(manifest(classes="internal", model="openai/gpt-5", endpoint="openai/api"))
+    doc = recorded(cli, repo)
+    # recorded without the figures: re-recording after a price or volume edit changes nothing
+    assert any(e["rule"] == "COST006" and "would cost #/month, saving # (#%)" in e["message"]
+               for e in doc["entries"]), doc
+    app.write_text(app.read_text().replace("runsPerMonth: 1000", "runsPerMonth: 4000"))
+    run = cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=repo)
+    assert run.code == 0, run.stdout
+    assert findings(run) == [] and "staleBaseline" not in json.loads(run.stdout)
+
+
+def test_a_version_1_baseline_must_be_re_recorded(cli, repo: Path) -> None:
+    write(repo, "base.json", json.dumps({"version": 1, "entries": [
+        {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step", "count": 1,
+         "approvedBy": "ciso@example.com", "expires": "2027-03-31"}]}))
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo)
+    assert run.code == 2 and "Traceback" not in run.stderr
+    assert "base.json" in run.stderr and "procurelint baseline" in run.stderr

@@ -130,7 +130,7 @@ class Result:
         return [f"rules not judged ({reason}): {', '.join(rules)}"
                 for reason, rules in by_reason.items()]
     """`{file, reason}` of each file that looks like ours and was not read, by file."""
-    """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
+    """With `--baseline`: entries that match no finding any more ({rule, file, path, message})."""
     catalog_changes: list[dict[str, Any]] = field(default_factory=list)
     """Facts of built-in catalog entries that the policy's catalogs changed (override or patch):
     {kind, id, field, old, new, file, line, how, sources}."""

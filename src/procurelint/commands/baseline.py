@@ -13,8 +13,9 @@ from procurelint.errors import ConfigError
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "baseline", help="write the current findings as a baseline for `check --baseline`",
-        description="Write the current findings, keyed by rule, file and manifest path (not "
-                    "line), so that `check --baseline FILE` reports only new findings.")
+        description="Write the current findings, keyed by rule, file, manifest path and "
+                    "message (not line, nor the figures the message quotes), so that `check "
+                    "--baseline FILE` reports only new findings.")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     add_config(parser)
     add_date(parser)

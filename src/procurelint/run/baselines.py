@@ -1,8 +1,13 @@
 """Baselines: accept today's findings, report only new ones.
 
-A finding is keyed by rule, file and manifest path, never by line, so that editing a manifest
-above a finding does not make it new. Keys are counted: two findings of one rule on one step
-(a primary endpoint and a fallback) need two entries.
+A finding is keyed by rule, file, manifest path and message, never by line, so that editing a
+manifest above a finding does not make it new. The message is part of the key so that an entry
+hides only the finding it recorded, not a different one of the same rule on the same step (the
+primary endpoint's and a fallback's, or two different problems); it is taken without the
+positions and quantities it quotes (`findings.normalise_message`, as the SARIF and GitLab
+fingerprints are), so that a price or volume edit does not make a finding new. Keys are
+counted: two findings with one key need two entries. `--diff` matches the findings of the base
+revision by the same key.
 
 A baseline hides findings as a waiver does, so entries of rules that protect other people's
 data (every pack the policy's `inlineSuppressions` does not name: HIPAA, banking, federal,
@@ -22,12 +27,14 @@ from typing import Any
 
 from procurelint import __version__
 from procurelint.errors import ConfigError, Location
-from procurelint.findings import Finding
+from procurelint.findings import Finding, normalise_message
 from procurelint import jsontext
 from procurelint.policy.config import Config
 
-Key = tuple[str, str, str]
-FORMAT_VERSION = 1
+Key = tuple[str, str, str, str]
+"""rule, file, manifest path, message without positions and quantities."""
+FORMAT_VERSION = 2
+"""2: entries carry the message. Changing `normalise_message` changes keys: bump it then."""
 
 
 def needs_approval(rule: str, config: Config) -> bool:
@@ -40,7 +47,7 @@ def needs_approval(rule: str, config: Config) -> bool:
 
 
 def key(finding: Finding) -> Key:
-    return (finding.rule, finding.file, finding.path)
+    return (finding.rule, finding.file, finding.path, normalise_message(finding.message))
 
 
 def counts(findings: list[Finding]) -> Counter[Key]:
@@ -52,8 +59,9 @@ def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None 
     """The baseline file for these findings: sorted JSON, no timestamps. `approvals` gives, by
     rule id, the `approvedBy` and `expires` recorded with that rule's entries."""
     entries: list[dict[str, object]] = []
-    for (rule, file, path), count in sorted(counts(findings).items()):
-        entry: dict[str, object] = {"rule": rule, "file": file, "path": path, "count": count}
+    for (rule, file, path, message), count in sorted(counts(findings).items()):
+        entry: dict[str, object] = {"rule": rule, "file": file, "path": path,
+                                    "message": message, "count": count}
         entry.update((approvals or {}).get(rule, {}))
         entries.append(entry)
     doc = {"version": FORMAT_VERSION, "tool": {"name": "procurelint", "version": __version__},
@@ -73,6 +81,10 @@ def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Ke
         raise ConfigError(f"cannot read baseline: {exc.strerror}", where) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"baseline is not valid JSON: {exc}", where) from None
+    if isinstance(doc, dict) and doc.get("version") == 1:
+        raise ConfigError("baseline format version 1 keys findings without their message, so an "
+                          "entry could hide a different finding; re-record it with "
+                          "`procurelint baseline`", where)
     if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or not isinstance(doc.get("entries"), list):
         raise ConfigError(f"not a procurelint baseline (version {FORMAT_VERSION})", where)
     result: Counter[Key] = Counter()
@@ -94,10 +106,10 @@ def _entry(entry: Any, number: int, where: Location) -> tuple[Key, int, dt.date 
     try:
         if not isinstance(entry, dict):
             raise TypeError
-        fields = [entry[name] for name in ("rule", "file", "path")]
+        fields = [entry[name] for name in ("rule", "file", "path", "message")]
         if not all(isinstance(f, str) for f in fields):
             raise TypeError
-        rule, file, path = fields
+        rule, file, path, message = fields
         n = entry.get("count", 1)
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValueError
@@ -111,10 +123,10 @@ def _entry(entry: Any, number: int, where: Location) -> tuple[Key, int, dt.date 
             expires = dt.date.fromisoformat(entry["expires"])
     except (KeyError, TypeError, ValueError):
         raise ConfigError(
-            f"baseline entry {number} is malformed ({_name(entry)}): it needs rule, file and "
-            "path as text, a count of 1 or more, and when given, approvedBy as "
+            f"baseline entry {number} is malformed ({_name(entry)}): it needs rule, file, path "
+            "and message as text, a count of 1 or more, and when given, approvedBy as "
             "non-empty text and expires as a date (YYYY-MM-DD)", where) from None
-    return (rule, file, path), n, expires
+    return (rule, file, path, normalise_message(message)), n, expires
 
 
 def _name(entry: Any) -> str:
@@ -134,5 +146,6 @@ def subtract(findings: list[Finding], accepted: Counter[Key]) -> tuple[list[Find
             remaining[k] -= 1
             continue
         new.append(finding)
-    stale = [{"rule": r, "file": f, "path": p} for (r, f, p), n in sorted(remaining.items()) if n > 0]
+    stale = [{"rule": r, "file": f, "path": p, "message": m}
+             for (r, f, p, m), n in sorted(remaining.items()) if n > 0]
     return new, stale

@@ -1,7 +1,7 @@
 """Pull-request mode: judge a change against a base git revision.
 
 `--diff BASE` checks the tree of BASE the same way (the pipeline exports it with `export`) and
-keeps only the findings that are new (keyed like baselines: rule, file, path), and the
+keeps only the findings that are new (keyed like baselines: rule, file, path, message), and the
 projected spend at BASE. `--policy-from BASE`
 judges the change by BASE's policy, waivers, catalogs and rule packs, so that a pull request
 cannot loosen the policy that judges it, and lists what the change did to them.
