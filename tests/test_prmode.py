@@ -269,3 +269,49 @@ def test_a_version_1_baseline_must_be_re_recorded(cli, repo: Path) -> None:
     run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo)
     assert run.code == 2 and "Traceback" not in run.stderr
     assert "base.json" in run.stderr and "procurelint baseline" in run.stderr
+
+
+# --- POL001 is never hidden ------------------------------------------------------------------
+
+LAX = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: lax}\nspec:\n  disable: [JUR001]\n"
+
+
+@pytest.fixture
+def nested(repo: Path) -> Path:
+    """The repository with a sub-folder policy that a check from the top does not use."""
+    write(repo, "team/procurelint.yaml", LAX)
+    write(repo, "team/app.yaml", manifest(classes="internal").replace("name: app", "name: team"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a team policy")
+    return repo
+
+
+def pol001(run) -> list[str]:
+    return [f["file"] for f in findings(run) if f["rule"] == "POL001"]
+
+
+def test_the_baseline_command_does_not_record_pol001(cli, nested: Path) -> None:
+    doc = recorded(cli, nested)
+    assert doc["entries"] and all(e["rule"] != "POL001" for e in doc["entries"])
+    run = cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=nested)
+    assert run.code == 1 and pol001(run) == ["team/procurelint.yaml"]
+
+
+def test_a_hand_written_pol001_entry_is_refused(cli, nested: Path) -> None:
+    doc = recorded(cli, nested)
+    doc["entries"].append({"rule": "POL001", "file": "team/procurelint.yaml", "path": "",
+                           "message": "x", "count": 1, "approvedBy": "ciso@example.com",
+                           "expires": "2027-03-31"})
+    rewrite(nested, doc)
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=nested)
+    assert run.code == 2 and "Traceback" not in run.stderr, run.stdout
+    assert "POL001" in run.stderr and "base.json" in run.stderr
+
+
+def test_diff_never_subtracts_pol001(cli, nested: Path) -> None:
+    git(nested, "checkout", "-q", "-b", "change")
+    run = cli("check", "--diff", "main", "-f", "json", "--date", TODAY, cwd=nested)
+    assert run.code == 1, run.stderr
+    assert pol001(run) == ["team/procurelint.yaml"]
+    md = cli("check", "--diff", "main", "-f", "md", "--date", TODAY, cwd=nested).stdout
+    assert "POL001" in md and "fixes" not in md  # still there: neither hidden nor fixed

@@ -15,6 +15,11 @@ jurisdiction by default) carry an approver and an expiry, as waivers do: `needs_
 decides which, for the `baseline` command that writes entries and for `load` that reads them,
 so that a hand-written entry cannot skip what the command asks for. An expired entry hides
 nothing.
+
+Some findings no baseline and no base revision may hide (`NEVER_HIDDEN`): POL001, a policy file
+the run did not use, says that manifests are judged by the wrong policy, and accepting it would
+accept every violation that policy lets through. The `baseline` command does not record them,
+`load` refuses an entry for one, and `--diff` never takes them out.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ Key = tuple[str, str, str, str]
 """rule, file, manifest path, message without positions and quantities."""
 FORMAT_VERSION = 2
 """2: entries carry the message. Changing `normalise_message` changes keys: bump it then."""
+NEVER_HIDDEN = frozenset({"POL001"})
+"""Rules whose findings neither a baseline nor the base revision of `--diff` hides."""
 
 
 def needs_approval(rule: str, config: Config) -> bool:
@@ -50,14 +57,21 @@ def key(finding: Finding) -> Key:
     return (finding.rule, finding.file, finding.path, normalise_message(finding.message))
 
 
+def hideable(finding: Finding) -> bool:
+    """Whether a baseline or the base revision may hide this finding: it counts against the
+    build (waived ones do not) and its rule is not one of `NEVER_HIDDEN`."""
+    return not finding.waived and finding.rule not in NEVER_HIDDEN
+
+
 def counts(findings: list[Finding]) -> Counter[Key]:
-    """The keys of the findings that count against the build (waived ones do not)."""
-    return Counter(key(f) for f in findings if not f.waived)
+    """The keys of the findings that a baseline or a base revision may hide."""
+    return Counter(key(f) for f in findings if hideable(f))
 
 
 def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None = None) -> str:
-    """The baseline file for these findings: sorted JSON, no timestamps. `approvals` gives, by
-    rule id, the `approvedBy` and `expires` recorded with that rule's entries."""
+    """The baseline file for these findings (those `hideable`): sorted JSON, no timestamps.
+    `approvals` gives, by rule id, the `approvedBy` and `expires` recorded with that rule's
+    entries."""
     entries: list[dict[str, object]] = []
     for (rule, file, path, message), count in sorted(counts(findings).items()):
         entry: dict[str, object] = {"rule": rule, "file": file, "path": path,
@@ -71,8 +85,9 @@ def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None 
 
 def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Key]:
     """Read a baseline file; anything unexpected is a config error, and so is an entry that
-    hides a regulatory rule's findings (`needs_approval`) without an approver and an expiry.
-    Entries that expired before `today` are left out:
+    hides what it may not: a regulatory rule's (`needs_approval`) without an approver and an
+    expiry, or one of `NEVER_HIDDEN` (refused rather than ignored: the file would tell its
+    readers that the finding was accepted). Entries that expired before `today` are left out:
     they hide nothing any more."""
     where = Location(str(path))
     try:
@@ -91,6 +106,11 @@ def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Ke
     for number, entry in enumerate(doc["entries"], start=1):
         k, n, expires = _entry(entry, number, where)
         rule = k[0]
+        if rule in NEVER_HIDDEN:
+            raise ConfigError(
+                f"baseline entry {number} ({_name(entry)}) is for {rule}, which no baseline may "
+                "hide: a policy file this run did not use means manifests are judged by the "
+                "wrong policy. Remove the entry and fix the finding", where)
         if needs_approval(rule, config) and (expires is None or "approvedBy" not in entry):
             raise ConfigError(
                 f"baseline entry {number} ({_name(entry)}) hides findings of regulatory rule "
@@ -137,15 +157,32 @@ def _name(entry: Any) -> str:
 
 
 def subtract(findings: list[Finding], accepted: Counter[Key]) -> tuple[list[Finding], list[dict[str, str]]]:
-    """Findings not covered by `accepted`, and the accepted entries nothing matched any more."""
+    """Findings not covered by `accepted` (those not `hideable` never are), and the accepted
+    entries nothing matched any more."""
     remaining = Counter(accepted)
     new: list[Finding] = []
     for finding in findings:
         k = key(finding)
-        if not finding.waived and remaining[k] > 0:
+        if hideable(finding) and remaining[k] > 0:
             remaining[k] -= 1
             continue
         new.append(finding)
     stale = [{"rule": r, "file": f, "path": p, "message": m}
              for (r, f, p, m), n in sorted(remaining.items()) if n > 0]
     return new, stale
+
+
+def missing(findings: list[Finding], present: list[Finding]) -> list[Finding]:
+    """The unwaived findings among `findings` that `present` does not hold too (by key,
+    counted): in pull-request mode, what the change fixed."""
+    left = Counter(key(f) for f in present if not f.waived)
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.waived:
+            continue
+        k = key(finding)
+        if left[k] > 0:
+            left[k] -= 1
+            continue
+        out.append(finding)
+    return out

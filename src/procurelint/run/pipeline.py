@@ -294,8 +294,7 @@ def _compare(config: Config, options: Options, result: Result) -> None:
     if options.diff:
         base = _base_result(config, options, options.diff)
         base_findings = base.findings if base is not None else []
-        fixed, _ = baselines.subtract(base_findings, baselines.counts(result.findings))
-        result.fixed = [f for f in fixed if not f.waived]
+        result.fixed = baselines.missing(base_findings, result.findings)
         result.findings, _ = baselines.subtract(result.findings, baselines.counts(base_findings))
         result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
     if options.baseline:
