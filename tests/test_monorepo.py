@@ -4,13 +4,15 @@ and a check that does not use that policy says so (POL001)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, TODAY
+from tests.conftest import EXAMPLES, TODAY, write
+from tests.test_check_cli import manifest
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -71,3 +73,95 @@ def test_check_from_the_top_reports_the_policy_it_did_not_use(cli, mono: Path) -
     assert "`procurelint check ai/`" in run.stdout
     inside = cli("check", "--date", TODAY, cwd=mono / "ai")
     assert "POL001" not in inside.stdout
+
+
+# --- policies reached through symbolic links ------------------------------------------------
+
+POLICY = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: acme}\n"
+LAX = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: lax}\nspec:\n  disable: [JUR001]\n"
+
+
+def link(path: Path, target: str | Path) -> None:
+    """A real symbolic link at `path`; the test is skipped where links cannot be made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.symlink(target, path)
+    except (OSError, NotImplementedError) as exc:
+        pytest.skip(f"symbolic links are not available here: {exc}")
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """A git repository with a manifest that breaks JUR001 and no policy yet."""
+    root = tmp_path / "repo"
+    write(root, "svc/app.yaml", manifest(classes="internal"))
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True, capture_output=True)
+    return root
+
+
+def judged(cli, cwd: Path, *args: str) -> tuple[int, dict]:
+    run = cli("check", *args, "--date", TODAY, "-f", "json", cwd=cwd)
+    assert run.code in (0, 1), run.stderr
+    return run.code, json.loads(run.stdout)
+
+
+def found(doc: dict) -> set[tuple[str, str]]:
+    return {(f["rule"], f["file"]) for f in doc["findings"]}
+
+
+def test_a_linked_policy_roots_the_run_at_the_link(cli, linked: Path) -> None:
+    """procurelint.yaml links to config/procurelint.yaml: the run judges the repository from
+    the link's folder, not config/ alone, and the target is the policy it used (no POL001)."""
+    write(linked, "config/procurelint.yaml", POLICY)
+    link(linked / "procurelint.yaml", "config/procurelint.yaml")
+    for cwd in (linked, linked / "svc"):
+        code, doc = judged(cli, cwd)
+        assert code == 1 and doc["policy"]["name"] == "acme"
+        assert found(doc) == {("JUR001", "svc/app.yaml")}, doc["findings"]
+
+
+def test_a_policy_linked_from_outside_the_repository_is_the_runs_own(cli, linked: Path) -> None:
+    """The run's own policy may live outside the repository (a shared checkout); other links
+    that lead outside stay MAN001 findings."""
+    write(linked.parent, "shared/policy.yaml", POLICY)
+    write(linked.parent, "shared/elsewhere.yaml", manifest().replace("name: app", "name: away"))
+    link(linked / "procurelint.yaml", "../shared/policy.yaml")
+    link(linked / "svc" / "away.yaml", "../../shared/elsewhere.yaml")
+    code, doc = judged(cli, linked)
+    assert code == 1 and doc["policy"]["name"] == "acme"
+    assert found(doc) == {("JUR001", "svc/app.yaml"), ("MAN001", "svc/away.yaml")}, doc["findings"]
+
+
+def test_a_linked_nested_policy_is_reported_by_its_link_name(cli, linked: Path) -> None:
+    """sub/procurelint.yaml links to a lax policy kept elsewhere in the repository: a check of
+    sub/ from there uses it, so a check from the top that does not must say so."""
+    write(linked, "procurelint.yaml", POLICY)
+    write(linked, "policies/lax.yaml", LAX)
+    write(linked, "sub/app.yaml", manifest(classes="internal").replace("name: app", "name: sub"))
+    link(linked / "sub" / "procurelint.yaml", "../policies/lax.yaml")
+    code, doc = judged(cli, linked)
+    assert code == 1
+    assert ("POL001", "sub/procurelint.yaml") in found(doc), doc["findings"]
+    assert ("JUR001", "sub/app.yaml") in found(doc)
+    inside_code, inside = judged(cli, linked / "sub")  # what the lax policy lets through
+    assert inside_code == 0 and inside["policy"]["name"] == "lax"
+    assert inside["summary"]["manifests"] == 1
+
+
+def test_a_nested_policy_linked_outside_is_man001_and_pol001(cli, linked: Path) -> None:
+    write(linked, "procurelint.yaml", POLICY)
+    write(linked.parent, "shared/lax.yaml", LAX)
+    link(linked / "sub" / "procurelint.yaml", "../../shared/lax.yaml")
+    code, doc = judged(cli, linked)
+    assert code == 1
+    assert {("MAN001", "sub/procurelint.yaml"), ("POL001", "sub/procurelint.yaml")} <= found(doc)
+
+
+def test_a_link_to_the_runs_own_policy_in_a_sub_folder_is_another_policy(cli, linked: Path) -> None:
+    """sub/procurelint.yaml -> ../procurelint.yaml: a check of sub/ from there is rooted at
+    sub/ (its catalogs, waivers and packs are looked up there), not the policy this run used."""
+    write(linked, "procurelint.yaml", POLICY)
+    link(linked / "sub" / "procurelint.yaml", "../procurelint.yaml")
+    code, doc = judged(cli, linked)
+    assert code == 1
+    assert {f for f in found(doc) if f[0] == "POL001"} == {("POL001", "sub/procurelint.yaml")}
