@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import EXAMPLES, TODAY, write
 from tests.test_check_cli import manifest
+from tests.test_prmode import git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -165,3 +166,53 @@ def test_a_link_to_the_runs_own_policy_in_a_sub_folder_is_another_policy(cli, li
     code, doc = judged(cli, linked)
     assert code == 1
     assert {f for f in found(doc) if f[0] == "POL001"} == {("POL001", "sub/procurelint.yaml")}
+
+
+STRICT = ("apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: strict}\nspec:\n"
+          "  disable: [COST006]\n  failOn: info\n")
+
+
+@pytest.fixture
+def shared_policy(linked: Path) -> Path:
+    """procurelint.yaml links to a policy in a shared checkout beside the repository; the
+    manifest breaks JUR001; all committed on main."""
+    write(linked.parent, "shared/policy.yaml", STRICT)
+    link(linked / "procurelint.yaml", "../shared/policy.yaml")
+    git(linked, "checkout", "-q", "-b", "main")
+    git(linked, "add", "-A")
+    git(linked, "commit", "-q", "-m", "base")
+    return linked
+
+
+def test_pull_request_mode_reads_a_policy_linked_from_outside(cli, shared_policy: Path) -> None:
+    git(shared_policy, "checkout", "-q", "-b", "change")
+    write(shared_policy, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    git(shared_policy, "add", "-A")
+    git(shared_policy, "commit", "-q", "-m", "a violation")
+    code, doc = judged(cli, shared_policy, "--diff", "main")
+    assert code == 1 and found(doc) == {("JUR001", "svc/new.yaml")}, doc["findings"]
+    code, doc = judged(cli, shared_policy, "--policy-from", "main")
+    assert code == 1 and doc["policy"]["name"] == "strict"
+    assert ("JUR001", "svc/new.yaml") in found(doc)
+
+
+def test_the_staged_check_reads_a_policy_linked_from_outside(cli, shared_policy: Path) -> None:
+    code, doc = judged(cli, shared_policy, "--staged")
+    assert doc["policy"]["name"] == "strict" and code == 1  # not the built-in defaults
+
+
+def test_policy_from_reads_an_absolute_link_at_the_base_revision(cli, linked: Path) -> None:
+    """procurelint.yaml links by absolute path to config/policy.yaml inside the repository: the
+    base revision's policy is the base revision's file, not the one the change edited."""
+    write(linked, "config/policy.yaml", STRICT)
+    link(linked / "procurelint.yaml", linked / "config" / "policy.yaml")
+    git(linked, "checkout", "-q", "-b", "main")
+    git(linked, "add", "-A")
+    git(linked, "commit", "-q", "-m", "base")
+    git(linked, "checkout", "-q", "-b", "change")
+    write(linked, "config/policy.yaml", LAX)
+    git(linked, "commit", "-q", "-am", "loosen")
+    assert judged(cli, linked)[0] == 0  # the edited policy alone would let it through
+    code, doc = judged(cli, linked, "--policy-from", "main")
+    assert code == 1 and doc["policy"]["name"] == "strict"
+    assert ("JUR001", "svc/app.yaml") in found(doc)
