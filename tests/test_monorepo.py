@@ -126,8 +126,8 @@ def test_a_policy_linked_from_outside_the_repository_is_the_runs_own(cli, linked
     that lead outside stay MAN001 findings."""
     write(linked.parent, "shared/policy.yaml", POLICY)
     write(linked.parent, "shared/elsewhere.yaml", manifest().replace("name: app", "name: away"))
-    link(linked / "procurelint.yaml", "../shared/policy.yaml")
-    link(linked / "svc" / "away.yaml", "../../shared/elsewhere.yaml")
+    link(linked / "procurelint.yaml", os.path.join(os.pardir, "shared", "policy.yaml"))
+    link(linked / "svc" / "away.yaml", os.path.join(os.pardir, os.pardir, "shared", "elsewhere.yaml"))
     code, doc = judged(cli, linked)
     assert code == 1 and doc["policy"]["name"] == "acme"
     assert found(doc) == {("JUR001", "svc/app.yaml"), ("MAN001", "svc/away.yaml")}, doc["findings"]
@@ -139,7 +139,7 @@ def test_a_linked_nested_policy_is_reported_by_its_link_name(cli, linked: Path) 
     write(linked, "procurelint.yaml", POLICY)
     write(linked, "policies/lax.yaml", LAX)
     write(linked, "sub/app.yaml", manifest(classes="internal").replace("name: app", "name: sub"))
-    link(linked / "sub" / "procurelint.yaml", "../policies/lax.yaml")
+    link(linked / "sub" / "procurelint.yaml", os.path.join(os.pardir, "policies", "lax.yaml"))
     code, doc = judged(cli, linked)
     assert code == 1
     assert ("POL001", "sub/procurelint.yaml") in found(doc), doc["findings"]
@@ -152,7 +152,7 @@ def test_a_linked_nested_policy_is_reported_by_its_link_name(cli, linked: Path) 
 def test_a_nested_policy_linked_outside_is_man001_and_pol001(cli, linked: Path) -> None:
     write(linked, "procurelint.yaml", POLICY)
     write(linked.parent, "shared/lax.yaml", LAX)
-    link(linked / "sub" / "procurelint.yaml", "../../shared/lax.yaml")
+    link(linked / "sub" / "procurelint.yaml", os.path.join(os.pardir, os.pardir, "shared", "lax.yaml"))
     code, doc = judged(cli, linked)
     assert code == 1
     assert {("MAN001", "sub/procurelint.yaml"), ("POL001", "sub/procurelint.yaml")} <= found(doc)
@@ -162,7 +162,7 @@ def test_a_link_to_the_runs_own_policy_in_a_sub_folder_is_another_policy(cli, li
     """sub/procurelint.yaml -> ../procurelint.yaml: a check of sub/ from there is rooted at
     sub/ (its catalogs, waivers and packs are looked up there), not the policy this run used."""
     write(linked, "procurelint.yaml", POLICY)
-    link(linked / "sub" / "procurelint.yaml", "../procurelint.yaml")
+    link(linked / "sub" / "procurelint.yaml", os.path.join(os.pardir, "procurelint.yaml"))
     code, doc = judged(cli, linked)
     assert code == 1
     assert {f for f in found(doc) if f[0] == "POL001"} == {("POL001", "sub/procurelint.yaml")}
@@ -177,7 +177,7 @@ def shared_policy(linked: Path) -> Path:
     """procurelint.yaml links to a policy in a shared checkout beside the repository; the
     manifest breaks JUR001; all committed on main."""
     write(linked.parent, "shared/policy.yaml", STRICT)
-    link(linked / "procurelint.yaml", "../shared/policy.yaml")
+    link(linked / "procurelint.yaml", os.path.join(os.pardir, "shared", "policy.yaml"))
     git(linked, "checkout", "-q", "-b", "main")
     git(linked, "add", "-A")
     git(linked, "commit", "-q", "-m", "base")
