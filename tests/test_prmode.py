@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY, write
+from tests.conftest import REPO, TODAY, write
 from tests.test_check_cli import manifest
 
 
@@ -315,3 +316,34 @@ def test_diff_never_subtracts_pol001(cli, nested: Path) -> None:
     assert pol001(run) == ["team/procurelint.yaml"]
     md = cli("check", "--diff", "main", "-f", "md", "--date", TODAY, cwd=nested).stdout
     assert "POL001" in md and "fixes" not in md  # still there: neither hidden nor fixed
+
+
+def test_pol001_cannot_be_suppressed_inline(cli, nested: Path) -> None:
+    """Not even where the policy lets core rules be suppressed inline: the comment would sit in
+    the very policy file the finding is about."""
+    write(nested, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: acme}\nspec:\n  inlineSuppressions: [cost, core]\n")
+    write(nested, "team/procurelint.yaml",
+          LAX.replace("\n", "  # procurelint: ignore[POL001] reviewed\n", 1))
+    run = cli("check", "-f", "json", "--date", TODAY, cwd=nested)
+    assert run.code == 1
+    assert [f["waived"] for f in findings(run) if f["rule"] == "POL001"] == [False]
+    assert "SUP003" in {f["rule"] for f in findings(run)}
+
+
+JUR009_CASE = REPO / "tests" / "cases" / "jurisdiction" / "JUR009-fires-genomic-to-covered-person"
+
+
+def test_a_prohibited_transaction_is_never_recorded_nor_hidden(cli, tmp_path: Path) -> None:
+    """No waiver may cover JUR009 (28 CFR 202.303), so no baseline may either."""
+    root = tmp_path / "case"
+    shutil.copytree(JUR009_CASE, root)
+    doc = recorded(cli, root)
+    assert doc["entries"] and all(e["rule"] != "JUR009" for e in doc["entries"])
+    run = cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=root)
+    assert run.code == 1 and [f["rule"] for f in findings(run)] == ["JUR009"]
+    entry = dict(doc["entries"][0], rule="JUR009")
+    doc["entries"].append(entry)
+    rewrite(root, doc)
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=root)
+    assert run.code == 2 and "JUR009" in run.stderr and "no waiver may cover it" in run.stderr

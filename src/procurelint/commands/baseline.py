@@ -15,7 +15,8 @@ def register(commands: Any) -> None:
         "baseline", help="write the current findings as a baseline for `check --baseline`",
         description="Write the current findings, keyed by rule, file, manifest path and "
                     "message (not line, nor the figures the message quotes), so that `check "
-                    "--baseline FILE` reports only new findings. POL001 is never recorded.")
+                    "--baseline FILE` reports only new findings. Findings no waiver may cover (POL001, "
+                    "JUR009) are never recorded.")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     add_config(parser)
     add_date(parser)
@@ -38,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, search_start(args.paths))
     day = today(args.date)
     result = check(config, Options(paths=list(args.paths), today=day)).result
-    recorded = [f for f in result.findings if baseline.hideable(f)]
-    never = sorted({f.rule for f in result.findings if not f.waived} & baseline.NEVER_HIDDEN)
+    recorded = [f for f in result.findings if baseline.recordable(f)]
+    never = sorted({f.rule for f in result.findings if not f.waived} & baseline.NEVER_RECORDED)
     # Rules of packs that may not be suppressed inline protect other people's data: hiding
     # their findings needs an approver and an expiry, as a waiver does (`check` refuses an
     # entry without them by the same test).
@@ -59,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
     write(baseline.render(recorded, approvals), args.output)
     print(summary(recorded, regulatory, approvals, args.output))
     if never:
-        print(f"not recorded: {', '.join(never)} findings, which no baseline may hide "
-              "(a policy file this run did not use); fix them")
+        print(f"not recorded: {', '.join(never)} findings, which no baseline may hide (as no "
+              "waiver may cover them); fix them")
     return EXIT_CLEAN
 
 

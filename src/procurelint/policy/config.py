@@ -321,9 +321,11 @@ def custom_pack(policy: Policy) -> RulePack:
 PROHIBITIONS = {"JUR009": "a prohibited transaction under 28 CFR 202.303"}
 """Rules the policy may neither disable nor give another severity."""
 
-NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", *PROHIBITIONS})
-"""Rules no waiver or inline suppression may cover: the waiver rules themselves, and
-prohibitions that the organisation cannot accept as a risk (JUR009, 28 CFR 202.303)."""
+NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", "POL001", *PROHIBITIONS})
+"""Rules no waiver, inline suppression or baseline may cover: the waiver rules themselves,
+POL001 (a policy file the run did not use: the manifests beside it were judged by the wrong
+policy, and accepting that accepts whatever it lets through), and prohibitions that the
+organisation cannot accept as a risk (JUR009, 28 CFR 202.303)."""
 
 
 def check_waiver_rules(waivers: Waivers, known: set[str], doc: Document | None, file: str) -> None:

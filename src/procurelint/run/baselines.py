@@ -16,10 +16,12 @@ decides which, for the `baseline` command that writes entries and for `load` tha
 so that a hand-written entry cannot skip what the command asks for. An expired entry hides
 nothing.
 
-Some findings no baseline and no base revision may hide (`NEVER_HIDDEN`): POL001, a policy file
-the run did not use, says that manifests are judged by the wrong policy, and accepting it would
-accept every violation that policy lets through. The `baseline` command does not record them,
-`load` refuses an entry for one, and `--diff` never takes them out.
+Some findings no baseline may hide: those of the rules no waiver may cover either
+(`policy.config.NOT_WAIVABLE`): a prohibited transaction (JUR009), the waiver rules, and POL001,
+a policy file the run did not use, which says that manifests are judged by the wrong policy
+(accepting it would accept every violation that policy lets through). The `baseline` command
+does not record them and `load` refuses an entry for one. POL001 (`NEVER_HIDDEN`) is not taken
+out by `--diff` either, because the base revision had it: it is reported until it is fixed.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from procurelint import __version__
 from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding, normalise_message
 from procurelint import jsontext
-from procurelint.policy.config import Config
+from procurelint.policy.config import NOT_WAIVABLE, Config
 
 Key = tuple[str, str, str, str]
 """rule, file, manifest path, message without positions and quantities."""
@@ -42,6 +44,8 @@ FORMAT_VERSION = 2
 """2: entries carry the message. Changing `normalise_message` changes keys: bump it then."""
 NEVER_HIDDEN = frozenset({"POL001"})
 """Rules whose findings neither a baseline nor the base revision of `--diff` hides."""
+NEVER_RECORDED = NEVER_HIDDEN | NOT_WAIVABLE
+"""Rules whose findings no baseline hides: what no waiver may cover either."""
 
 
 def needs_approval(rule: str, config: Config) -> bool:
@@ -63,17 +67,24 @@ def hideable(finding: Finding) -> bool:
     return not finding.waived and finding.rule not in NEVER_HIDDEN
 
 
+def recordable(finding: Finding) -> bool:
+    """Whether a baseline may hide this finding: `hideable`, and its rule is not one of
+    `NEVER_RECORDED`."""
+    return hideable(finding) and finding.rule not in NEVER_RECORDED
+
+
 def counts(findings: list[Finding]) -> Counter[Key]:
     """The keys of the findings that a baseline or a base revision may hide."""
     return Counter(key(f) for f in findings if hideable(f))
 
 
 def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None = None) -> str:
-    """The baseline file for these findings (those `hideable`): sorted JSON, no timestamps.
+    """The baseline file for these findings (those `recordable`): sorted JSON, no timestamps.
     `approvals` gives, by rule id, the `approvedBy` and `expires` recorded with that rule's
     entries."""
     entries: list[dict[str, object]] = []
-    for (rule, file, path, message), count in sorted(counts(findings).items()):
+    recorded = Counter(key(f) for f in findings if recordable(f))
+    for (rule, file, path, message), count in sorted(recorded.items()):
         entry: dict[str, object] = {"rule": rule, "file": file, "path": path,
                                     "message": message, "count": count}
         entry.update((approvals or {}).get(rule, {}))
@@ -86,7 +97,7 @@ def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None 
 def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Key]:
     """Read a baseline file; anything unexpected is a config error, and so is an entry that
     hides what it may not: a regulatory rule's (`needs_approval`) without an approver and an
-    expiry, or one of `NEVER_HIDDEN` (refused rather than ignored: the file would tell its
+    expiry, or one of `NEVER_RECORDED` (refused rather than ignored: the file would tell its
     readers that the finding was accepted). Entries that expired before `today` are left out:
     they hide nothing any more."""
     where = Location(str(path))
@@ -106,11 +117,12 @@ def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Ke
     for number, entry in enumerate(doc["entries"], start=1):
         k, n, expires = _entry(entry, number, where)
         rule = k[0]
-        if rule in NEVER_HIDDEN:
+        if rule in NEVER_RECORDED:
+            why = ("a policy file this run did not use means manifests are judged by the wrong "
+                   "policy" if rule in NEVER_HIDDEN else "no waiver may cover it either")
             raise ConfigError(
                 f"baseline entry {number} ({_name(entry)}) is for {rule}, which no baseline may "
-                "hide: a policy file this run did not use means manifests are judged by the "
-                "wrong policy. Remove the entry and fix the finding", where)
+                f"hide: {why}. Remove the entry and fix the finding", where)
         if needs_approval(rule, config) and (expires is None or "approvedBy" not in entry):
             raise ConfigError(
                 f"baseline entry {number} ({_name(entry)}) hides findings of regulatory rule "
