@@ -124,10 +124,10 @@ def test_a_linked_policy_roots_the_run_at_the_link(cli, linked: Path) -> None:
 def test_a_policy_linked_from_outside_the_repository_is_the_runs_own(cli, linked: Path) -> None:
     """The run's own policy may live outside the repository (a shared checkout); other links
     that lead outside stay MAN001 findings."""
-    write(linked.parent, "shared/policy.yaml", POLICY)
-    write(linked.parent, "shared/elsewhere.yaml", manifest().replace("name: app", "name: away"))
-    link(linked / "procurelint.yaml", os.path.join(os.pardir, "shared", "policy.yaml"))
-    link(linked / "svc" / "away.yaml", os.path.join(os.pardir, os.pardir, "shared", "elsewhere.yaml"))
+    write(linked.parent, "central/policy.yaml", POLICY)
+    write(linked.parent, "central/elsewhere.yaml", manifest().replace("name: app", "name: away"))
+    link(linked / "procurelint.yaml", os.path.join(os.pardir, "central", "policy.yaml"))
+    link(linked / "svc" / "away.yaml", os.path.join(os.pardir, os.pardir, "central", "elsewhere.yaml"))
     code, doc = judged(cli, linked)
     assert code == 1 and doc["policy"]["name"] == "acme"
     assert found(doc) == {("JUR001", "svc/app.yaml"), ("MAN001", "svc/away.yaml")}, doc["findings"]
@@ -151,8 +151,8 @@ def test_a_linked_nested_policy_is_reported_by_its_link_name(cli, linked: Path) 
 
 def test_a_nested_policy_linked_outside_is_man001_and_pol001(cli, linked: Path) -> None:
     write(linked, "procurelint.yaml", POLICY)
-    write(linked.parent, "shared/lax.yaml", LAX)
-    link(linked / "sub" / "procurelint.yaml", os.path.join(os.pardir, os.pardir, "shared", "lax.yaml"))
+    write(linked.parent, "central/lax.yaml", LAX)
+    link(linked / "sub" / "procurelint.yaml", os.path.join(os.pardir, os.pardir, "central", "lax.yaml"))
     code, doc = judged(cli, linked)
     assert code == 1
     assert {("MAN001", "sub/procurelint.yaml"), ("POL001", "sub/procurelint.yaml")} <= found(doc)
@@ -176,8 +176,8 @@ STRICT = ("apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: strict}\ns
 def shared_policy(linked: Path) -> Path:
     """procurelint.yaml links to a policy in a shared checkout beside the repository; the
     manifest breaks JUR001; all committed on main."""
-    write(linked.parent, "shared/policy.yaml", STRICT)
-    link(linked / "procurelint.yaml", os.path.join(os.pardir, "shared", "policy.yaml"))
+    write(linked.parent, "central/policy.yaml", STRICT)
+    link(linked / "procurelint.yaml", os.path.join(os.pardir, "central", "policy.yaml"))
     git(linked, "checkout", "-q", "-b", "main")
     git(linked, "add", "-A")
     git(linked, "commit", "-q", "-m", "base")
