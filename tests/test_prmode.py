@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY, write
+from tests.conftest import REPO, TODAY, write
 from tests.test_check_cli import manifest
 
 
@@ -39,6 +40,10 @@ def test_baseline_survives_moved_lines_and_reports_new_and_stale(cli, repo: Path
     assert made.code == 0, made.stderr
     entries = json.loads((repo / "base.json").read_text())["entries"]
     assert {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step", "count": 1,
+            "message": "step app/flow/step sends internal data to deepseek/api, where tier "
+                       "internal (not CN, CU, HK, IR, KP, MO, RU, VE) does not allow it: the "
+                       "endpoint is in CN, provider deepseek is established in CN, the parent "
+                       "of deepseek is established in CN",
             "approvedBy": "ciso@example.com", "expires": "2027-03-31"} in entries
     app = repo / "svc" / "app.yaml"
     app.write_text("# a comment\n# moves every line down\n" + app.read_text())
@@ -50,7 +55,11 @@ def test_baseline_survives_moved_lines_and_reports_new_and_stale(cli, repo: Path
     doc = json.loads(changed.stdout)
     assert {(f["rule"], f["path"]) for f in doc["findings"]} >= {("JUR001", "new/flow/step")}
     assert all(f["file"] == "svc/new.yaml" for f in doc["findings"])
-    assert {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step"} in doc["staleBaseline"]
+    stale = [e for e in doc["staleBaseline"] if e["file"] == "svc/app.yaml"]
+    assert [(e["rule"], e["path"]) for e in stale] == [("JUR001", "app/flow/step")]
+    assert stale[0]["message"].startswith("step app/flow/step sends internal data to deepseek/api")
+    assert "baseline entry no longer matches: JUR001 svc/app.yaml app/flow/step" in cli(
+        "check", "--baseline", "base.json", "--date", TODAY, cwd=repo).stdout
     assert changed.code == 1
 
 
@@ -163,3 +172,178 @@ def test_a_sub_folder_policy_added_by_the_change_does_not_judge_it(cli, repo: Pa
     assert doc["policy"]["name"] == "acme"
     assert {(f["rule"], f["file"]) for f in doc["findings"]} >= {("JUR001", "svc/app.yaml")}
     assert "svc/procurelint.yaml was added by this change" in doc["policy"]["changes"]
+
+
+# --- what a baseline may hide ---------------------------------------------------------------
+
+APPROVAL = ("--approved-by", "ciso@example.com", "--expires", "2027-03-31")
+
+
+def recorded(cli, repo: Path, name: str = "base.json") -> dict:
+    made = cli("baseline", "--output", name, "--date", TODAY, *APPROVAL, cwd=repo)
+    assert made.code == 0, made.stderr
+    return json.loads((repo / name).read_text())
+
+
+def rewrite(repo: Path, doc: dict, name: str = "base.json") -> None:
+    (repo / name).write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("approval", [{}, {"approvedBy": "ciso@example.com"},
+                                      {"expires": "2027-03-31"},
+                                      {"approvedBy": "  ", "expires": "2027-03-31"},
+                                      {"approvedBy": 7, "expires": "2027-03-31"}])
+def test_a_hand_written_regulatory_entry_needs_an_approver_and_an_expiry(
+        cli, repo: Path, approval: dict) -> None:
+    """A pull request that adds a JUR001 violation and, by hand, the baseline entry that hides
+    it, without the approver and expiry `procurelint baseline` would have asked for."""
+    doc = recorded(cli, repo)
+    write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    entry = {k: v for k, v in doc["entries"][0].items() if k not in ("approvedBy", "expires")}
+    entry.update(file="svc/new.yaml", path="new/flow/step", **approval)
+    doc["entries"].append(entry)
+    rewrite(repo, doc)
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo)
+    assert run.code == 2 and "Traceback" not in run.stderr, run.stdout + run.stderr
+    assert "base.json" in run.stderr and "JUR001" in run.stderr and "svc/new.yaml" in run.stderr
+    assert "approvedBy" in run.stderr and "expires" in run.stderr
+
+
+def test_a_baseline_entry_with_a_bad_expiry_is_refused(cli, repo: Path) -> None:
+    doc = recorded(cli, repo)
+    doc["entries"][0]["expires"] = "end of quarter"
+    rewrite(repo, doc)
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo)
+    assert run.code == 2 and "Traceback" not in run.stderr and "base.json" in run.stderr
+
+
+def test_the_baseline_command_and_check_agree_on_what_is_regulatory(cli, repo: Path) -> None:
+    """A policy that lets jurisdiction findings be suppressed inline needs no approval for
+    them: the command records JUR001 without one, and check accepts that file."""
+    write(repo, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: acme}\nspec:\n  inlineSuppressions: [cost, jurisdiction]\n")
+    made = cli("baseline", "--output", "base.json", "--date", TODAY, cwd=repo)
+    assert made.code == 0, made.stderr
+    entries = json.loads((repo / "base.json").read_text())["entries"]
+    assert any(e["rule"] == "JUR001" and "approvedBy" not in e for e in entries)
+    assert cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo).code == 0
+
+
+FALLBACK = "          fallbacks:\n            - {model: moonshotai/kimi-k2.5, endpoint: moonshot/api-cn}\n"
+
+
+def test_a_baseline_entry_hides_only_the_finding_it_recorded(cli, repo: Path) -> None:
+    """The primary endpoint's JUR001 is recorded; the change moves the primary to a US endpoint
+    and adds a fallback to another Chinese one: a different JUR001 on the same step."""
+    recorded(cli, repo)
+    app = repo / "svc" / "app.yaml"
+    app.write_text(manifest(classes="internal", model="openai/gpt-5", endpoint="openai/api")
+                   + FALLBACK)
+    run = cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=repo)
+    doc = json.loads(run.stdout)
+    assert run.code == 1, run.stderr
+    assert [(f["rule"], f["path"]) for f in doc["findings"] if f["rule"] == "JUR001"] == \
+        [("JUR001", "app/flow/step")]
+    assert "moonshot/api-cn" in doc["findings"][0]["message"] or any(
+        "moonshot/api-cn" in f["message"] for f in doc["findings"])
+    assert [(e["rule"], e["path"]) for e in doc["staleBaseline"]] == [("JUR001", "app/flow/step")]
+
+
+def test_a_baseline_entry_survives_changed_volumes_and_prices(cli, repo: Path) -> None:
+    """Quantities in a message (spend, savings, percentages) are not part of the key."""
+    app = repo / "svc" / "app.yaml"
+    app.write_text(manifest(classes="internal", model="openai/gpt-5", endpoint="openai/api"))
+    doc = recorded(cli, repo)
+    # recorded without the figures: re-recording after a price or volume edit changes nothing
+    assert any(e["rule"] == "COST006" and "would cost #/month, saving # (#%)" in e["message"]
+               for e in doc["entries"]), doc
+    app.write_text(app.read_text().replace("runsPerMonth: 1000", "runsPerMonth: 4000"))
+    run = cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=repo)
+    assert run.code == 0, run.stdout
+    assert findings(run) == [] and "staleBaseline" not in json.loads(run.stdout)
+
+
+def test_a_version_1_baseline_must_be_re_recorded(cli, repo: Path) -> None:
+    write(repo, "base.json", json.dumps({"version": 1, "entries": [
+        {"rule": "JUR001", "file": "svc/app.yaml", "path": "app/flow/step", "count": 1,
+         "approvedBy": "ciso@example.com", "expires": "2027-03-31"}]}))
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=repo)
+    assert run.code == 2 and "Traceback" not in run.stderr
+    assert "base.json" in run.stderr and "procurelint baseline" in run.stderr
+
+
+# --- POL001 is never hidden ------------------------------------------------------------------
+
+LAX = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: lax}\nspec:\n  disable: [JUR001]\n"
+
+
+@pytest.fixture
+def nested(repo: Path) -> Path:
+    """The repository with a sub-folder policy that a check from the top does not use."""
+    write(repo, "team/procurelint.yaml", LAX)
+    write(repo, "team/app.yaml", manifest(classes="internal").replace("name: app", "name: team"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a team policy")
+    return repo
+
+
+def pol001(run) -> list[str]:
+    return [f["file"] for f in findings(run) if f["rule"] == "POL001"]
+
+
+def test_the_baseline_command_does_not_record_pol001(cli, nested: Path) -> None:
+    doc = recorded(cli, nested)
+    assert doc["entries"] and all(e["rule"] != "POL001" for e in doc["entries"])
+    run = cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=nested)
+    assert run.code == 1 and pol001(run) == ["team/procurelint.yaml"]
+
+
+def test_a_hand_written_pol001_entry_is_refused(cli, nested: Path) -> None:
+    doc = recorded(cli, nested)
+    doc["entries"].append({"rule": "POL001", "file": "team/procurelint.yaml", "path": "",
+                           "message": "x", "count": 1, "approvedBy": "ciso@example.com",
+                           "expires": "2027-03-31"})
+    rewrite(nested, doc)
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=nested)
+    assert run.code == 2 and "Traceback" not in run.stderr, run.stdout
+    assert "POL001" in run.stderr and "base.json" in run.stderr
+
+
+def test_diff_never_subtracts_pol001(cli, nested: Path) -> None:
+    git(nested, "checkout", "-q", "-b", "change")
+    run = cli("check", "--diff", "main", "-f", "json", "--date", TODAY, cwd=nested)
+    assert run.code == 1, run.stderr
+    assert pol001(run) == ["team/procurelint.yaml"]
+    md = cli("check", "--diff", "main", "-f", "md", "--date", TODAY, cwd=nested).stdout
+    assert "POL001" in md and "fixes" not in md  # still there: neither hidden nor fixed
+
+
+def test_pol001_cannot_be_suppressed_inline(cli, nested: Path) -> None:
+    """Not even where the policy lets core rules be suppressed inline: the comment would sit in
+    the very policy file the finding is about."""
+    write(nested, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: acme}\nspec:\n  inlineSuppressions: [cost, core]\n")
+    write(nested, "team/procurelint.yaml",
+          LAX.replace("\n", "  # procurelint: ignore[POL001] reviewed\n", 1))
+    run = cli("check", "-f", "json", "--date", TODAY, cwd=nested)
+    assert run.code == 1
+    assert [f["waived"] for f in findings(run) if f["rule"] == "POL001"] == [False]
+    assert "SUP003" in {f["rule"] for f in findings(run)}
+
+
+JUR009_CASE = REPO / "tests" / "cases" / "jurisdiction" / "JUR009-fires-genomic-to-covered-person"
+
+
+def test_a_prohibited_transaction_is_never_recorded_nor_hidden(cli, tmp_path: Path) -> None:
+    """No waiver may cover JUR009 (28 CFR 202.303), so no baseline may either."""
+    root = tmp_path / "case"
+    shutil.copytree(JUR009_CASE, root)
+    doc = recorded(cli, root)
+    assert doc["entries"] and all(e["rule"] != "JUR009" for e in doc["entries"])
+    run = cli("check", "--baseline", "base.json", "-f", "json", "--date", TODAY, cwd=root)
+    assert run.code == 1 and [f["rule"] for f in findings(run)] == ["JUR009"]
+    entry = dict(doc["entries"][0], rule="JUR009")
+    doc["entries"].append(entry)
+    rewrite(root, doc)
+    run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=root)
+    assert run.code == 2 and "JUR009" in run.stderr and "no waiver may cover it" in run.stderr

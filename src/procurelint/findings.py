@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,35 @@ class Finding:
             "citations": list(self.citations), "remediation": self.remediation,
             "waived": self.waived, "waiver": self.waiver,
         }
+
+
+# What a finding's message says, as opposed to the figures it quotes: shared by the SARIF and
+# GitLab fingerprints and the baseline keys, so that the two cannot disagree on what is the
+# same finding. Positions quoted inside messages (MAN007 "already used at a.yaml:4:9", SUP002
+# "on line 12", parser errors "line 3, column 5") move with the text; quantities (`$7,625.00`,
+# `480000 records`, `30 days`, `12%`) change with a price or volume edit. Neither changes
+# what the finding is about. Numbers that are part of an id (`claude-sonnet-4.6`,
+# `us-east-1`, `qwen3`) and list indices (`steps[1]`, which name a node) stay.
+_FILE_POSITION = re.compile(r":\d+(?::\d+)?\b")
+_WORD_POSITION = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
+# A number standing on its own, not part of an id: no letter, digit, `_`, `-`, `/`, `.` or `[`
+# before it, no letter, `_`, `-` or `]` after it (`/month` and punctuation may follow). It may
+# hold thousands separators and a decimal point, and have a currency sign before it and the
+# `x` of a ratio (`1.5x`) after it. The group is atomic: `$1,224.00/month` is one number,
+# never `$1`.
+_QUANTITY = re.compile(r"(?<![\w./\[-])(?>[$€£]?\d[\d,]*(?:\.\d+)?x?)(?![\w\]-]|\.\w)")
+_DIGIT = re.compile(r"\d")
+
+
+def normalise_message(message: str) -> str:
+    """A finding's message without the positions and quantities it quotes, and with runs of
+    whitespace collapsed."""
+    if not _DIGIT.search(message):
+        return " ".join(message.split())  # a position is digits: nothing to take out
+    text = _FILE_POSITION.sub(":#", message)
+    text = _WORD_POSITION.sub(lambda m: f"{m.group(1)} #", text)
+    text = _QUANTITY.sub("#", text)
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +117,7 @@ class Result:
     policy_changes: list[str] = field(default_factory=list)
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
-    """With `--baseline`: entries that match no finding any more ({rule, file, path})."""
+    """With `--baseline`: entries that match no finding any more ({rule, file, path, message})."""
     not_read: list[dict[str, str]] = field(default_factory=list)
     """`{file, reason}` of each file that looks like ours and was not read, by file."""
     left_out: list[dict[str, str]] = field(default_factory=list)

@@ -13,8 +13,10 @@ from procurelint.errors import ConfigError
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "baseline", help="write the current findings as a baseline for `check --baseline`",
-        description="Write the current findings, keyed by rule, file and manifest path (not "
-                    "line), so that `check --baseline FILE` reports only new findings.")
+        description="Write the current findings, keyed by rule, file, manifest path and "
+                    "message (not line, nor the figures the message quotes), so that `check "
+                    "--baseline FILE` reports only new findings. Findings no waiver may cover (POL001, "
+                    "JUR009) are never recorded.")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     add_config(parser)
     add_date(parser)
@@ -37,15 +39,15 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, search_start(args.paths))
     day = today(args.date)
     result = check(config, Options(paths=list(args.paths), today=day)).result
-    recorded = [f for f in result.findings if not f.waived]
+    recorded = [f for f in result.findings if baseline.recordable(f)]
+    never = sorted({f.rule for f in result.findings if not f.waived} & baseline.NEVER_RECORDED)
     # Rules of packs that may not be suppressed inline protect other people's data: hiding
-    # their findings needs an approver and an expiry, as a waiver does.
-    free = set(config.policy.spec.inline_suppressions)
-    regulatory = sorted({f.rule for f in recorded
-                         if f.rule in result.rules and result.rules[f.rule].pack not in free})
+    # their findings needs an approver and an expiry, as a waiver does (`check` refuses an
+    # entry without them by the same test).
+    regulatory = sorted({f.rule for f in recorded if baseline.needs_approval(f.rule, config)})
     approvals: dict[str, dict[str, str]] = {}
     if regulatory:
-        if not args.approved_by or not args.expires:
+        if not (args.approved_by or "").strip() or not args.expires:
             raise ConfigError(
                 f"{sum(1 for f in recorded if f.rule in regulatory)} findings of regulatory rules "
                 f"({', '.join(regulatory)}) would be hidden from every later check: give "
@@ -57,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
                      for rule in regulatory}
     write(baseline.render(recorded, approvals), args.output)
     print(summary(recorded, regulatory, approvals, args.output))
+    if never:
+        print(f"not recorded: {', '.join(never)} findings, which no baseline may hide (as no "
+              "waiver may cover them); fix them")
     return EXIT_CLEAN
 
 

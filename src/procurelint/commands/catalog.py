@@ -181,7 +181,7 @@ def _import(args: argparse.Namespace) -> str:
 
 def _policy_catalogs(config_file: Path | None) -> list[Path]:
     """The catalog files the policy lists, without loading them (one may be the output)."""
-    from procurelint.policy.config import find_config
+    from procurelint.policy.config import find_config, policy_root
     from procurelint.errors import ConfigError, Location
     from procurelint.documents.loading import load_one
 
@@ -191,7 +191,7 @@ def _policy_catalogs(config_file: Path | None) -> list[Path]:
     if path is None:
         return []
     policy, _ = load_one(path, "Policy", str(path))
-    return [path.resolve().parent / rel for rel in policy.spec.catalogs]
+    return [policy_root(path) / rel for rel in policy.spec.catalogs]
 
 
 def _diff(args: argparse.Namespace) -> str:

@@ -8,7 +8,10 @@ Every rule about which files are read lives here:
 - Files git ignores and does not track are not read (git is asked once per run); a tracked file
   is read whatever `.gitignore` says, and so is a file named on the command line.
 - A symbolic link inside the repository is judged at its target, once (a folder link is walked
-  where it leads); a link that leads outside is a MAN001 finding, never followed.
+  where it leads), and the names it was reached by are kept (`Candidate.links`: a link named
+  `procurelint.yaml` is a policy file whatever its target is called); a link that leads
+  outside is a MAN001 finding, never followed, except the run's own policy file, which may
+  live anywhere.
 - A file that is skipped (excluded or git-ignored) but whose text looks like ours is counted, so
   that the summary says what was not read.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -141,6 +144,9 @@ class Candidate:
     """Named on the command line: a file that does not parse is MAN001 even if not ours."""
     skipped: str | None = None
     """Why a file that looks like ours is not read (excluded, git-ignored): counted, not read."""
+    links: tuple[str, ...] = ()
+    """The other names, relative to the root, by which the walk reached this file through
+    symbolic links (a linked file, or a file in a linked folder), sorted."""
 
 
 class GitIgnored:
@@ -220,8 +226,9 @@ class _Walker:
     target's), so that each is read once; each folder is walked once (a link cycle ends)."""
 
     def __init__(self, root: Path, include: list[str], exclude: list[str], limit: int,
-                 ignored: GitIgnored) -> None:
+                 ignored: GitIgnored, policy: Path | None = None) -> None:
         self.root = root
+        self.policy = os.path.abspath(policy) if policy is not None else None
         self.include = include
         self.exclude = exclude
         self.limit = limit
@@ -229,6 +236,12 @@ class _Walker:
         self.found: dict[str, Candidate] = {}
         self.count = 0
         self.walked: set[str] = set()
+        self.links: dict[str, set[str]] = {}
+
+    def link_names(self, shown: str, name: str) -> None:
+        """`name` reached the file judged as `shown` through a link."""
+        if name != shown:
+            self.links.setdefault(shown, set()).add(name)
 
     def add(self, candidate: Candidate) -> None:
         """Keep a file once, by the name it is judged under; a read beats a skip."""
@@ -264,14 +277,19 @@ class _Walker:
         if not explicit and not included(shown_as, self.include):
             return
         reason = None if explicit else self._skip_reason(shown_as)
+        reached_as = shown_as
         if path.is_symlink():
             problem = _link_problem(path, self.root)
             if problem is not None:
+                if self.policy is not None and os.path.abspath(path) == self.policy:
+                    return  # the run's own policy, already read: it may live outside
                 if reason is None:
                     self.add(Candidate(path, shown, problem, explicit))
                 return
             path = path.resolve()
             shown = display_name(path, self.root)
+        if reason is None or file_looks_ours(path):
+            self.link_names(shown, reached_as)
         if reason is None:
             self.add(Candidate(path, shown, None, explicit))
         elif file_looks_ours(path):
@@ -317,12 +335,15 @@ class _Walker:
 
 
 def discover(root: Path, paths: list[Path], include: list[str], exclude: list[str],
-             limit: int = 50_000, ignored: GitIgnored | None = None) -> list[Candidate]:
+             limit: int = 50_000, policy: Path | None = None,
+             ignored: GitIgnored | None = None) -> list[Candidate]:
     """The files a check reads: `paths` (files as given, folders filtered) or the whole root,
-    with the skipped files that look like ours (`Candidate.skipped`), sorted by name.
-    `ignored`: what git ignores under the root, when a caller has asked already."""
+    with the skipped files that look like ours (`Candidate.skipped`), sorted by name. `policy`
+    is the run's own policy file: a link that leads outside the repository there is not a
+    MAN001 finding (it was read as the policy, wherever it leads). `ignored`: what git ignores
+    under the root, when a caller has asked already."""
     root = root.resolve()
-    walker = _Walker(root, include, exclude, limit, ignored or GitIgnored(root))
+    walker = _Walker(root, include, exclude, limit, ignored or GitIgnored(root), policy)
     if not paths:
         walker.folder(root)
     for path in paths:
@@ -332,4 +353,5 @@ def discover(root: Path, paths: list[Path], include: list[str], exclude: list[st
             walker.file(path, explicit=True)
         else:
             raise ConfigError("no such file or folder", Location(str(path)))
-    return [walker.found[k] for k in sorted(walker.found)]
+    return [replace(walker.found[k], links=tuple(sorted(walker.links[k])))
+            if k in walker.links else walker.found[k] for k in sorted(walker.found)]

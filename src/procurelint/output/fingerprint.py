@@ -13,34 +13,15 @@ are part of an id (`claude-sonnet-4.6`, `us-east-1`, `qwen3`) stay.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 
-from procurelint.findings import Finding
-
-# Positions quoted inside messages (MAN007 "already used at a.yaml:4:9", SUP002 "on line
-# 12", parser errors "line 3, column 5") move with the text and must not change the identity.
-_FILE_POSITION = re.compile(r":\d+(?::\d+)?\b")
-_WORD_POSITION = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
-
-
-# A number standing on its own, not part of an id: no letter, digit, `_`, `-`, `/`, `.` or `[`
-# before it, no letter, `_`, `-` or `]` after it (a list index, `steps[1]`, names a node) (`/month` and punctuation may follow). It may hold
-# thousands separators and a decimal point, and have a currency sign before it and the `x` of a
-# ratio (`1.5x`) after it. The group is atomic: `$1,224.00/month` is one number, never `$1`.
-_QUANTITY = re.compile(r"(?<![\w./\[-])(?>[$€£]?\d[\d,]*(?:\.\d+)?x?)(?![\w\]-]|\.\w)")
-_DIGIT = re.compile(r"\d")
+from procurelint.findings import Finding, normalise_message
 
 
 def normalise(message: str) -> str:
-    """The message without the positions and quantities it quotes, and with runs of whitespace
-    collapsed."""
-    if not _DIGIT.search(message):
-        return " ".join(message.split())  # a position is digits: nothing to take out
-    text = _FILE_POSITION.sub(":#", message)
-    text = _WORD_POSITION.sub(lambda m: f"{m.group(1)} #", text)
-    text = _QUANTITY.sub("#", text)
-    return " ".join(text.split())
+    """The message without the positions and quantities it quotes (`findings.normalise_message`,
+    which baselines key by too)."""
+    return normalise_message(message)
 
 
 def identity(finding: Finding) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,6 +59,14 @@ class Config:
     policy_changes: list[str] = field(default_factory=list)
 
 
+def policy_root(path: Path) -> Path:
+    """The folder a policy file judges, and resolves its catalogs, packs and waivers from: the
+    folder the file is named in. When `procurelint.yaml` is a symbolic link, that is the link's
+    folder, not its target's (a policy shared from elsewhere judges the repository it is linked
+    into)."""
+    return Path(os.path.abspath(path)).parent.resolve()
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest `procurelint.yaml` in `start` or its parents."""
     here = start.resolve()
@@ -100,8 +109,8 @@ def load_config(config_file: Path | None, cwd: Path, *, search: bool = True) -> 
     if path is None:
         policy, doc, root, shown = defaults, None, cwd.resolve(), None
     else:
-        root = path.resolve().parent
-        shown = _display(path, root)
+        root = policy_root(path)
+        shown = path.name
         policy, doc = load_one(path, "Policy", shown)
     return resolve(policy, doc, shown, root, defaults)
 
@@ -312,9 +321,11 @@ def custom_pack(policy: Policy) -> RulePack:
 PROHIBITIONS = {"JUR009": "a prohibited transaction under 28 CFR 202.303"}
 """Rules the policy may neither disable nor give another severity."""
 
-NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", *PROHIBITIONS})
-"""Rules no waiver or inline suppression may cover: the waiver rules themselves, and
-prohibitions that the organisation cannot accept as a risk (JUR009, 28 CFR 202.303)."""
+NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", "POL001", *PROHIBITIONS})
+"""Rules no waiver, inline suppression or baseline may cover: the waiver rules themselves,
+POL001 (a policy file the run did not use: the manifests beside it were judged by the wrong
+policy, and accepting that accepts whatever it lets through), and prohibitions that the
+organisation cannot accept as a risk (JUR009, 28 CFR 202.303)."""
 
 
 def check_waiver_rules(waivers: Waivers, known: set[str], doc: Document | None, file: str) -> None:

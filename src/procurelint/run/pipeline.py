@@ -130,16 +130,17 @@ def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]
     bulk volumes per provider, duplicate names), so that a check of a few files judges them
     exactly as a check of all. And the files that look like ours but are not read."""
     spec = config.policy.spec
+    policy = config.root / config.policy_file if config.policy_file else None
     ignored = GitIgnored(config.root.resolve())  # asked of git once for both walks
     found = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files,
-                     ignored)
+                     policy, ignored)
     chosen = [c for c in found if c.skipped is None]
     not_read = [{"file": c.display, "reason": c.skipped} for c in found if c.skipped is not None]
     work = [(c, True) for c in chosen]
     if options.paths:
         names = {c.display for c in found}
         work += [(c, False) for c in discover(config.root, [], spec.include, spec.exclude,
-                                              spec.limits.max_files, ignored)
+                                              spec.limits.max_files, policy, ignored)
                  if c.display not in names and c.skipped is None]
     return work, not_read
 
@@ -271,19 +272,28 @@ def repository_prefix(root: Path) -> str:
 
 def _unused_policies(config: Config, work: list[tuple[Candidate, bool]]) -> list[Finding]:
     """POL001 for each policy file among the files read that is not the policy of this run:
-    the manifests beside it were judged by another policy (or the built-in defaults)."""
+    the manifests beside it were judged by another policy (or the built-in defaults). A file is
+    a policy file by any name the walk reached it by: a link named `procurelint.yaml` is one
+    whatever its target is called, and is not the run's policy even when it leads there (a
+    check from its folder is rooted there). The run's own policy, by its name or as the target
+    of its link, is not reported."""
     from procurelint.policy.config import CONFIG_NAME
     from procurelint.policy.core_rules import message
 
     used = f"the policy {config.policy_file}" if config.policy_file else "the built-in defaults"
+    own = (config.root / config.policy_file).resolve() if config.policy_file else None
     found = []
     for candidate, _ in work:
-        if candidate.path.name != CONFIG_NAME or candidate.display == config.policy_file:
-            continue
-        folder = candidate.display[: -len(CONFIG_NAME)] or "."
-        found.append(core_finding(
-            config, "POL001", message("POL001", file=candidate.display, used=used, folder=folder),
-            candidate.display, 1, 1, ""))
+        names = [name for name in (candidate.display, *candidate.links)
+                 if name.rpartition("/")[2] == CONFIG_NAME and name != config.policy_file]
+        if (names and names[0] == candidate.display and candidate.problem is None
+                and own is not None and candidate.path.resolve() == own):
+            names.pop(0)  # the target of the run's own policy link
+        for name in names:
+            folder = name[: -len(CONFIG_NAME)] or "."
+            found.append(core_finding(
+                config, "POL001", message("POL001", file=name, used=used, folder=folder),
+                name, 1, 1, ""))
     return found
 
 
@@ -296,14 +306,13 @@ def _compare(config: Config, options: Options, result: Result) -> None:
     if options.diff:
         base = _base_result(config, options, options.diff)
         base_findings = base.findings if base is not None else []
-        fixed, _ = baselines.subtract(base_findings, baselines.counts(result.findings))
-        result.fixed = [f for f in fixed if not f.waived]
+        result.fixed = baselines.missing(base_findings, result.findings)
         result.findings, _ = baselines.subtract(result.findings, baselines.counts(base_findings))
         result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
     if options.baseline:
         before = result.findings
         result.findings, result.stale_baseline = baselines.subtract(
-            before, baselines.load(options.baseline, options.today))
+            before, baselines.load(options.baseline, config, options.today))
         kept = {id(f) for f in result.findings}
         result.baselined = [f for f in before if id(f) not in kept]
         result.baseline_file = str(options.baseline)

@@ -1,7 +1,7 @@
 """Pull-request mode: judge a change against a base git revision.
 
 `--diff BASE` checks the tree of BASE the same way (the pipeline exports it with `export`) and
-keeps only the findings that are new (keyed like baselines: rule, file, path), and the
+keeps only the findings that are new (keyed like baselines: rule, file, path, message), and the
 projected spend at BASE. `--policy-from BASE`
 judges the change by BASE's policy, waivers, catalogs and rule packs, so that a pull request
 cannot loosen the policy that judges it, and lists what the change did to them.
@@ -14,6 +14,7 @@ import io
 import os
 import subprocess
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,57 @@ def export_index(root: Path, into: Path) -> Path:
     # commit all the same: they must be judged too (git 2.36 or later).
     _git(top, "checkout-index", "--all", "--force", "--quiet", "--ignore-skip-worktree-bits",
          f"--prefix={into}{os.sep}")
+    for folder, dirs, files in os.walk(into):
+        for name in dirs + files:
+            path = Path(folder) / name
+            if not path.is_symlink():
+                continue
+            relative = path.relative_to(into).as_posix()
+            target = os.readlink(path)
+            if _leaves(relative, target, into):
+                path.unlink()
+                os.symlink(relinked(relative, target, top, into), path)
     return into
+
+
+def _leaves(name: str, target: str, into: Path) -> bool:
+    """Whether a link at `name` in a copy at `into` leads out of the copy as written."""
+    if os.path.isabs(target):
+        return True
+    where = os.path.normpath(os.path.join(into, os.path.dirname(name), target))
+    return not (where == str(into) or where.startswith(str(into).rstrip(os.sep) + os.sep))
+
+
+def relinked(name: str, target: str, top: Path, into: Path) -> str:
+    """Where a symbolic link of the repository, at `name` (relative to its top) with `target`,
+    leads in a copy of the repository at `into`: a place inside the repository is the same place
+    in the copy (never the work tree, which the change edited); a place outside it is the same
+    place as from the work tree (a shared policy checkout, say), which no change edits. So a
+    policy file linked from outside judges the copy as it judges the work tree."""
+    folder = os.path.dirname(name)
+    intended = Path(os.path.normpath(os.path.join(top, folder, target)))
+    try:
+        inside = intended.relative_to(top)
+    except ValueError:
+        return str(intended)
+    return os.path.relpath(into / inside, into / folder)
+
+
+def _links_kept(top: Path, into: Path) -> Callable[[tarfile.TarInfo, str], tarfile.TarInfo | None]:
+    """The `data` extraction filter, except that a symbolic link leading out of the copy is
+    re-pointed by `relinked` rather than refused."""
+
+    def keep(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+        try:
+            return tarfile.data_filter(member, dest)
+        except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
+            if not member.issym():
+                raise
+        checked = tarfile.data_filter(member.replace(linkname=".", deep=False), dest)
+        return checked.replace(linkname=relinked(member.name, member.linkname, top, into),
+                               deep=False)
+
+    return keep
 
 
 def export(root: Path, revision: str, into: Path) -> Path:
@@ -71,7 +122,7 @@ def export(root: Path, revision: str, into: Path) -> Path:
                           f"{top} (fetch it first, e.g. `git fetch origin {revision}`)") from None
     archive = _git(top, "archive", "--format=tar", revision)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+        tar.extractall(into, filter=_links_kept(top, into))
     return into
 
 
