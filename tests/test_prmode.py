@@ -347,3 +347,18 @@ def test_a_prohibited_transaction_is_never_recorded_nor_hidden(cli, tmp_path: Pa
     rewrite(root, doc)
     run = cli("check", "--baseline", "base.json", "--date", TODAY, cwd=root)
     assert run.code == 2 and "JUR009" in run.stderr and "no waiver may cover it" in run.stderr
+
+
+def test_diff_never_subtracts_a_prohibited_transaction(cli, tmp_path: Path) -> None:
+    """A prohibited transaction the base revision already had is reported in every pull
+    request until it is fixed, as POL001 is: it is not a risk anyone may accept."""
+    root = tmp_path / "case"
+    shutil.copytree(JUR009_CASE, root)
+    (root / "expect.yaml").unlink()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "checkout", "-q", "-b", "change")
+    run = cli("check", "--diff", "main", "-f", "json", "--date", TODAY, cwd=root)
+    assert run.code == 1, run.stderr
+    assert [f["rule"] for f in findings(run)] == ["JUR009"]

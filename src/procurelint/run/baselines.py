@@ -20,8 +20,9 @@ Some findings no baseline may hide: those of the rules no waiver may cover eithe
 (`policy.config.NOT_WAIVABLE`): a prohibited transaction (JUR009), the waiver rules, and POL001,
 a policy file the run did not use, which says that manifests are judged by the wrong policy
 (accepting it would accept every violation that policy lets through). The `baseline` command
-does not record them and `load` refuses an entry for one. POL001 (`NEVER_HIDDEN`) is not taken
-out by `--diff` either, because the base revision had it: it is reported until it is fixed.
+does not record them and `load` refuses an entry for one. POL001 and JUR009 (`NEVER_HIDDEN`) are
+not taken out by `--diff` either, because the base revision had them: each is reported in every
+pull request until it is fixed.
 """
 
 from __future__ import annotations
@@ -36,14 +37,15 @@ from procurelint import __version__
 from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding, normalise_message
 from procurelint import jsontext
-from procurelint.policy.config import NOT_WAIVABLE, Config
+from procurelint.policy.config import NOT_WAIVABLE, PROHIBITIONS, Config
 
 Key = tuple[str, str, str, str]
 """rule, file, manifest path, message without positions and quantities."""
 FORMAT_VERSION = 2
 """2: entries carry the message. Changing `normalise_message` changes keys: bump it then."""
-NEVER_HIDDEN = frozenset({"POL001"})
-"""Rules whose findings neither a baseline nor the base revision of `--diff` hides."""
+NEVER_HIDDEN = frozenset({"POL001", *PROHIBITIONS})
+"""Rules whose findings neither a baseline nor the base revision of `--diff` hides: a policy
+the run did not use, and a prohibited transaction, which no one may accept as a risk."""
 NEVER_RECORDED = NEVER_HIDDEN | NOT_WAIVABLE
 """Rules whose findings no baseline hides: what no waiver may cover either."""
 
@@ -119,7 +121,7 @@ def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Ke
         rule = k[0]
         if rule in NEVER_RECORDED:
             why = ("a policy file this run did not use means manifests are judged by the wrong "
-                   "policy" if rule in NEVER_HIDDEN else "no waiver may cover it either")
+                   "policy" if rule == "POL001" else "no waiver may cover it either")
             raise ConfigError(
                 f"baseline entry {number} ({_name(entry)}) is for {rule}, which no baseline may "
                 f"hide: {why}. Remove the entry and fix the finding", where)
