@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -244,6 +245,25 @@ def test_disabled_packs_are_shown(fixture_repo: dict[str, str]) -> None:
     assert "disables the rule packs banking, federal" in summary
     evidence = text_of(fixture_repo["html"], "evidence")
     assert re.search(r"banking 1\.0\.0 disabled <builtin>/banking\.yaml [0-9a-f]{64}", evidence)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_evidence_holds_no_file_the_check_refused_to_read(tmp_path: Path) -> None:
+    """A link leading out of the repository, or nowhere, is a MAN001 finding, not an input:
+    the report neither reads its target (a digest of a file outside is still read from it)
+    nor fails on it."""
+    root = make_repo(tmp_path / "repo")
+    write(tmp_path, "outside/secret.yaml", MANIFEST.replace("intake", "elsewhere"))
+    os.symlink(os.path.join(os.pardir, "outside", "secret.yaml"), root / "apps" / "out.yaml")
+    os.symlink("missing.yaml", root / "apps" / "dangling.yaml")
+    doc = json.loads(report(str(root), "--date", TODAY, "--format", "json"))
+    (evidence,) = doc["evidence"]["repositories"]
+    inputs = {i["file"] for i in evidence["inputs"]}
+    assert "apps/intake.yaml" in inputs
+    assert not inputs & {"apps/out.yaml", "apps/dangling.yaml"}
+    (repository,) = doc["data"]["repositories"]
+    refused = {f["file"] for f in repository["findings"] if f["rule"] == "MAN001"}
+    assert refused >= {"apps/out.yaml", "apps/dangling.yaml"}
 
 
 def test_evidence_records_versions_and_digests_of_every_input(tmp_path: Path) -> None:

@@ -82,7 +82,9 @@ def input_files(config: Config, paths: list[Path]) -> list[dict[str, str]]:
     candidates = discover(config.root, paths, spec.include, spec.exclude)
     if paths:  # every roll-up reads the whole root
         candidates += discover(config.root, [], spec.include, spec.exclude)
-    files = {c.display: c.path for c in candidates if c.skipped is None}
+    # A file that was not read (skipped, or a link the check refused to follow, which is a
+    # MAN001 finding) is not evidence, and its target is not read here either.
+    files = {c.display: c.path for c in candidates if c.skipped is None and c.problem is None}
     if config.policy_file is not None:
         files[config.policy_file] = config.root / config.policy_file
     if spec.waivers is not None and config.waivers_file is not None:
