@@ -199,3 +199,46 @@ def test_the_check_step_writes_its_reports_and_the_gate_fails(tmp_path: Path) ->
     unset = subprocess.run(["bash", "-c", _step("Gate")["run"]], env={**env, "CODE": ""},
                            capture_output=True, timeout=60)
     assert unset.returncode == 2  # the check did not even run: fail closed
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, timeout=60,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                        "HOME": str(root), "PATH": os.environ.get("PATH", "")})
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_on_a_pull_request_the_sarif_holds_every_finding_and_the_gate_only_new_ones(
+        tmp_path: Path) -> None:
+    """Code scanning compares the pull request's analysis with the base branch's by
+    fingerprint: a SARIF of only the new findings would show every existing alert as fixed.
+    The annotations, the comment and the gate take only what the pull request adds."""
+    repo, out, github = tmp_path / "repo", tmp_path / "temp", tmp_path / "github"
+    shutil.copytree(EXAMPLES, repo)
+    out.mkdir()
+    github.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    _git(repo, "checkout", "-q", "-b", "change")
+    readme = repo / "claims" / "NOTES.md"
+    readme.write_text("A change that adds no finding.\n", encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "change")
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+           "PROCURELINT_PATHS": "", "PROCURELINT_ARGS": "--date 2026-11-28",
+           "PROCURELINT_COMMENT": "true", "PROCURELINT_BASE_REF": "main",
+           "PROCURELINT_EVENT": "pull_request", "PROCURELINT_OUT": str(out),
+           "GITHUB_OUTPUT": str(github / "output"), "GITHUB_STEP_SUMMARY": str(github / "summary")}
+    env.pop("GITHUB_ACTIONS", None)
+    run = subprocess.run(["bash", "-e", "-c", _step("check")["run"]], cwd=repo, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    outputs = dict(line.split("=", 1) for line in (github / "output").read_text().splitlines())
+    assert outputs["exit-code"] == "0"  # nothing new: the gate passes
+    assert "::error file=" not in run.stdout
+    results = json.loads((out / "procurelint.sarif").read_text())["runs"][0]["results"]
+    rules = {r["ruleId"] for r in results}
+    assert {"HIPAA001", "JUR001"} <= rules  # the existing alerts stay open in code scanning
