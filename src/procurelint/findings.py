@@ -46,9 +46,11 @@ class Finding:
 # same finding. Positions quoted inside messages (MAN007 "already used at a.yaml:4:9", SUP002
 # "on line 12", parser errors "line 3, column 5") move with the text; quantities (`$7,625.00`,
 # `480000 records`, `30 days`, `12%`) change with a price or volume edit. Neither changes
-# what the finding is about. Numbers that are part of an id (`claude-sonnet-4.6`,
+# what the finding is about, and neither does a date quoted in it. Numbers that are part of an id (`claude-sonnet-4.6`,
 # `us-east-1`, `qwen3`) and list indices (`steps[1]`, which name a node) stay.
 _FILE_POSITION = re.compile(r":\d+(?::\d+)?\b")
+# A date (`today 2026-12-04`, `expired on 2026-11-01`): a day later it is the same finding.
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _WORD_POSITION = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
 # A number standing on its own, not part of an id: no letter, digit, `_`, `-`, `/`, `.` or `[`
 # before it, no letter, `_`, `-` or `]` after it (`/month` and punctuation may follow). It may
@@ -64,7 +66,8 @@ def normalise_message(message: str) -> str:
     whitespace collapsed."""
     if not _DIGIT.search(message):
         return " ".join(message.split())  # a position is digits: nothing to take out
-    text = _FILE_POSITION.sub(":#", message)
+    text = _DATE.sub("#", message)
+    text = _FILE_POSITION.sub(":#", text)
     text = _WORD_POSITION.sub(lambda m: f"{m.group(1)} #", text)
     text = _QUANTITY.sub("#", text)
     return " ".join(text.split())
@@ -118,6 +121,9 @@ class Result:
     """In pull-request mode with `--policy-from BASE`: what the change did to the policy."""
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
     """With `--baseline`: entries that match no finding any more ({rule, file, path, message})."""
+    expired_baseline: list[dict[str, str]] = field(default_factory=list)
+    """With `--baseline`: entries past their expiry, which hide nothing any more
+    ({rule, file, path, message, expires})."""
     not_read: list[dict[str, str]] = field(default_factory=list)
     """`{file, reason}` of each file that looks like ours and was not read, by file."""
     left_out: list[dict[str, str]] = field(default_factory=list)
@@ -129,6 +135,8 @@ class Result:
     omitted: dict[str, int] = field(default_factory=dict)
     """Unwaived findings not listed, by severity (at most MAX_PER_FILE per file and MAX_PER_RUN
     per run are listed): counted and judged all the same."""
+    omitted_waived: int = 0
+    """Waived findings not listed: counted with the waived ones."""
     baselined: list[Finding] = field(default_factory=list)
     """With `--baseline`: the findings the baseline hid."""
     baseline_file: str | None = None
@@ -154,7 +162,12 @@ class Result:
 
     @property
     def waived(self) -> int:
-        return sum(1 for f in self.findings if f.waived)
+        return sum(1 for f in self.findings if f.waived) + self.omitted_waived
+
+    @property
+    def not_listed(self) -> int:
+        """Findings left out of the listing (`omitted`, `omitted_waived`), waived or not."""
+        return sum(self.omitted.values()) + self.omitted_waived
 
     @property
     def failed(self) -> bool:

@@ -58,7 +58,8 @@ def use_contexts(uses: Sequence[dict[str, Any]], declared: Sequence[Declared],
                  retirement: Callable[[str, str], tuple[dt.date, str | None] | None]) -> list[
         tuple[dict[str, Any], Location, str]]:
     """(data, location, path) of each use: the use with the manifests that declare it, and
-    when its endpoint stops serving its model."""
+    when its endpoint stops serving its model. The path is "": the location says where the
+    call is."""
     result = []
     for use in uses:
         retires = retirement(use["endpoint"], use["model"]) if use["model"] and use["endpoint"] else None
@@ -82,7 +83,10 @@ def use_contexts(uses: Sequence[dict[str, Any]], declared: Sequence[Declared],
             },
         }
         location = Location(use["file"], use["line"], use["column"])
-        result.append((data, location, f"{use['file']}:{use['line']}:{use['column']}"))
+        # No manifest path: the location says where the call is. A path of `file:line:col`
+        # would move with every line edited above the call, and the finding's fingerprint and
+        # baseline key with it.
+        result.append((data, location, ""))
     return result
 
 

@@ -141,4 +141,9 @@ def render(result: Result) -> str:
                   "", "These baseline entries match no finding any more; remove them:", ""]
         lines += [f"- {cell(e.get('rule', ''))} {cell(e.get('file', ''))} "
                   f"{cell(e.get('path', ''))}".rstrip() for e in result.stale_baseline]
+    if result.expired_baseline:
+        lines += ["", "#### Expired baseline entries",
+                  "", "These baseline entries are past their expiry and hide nothing now:", ""]
+        lines += [f"- {cell(e['rule'])} {cell(e['file'])} {cell(e['path'])} "
+                  f"(expired {cell(e['expires'])})" for e in result.expired_baseline]
     return "\n".join(lines) + "\n"

@@ -29,8 +29,8 @@ def document(result: Result) -> dict[str, Any]:
     }
     if result.not_read:
         summary["skipped"] = s.skipped
-    if result.omitted:
-        summary["notListed"] = sum(result.omitted.values())
+    if result.not_listed:
+        summary["notListed"] = result.not_listed
     if result.base_monthly_usd is not None:
         summary["baseMonthlyUsd"] = result.base_monthly_usd
     if result.baseline_file is not None:
@@ -47,6 +47,8 @@ def document(result: Result) -> dict[str, Any]:
         doc["notRead"] = result.not_read
     if result.stale_baseline:
         doc["staleBaseline"] = result.stale_baseline
+    if result.expired_baseline:
+        doc["expiredBaseline"] = result.expired_baseline
     return doc
 
 

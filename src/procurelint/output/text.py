@@ -75,8 +75,8 @@ def render(result: Result) -> str:
     if result.waived:
         counts += f", {result.waived} waived"
     verdict = "failed" if result.failed else "passed"
-    if result.omitted:
-        lines.append(f"... and {sum(result.omitted.values())} more findings not listed (at most "
+    if result.not_listed:
+        lines.append(f"... and {result.not_listed} more findings not listed (at most "
                      "500 per file and 10,000 per run are listed; all are counted below)")
     if result.not_read:
         lines.append(f"not read: {len(result.not_read)} files that look like procurelint documents "
@@ -100,6 +100,9 @@ def render(result: Result) -> str:
                      + (f" ({tally})" if tally else "") + "; the verdict counts only the others")
     for entry in result.stale_baseline:
         lines.append(f"baseline entry no longer matches: {entry['rule']} {entry['file']} {entry['path']}")
+    for entry in result.expired_baseline:
+        lines.append(f"baseline entry expired on {entry['expires']} and hides nothing now: "
+                     f"{entry['rule']} {entry['file']} {entry['path']}")
     if result.catalog_changes:
         shown = [f"{c['id']} {c['field']}" for c in result.catalog_changes[:5]]
         more = len(result.catalog_changes) - len(shown)

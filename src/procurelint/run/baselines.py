@@ -43,9 +43,14 @@ Key = tuple[str, str, str, str]
 """rule, file, manifest path, message without positions and quantities."""
 FORMAT_VERSION = 2
 """2: entries carry the message. Changing `normalise_message` changes keys: bump it then."""
-NEVER_HIDDEN = frozenset({"POL001", *PROHIBITIONS})
+UNJUDGED = frozenset({"MAN001", "MAN002", "MAN003", "MAN004"})
+"""Findings that say part of the input was not judged: a file not read (MAN001), a manifest not
+valid (MAN002), a step whose model or endpoint is unknown (MAN003, MAN004). Their key cannot say
+what that part holds, so one recorded earlier would vouch for whatever it holds now."""
+NEVER_HIDDEN = frozenset({"POL001", *PROHIBITIONS, *UNJUDGED})
 """Rules whose findings neither a baseline nor the base revision of `--diff` hides: a policy
-the run did not use, and a prohibited transaction, which no one may accept as a risk."""
+the run did not use, a prohibited transaction, which no one may accept as a risk, and input
+that was not judged."""
 NEVER_RECORDED = NEVER_HIDDEN | NOT_WAIVABLE
 """Rules whose findings no baseline hides: what no waiver may cover either."""
 
@@ -96,12 +101,13 @@ def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None 
     return jsontext.dumps(doc) + "\n"
 
 
-def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Key]:
+def load(path: Path, config: Config, today: dt.date | None = None
+         ) -> tuple[Counter[Key], list[dict[str, str]]]:
     """Read a baseline file; anything unexpected is a config error, and so is an entry that
     hides what it may not: a regulatory rule's (`needs_approval`) without an approver and an
     expiry, or one of `NEVER_RECORDED` (refused rather than ignored: the file would tell its
-    readers that the finding was accepted). Entries that expired before `today` are left out:
-    they hide nothing any more."""
+    readers that the finding was accepted). Entries that expired before `today` hide nothing
+    any more: they are returned apart ({rule, file, path, message, expires}), to be reported."""
     where = Location(str(path))
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -109,6 +115,8 @@ def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Ke
         raise ConfigError(f"cannot read baseline: {exc.strerror}", where) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"baseline is not valid JSON: {exc}", where) from None
+    except (ValueError, RecursionError) as exc:  # a number past Python's digit limit, deep nesting
+        raise ConfigError(f"baseline is not a file procurelint can read: {exc}", where) from None
     if isinstance(doc, dict) and doc.get("version") == 1:
         raise ConfigError("baseline format version 1 keys findings without their message, so an "
                           "entry could hide a different finding; re-record it with "
@@ -116,12 +124,15 @@ def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Ke
     if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or not isinstance(doc.get("entries"), list):
         raise ConfigError(f"not a procurelint baseline (version {FORMAT_VERSION})", where)
     result: Counter[Key] = Counter()
+    expired: list[dict[str, str]] = []
     for number, entry in enumerate(doc["entries"], start=1):
         k, n, expires = _entry(entry, number, where)
         rule = k[0]
         if rule in NEVER_RECORDED:
             why = ("a policy file this run did not use means manifests are judged by the wrong "
-                   "policy" if rule == "POL001" else "no waiver may cover it either")
+                   "policy" if rule == "POL001" else
+                   "it says part of the input was not judged, whatever that part holds now"
+                   if rule in UNJUDGED else "no waiver may cover it either")
             raise ConfigError(
                 f"baseline entry {number} ({_name(entry)}) is for {rule}, which no baseline may "
                 f"hide: {why}. Remove the entry and fix the finding", where)
@@ -132,7 +143,10 @@ def load(path: Path, config: Config, today: dt.date | None = None) -> Counter[Ke
                 "--approved-by WHO --expires YYYY-MM-DD`, as a waiver needs, or fix it", where)
         if expires is None or today is None or expires >= today:
             result[k] += n
-    return result
+        else:
+            expired.append({"rule": rule, "file": k[1], "path": k[2], "message": k[3],
+                            "expires": expires.isoformat()})
+    return result, expired
 
 
 def _entry(entry: Any, number: int, where: Location) -> tuple[Key, int, dt.date | None]:

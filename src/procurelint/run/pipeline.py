@@ -55,6 +55,10 @@ class Options:
     """Pull-request mode: report only findings new relative to this git revision."""
     scratch: Path | None = None
     """A folder for the exported base revision of `diff`."""
+    listed: bool = True
+    """Bound the findings listed (MAX_PER_FILE, MAX_PER_RUN). False where they are compared,
+    not shown: the base revision of `diff`, a baseline being recorded (a finding past the
+    bound would otherwise come back as new)."""
 
 
 @dataclass(slots=True)
@@ -110,7 +114,8 @@ def check(config: Config, options: Options, processes: int | None = None,
         result.not_read = sorted(not_read + loaded.not_read, key=lambda e: e["file"])
         result.summary.skipped = len(result.not_read)
         _compare(config, options, result)
-        _bound(result)
+        if options.listed:
+            _bound(result)
         views = answers(parts, "view", request(result) if request else None) if view else []
     return Checked(result, spend, views)
 
@@ -253,7 +258,9 @@ def _bound(result: Result) -> None:
         if seen < MAX_PER_FILE and len(kept) < MAX_PER_RUN:
             per_file[finding.file] = seen + 1
             kept.append(finding)
-        elif not finding.waived:
+        elif finding.waived:
+            result.omitted_waived += 1
+        else:
             result.omitted[finding.severity] = result.omitted.get(finding.severity, 0) + 1
     result.findings = kept
 
@@ -303,19 +310,22 @@ def _compare(config: Config, options: Options, result: Result) -> None:
         return  # a plain check need not import the baseline module
     from procurelint.run import baselines
 
-    if options.diff:
-        base = _base_result(config, options, options.diff)
-        base_findings = base.findings if base is not None else []
-        result.fixed = baselines.missing(base_findings, result.findings)
-        result.findings, _ = baselines.subtract(result.findings, baselines.counts(base_findings))
-        result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
+    every = result.findings
     if options.baseline:
+        # First, on every finding: an entry is stale only when no finding of this run matches
+        # it, whether or not the base revision of --diff had that finding too.
         before = result.findings
-        result.findings, result.stale_baseline = baselines.subtract(
-            before, baselines.load(options.baseline, config, options.today))
+        accepted, result.expired_baseline = baselines.load(options.baseline, config, options.today)
+        result.findings, result.stale_baseline = baselines.subtract(before, accepted)
         kept = {id(f) for f in result.findings}
         result.baselined = [f for f in before if id(f) not in kept]
         result.baseline_file = str(options.baseline)
+    if options.diff:
+        base = _base_result(config, options, options.diff)
+        base_findings = base.findings if base is not None else []
+        result.fixed = baselines.missing(base_findings, every)
+        result.findings, _ = baselines.subtract(result.findings, baselines.counts(base_findings))
+        result.base_monthly_usd = base.summary.monthly_usd if base is not None else 0.0
 
 
 def _base_result(config: Config, options: Options, revision: str) -> Result | None:
@@ -335,7 +345,7 @@ def _base_result(config: Config, options: Options, revision: str) -> Result | No
     try:
         config.root = base_root
         return check(config, replace(options, paths=paths, diff=None, baseline=None,
-                                     progress=None)).result
+                                     progress=None, listed=False)).result
     except ConfigError as exc:
         if "no AgentManifest documents found" in exc.message:
             return None
