@@ -243,6 +243,21 @@ def test_git_ignored_files_are_not_read_but_tracked_ones_are(cli, tmp_path: Path
     assert result["notRead"] == [{"file": "build/copy.yaml", "reason": "ignored by git"}]
 
 
+@pytest.mark.parametrize("folder", [".svn", ".hg", "config/.svn", "config/.hg"])
+def test_a_manifest_in_a_folder_named_like_another_vcs_store_is_read(cli, tmp_path: Path,
+                                                                     folder: str) -> None:
+    _git(tmp_path, "init", "-q")
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, f"{folder}/claims.yaml", _violating("claims"))
+    _git(tmp_path, "add", "-A")
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("JUR001", f"{folder}/claims.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+    code, result = _check(cli, tmp_path, "--staged")
+    assert code == 1 and ("JUR001", f"{folder}/claims.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+
+
 def test_roll_ups_count_every_manifest_whatever_files_are_named(cli, tmp_path: Path) -> None:
     for name in ("a", "b"):
         text = manifest(classes="phi").replace("name: app", "name: same").replace(

@@ -29,8 +29,9 @@ from procurelint.documents.envelope import KIND_NAMES
 from procurelint.documents.yamlio import top_level_scalars
 from procurelint.errors import ConfigError, Location
 
-VCS_FOLDERS = {".git", ".hg", ".svn"}
-"""A repository's own storage: never walked."""
+VCS_FOLDERS = {".git"}
+"""Git's own store: never walked. Other folders are walked whatever their name (`.hg`,
+`.svn`): git tracks files in them like any other, so a manifest committed there is read."""
 
 DEFAULT_EXCLUDE = ["**/node_modules/**", "**/.venv/**", "**/venv/**", "**/.tox/**",
                    "**/__pycache__/**"]
