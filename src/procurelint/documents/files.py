@@ -46,8 +46,8 @@ _OURS_TEXT = re.compile(
 )
 _KINDS_FOLDED = {k.lower() for k in KIND_NAMES}
 _ENVELOPE_KEYS = frozenset({"apiVersion", "kind"})
-_HINTS = (b"procurelint", b"\\", *(k.lower().encode() for k in KIND_NAMES))
-"""Bytes without any of these (case ignored, NULs dropped) cannot show they are ours."""
+_HINTS = ("procurelint", "\\", *(k.lower() for k in KIND_NAMES))
+"""Text without any of these (case ignored) cannot show it is ours."""
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -89,8 +89,12 @@ def file_looks_ours(path: Path) -> bool:
         return True
     if len(raw) > _SCAN_BYTES:
         return True
-    text = text_of(raw)
-    folded = text.lower().encode("utf-8", "replace")
+    return text_looks_ours(text_of(raw))
+
+
+def text_looks_ours(text: str) -> bool:
+    """`looks_ours`, after a cheap test: text without any of `_HINTS` cannot show it is ours."""
+    folded = text.lower()
     if not any(hint in folded for hint in _HINTS):
         return False
     return looks_ours(text)
