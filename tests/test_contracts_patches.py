@@ -98,6 +98,30 @@ def test_a_whole_entry_override_is_reported_field_by_field(cli, tmp_path: Path) 
         ("dataPolicy.retentionDays", None, 0, "override")]
 
 
+def test_a_retirement_date_given_to_a_built_in_offer_is_iso_text_in_every_output(
+        cli, tmp_path: Path) -> None:
+    entry = cli("catalog", "show", "aws-bedrock/us-east-1", "-f", "yaml", cwd=tmp_path).stdout
+    line = next(x for x in entry.splitlines() if "{model: anthropic/claude-sonnet-4.6," in x)
+    assert "retires" not in line
+    dated = line.replace("{model: anthropic/claude-sonnet-4.6,", "{model: anthropic/claude-sonnet-4.6, "
+                         'retires: "2027-11-30", retiresSource: "https://example.com/retire",')
+    repo = _repo(tmp_path, entry.replace(line, dated).replace(
+        "sources: [", 'sources: ["Acme review CSR-2026-118", '))
+    field = "offers[anthropic/claude-sonnet-4.6].retires"
+    for fmt in ("json", "sarif", "gitlab", "junit", "github", "md", "text"):
+        run = cli("check", "--date", TODAY, "-f", fmt, cwd=repo)
+        assert run.code in (0, 1) and "internal error" not in run.stderr, (fmt, run.stderr)
+    doc = json.loads(cli("check", "--date", TODAY, "-f", "json", cwd=repo).stdout)
+    changes = {c["field"]: (c["old"], c["new"]) for c in doc["catalog"]["changes"]}
+    assert changes[field] == (None, "2027-11-30")
+    for fmt in ("json", "md", "html"):
+        run = cli("report", "--date", TODAY, "-f", fmt, "-o", f"report.{fmt}", cwd=repo)
+        assert run.code in (0, 1) and "internal error" not in run.stderr, (fmt, run.stderr)
+    report = json.loads((repo / "report.json").read_text(encoding="utf-8"))
+    text = json.dumps(report)
+    assert field in text and "2027-11-30" in text
+
+
 def test_an_override_of_a_built_in_entry_needs_sources(cli, tmp_path: Path) -> None:
     entry = cli("catalog", "show", "aws-bedrock/us-east-1", "-f", "yaml", cwd=tmp_path).stdout
     bare = re.sub(r"(?m)^      sources: \[.*\]$", "      sources: []", entry)

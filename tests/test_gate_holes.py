@@ -212,6 +212,36 @@ def test_an_excluded_manifest_is_listed_however_it_is_written(cli, tmp_path: Pat
                                   "reason": "excluded by the policy's exclude globs"}]
 
 
+def _indented(text: str, by: str, first: str | None = None) -> str:
+    lines = [by + line for line in text.splitlines()]
+    if first is not None:
+        lines[0] = first + lines[0][len(first):]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("text", [
+    _indented(_violating("listed"), "  ", "- "),
+    "apiVersion: v1\nkind: List\nitems:\n" + _indented(_violating("item"), "    ", "  - "),
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  m.yaml: |\n"
+    + _indented(_violating("embedded"), "    "),
+])
+def test_a_file_holding_our_documents_below_its_top_level_is_listed_as_not_read(
+        cli, tmp_path: Path, text: str) -> None:
+    write(tmp_path, "good.yaml", manifest(classes="public", model="openai/gpt-5",
+                                          endpoint="azure/eastus"))
+    write(tmp_path, "nested.yaml", text)
+    write(tmp_path, "workflow.yaml", "name: ci\non: [push]\njobs:\n  kind: {runs-on: x}\n")
+    code, result = _check(cli, tmp_path)
+    assert "nested.yaml" not in {f["file"] for f in result["findings"]}  # not MAN001: noted
+    assert result["notRead"] == [{
+        "file": "nested.yaml",
+        "reason": "holds procurelint documents below its top level; procurelint reads one "
+                  "document per YAML document, at the top level"}]
+    assert result["summary"]["skipped"] == 1
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert "not read: 1 files" in run.stdout and "below the top level" in run.stdout
+
+
 def test_an_unparseable_file_named_on_the_command_line_is_man001(cli, tmp_path: Path) -> None:
     write(tmp_path, "good.yaml", manifest())
     write(tmp_path, "chart/deploy.yaml", HELM)
@@ -241,6 +271,21 @@ def test_git_ignored_files_are_not_read_but_tracked_ones_are(cli, tmp_path: Path
     assert code == 1 and ("JUR001", "forced.yaml") in files
     assert not [f for f in files if f[1].startswith("build/")]
     assert result["notRead"] == [{"file": "build/copy.yaml", "reason": "ignored by git"}]
+
+
+@pytest.mark.parametrize("folder", [".svn", ".hg", "config/.svn", "config/.hg"])
+def test_a_manifest_in_a_folder_named_like_another_vcs_store_is_read(cli, tmp_path: Path,
+                                                                     folder: str) -> None:
+    _git(tmp_path, "init", "-q")
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, f"{folder}/claims.yaml", _violating("claims"))
+    _git(tmp_path, "add", "-A")
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("JUR001", f"{folder}/claims.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+    code, result = _check(cli, tmp_path, "--staged")
+    assert code == 1 and ("JUR001", f"{folder}/claims.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
 
 
 def test_roll_ups_count_every_manifest_whatever_files_are_named(cli, tmp_path: Path) -> None:

@@ -381,6 +381,17 @@ def test_junit_strips_characters_xml_cannot_carry() -> None:
     assert junit_errors(text) == []
 
 
+def test_junit_escapes_control_characters_even_in_a_pack_name() -> None:
+    raw = "\x1b[2K\x01\x7f\x9b\u2028"
+    nasty = finding(message=f"bad {raw} byte", file=f"ai/{raw}.yaml")
+    rules = {"JUR001": meta("JUR001", pack=f"acme{raw}")}
+    text = renderer("junit")(result([nasty], rules=rules))
+    assert junit_errors(text) == []
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]", text)
+    assert 'name="acme\\x1b[2K\\x01\\x7f\\x9b\\u2028"' in text
+    assert "bad \\x1b[2K\\x01\\x7f\\x9b\\u2028 byte" in text
+
+
 def test_junit_fails_cases_by_the_runs_fail_on() -> None:
     warning = result([finding("COST006", "info")], fail_on="info")
     cases = {c.get("name"): c for c in
@@ -399,6 +410,21 @@ def test_github_escaping_follows_the_runner() -> None:
     assert len(lines) == 2  # one command and the summary: the newline cannot start a command
     assert lines[0] == ("::error file=ai/a%2Cb%3Ac.yaml,line=18,col=21,title=JUR001 title of "
                         "JUR001::line one%0A::error::injected 100%25")
+
+
+def test_github_escapes_other_control_characters_as_the_text_format_does() -> None:
+    raw = "\x1b[1A\x1b[2K\x01\x7f\x9b\u2028"
+    nasty = finding("JUR008", file=f"ai/{raw}.yaml", message=f"m {raw}\nnext",
+                    waived=True, waiver={**WAIVER, "reason": f"ok {raw}"})
+    out = renderer("github")(result([nasty], left_out=[{"rule": "JUR001", "reason": raw}]))
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", out)
+    lines = out.splitlines()
+    assert len(lines) == 3
+    shown = r"\x1b[1A\x1b[2K\x01\x7f\x9b\u2028"
+    assert lines[0].startswith(f"::notice file=ai/{shown}.yaml,line=18,")
+    assert f"::m {shown}%0Anext [waived by W-7: ok {shown}; " in lines[0]
+    assert lines[2] == f"rules not judged ({shown}): JUR001"
+    assert escape_data("a\x1bb") == "a\\x1bb" and escape_property("a\x1b:b") == "a\\x1b%3Ab"
 
 
 def test_github_commands_by_severity_and_waiver() -> None:
@@ -552,6 +578,7 @@ def test_markdown_cells_escape_user_text() -> None:
     assert cell("<img src=x>") == "&lt;img src=x&gt;"
     assert cell("*bold* _it_ [l](u) `c`") == r"\*bold\* \_it\_ \[l\](u) \`c\`"
     assert cell("") == " "
+    assert cell("a\x1b[2K\x01\x9b\nb") == "a\\x1b\\[2K\\x01\\x9b<br>b"
 
 
 def test_markdown_of_the_examples(cli) -> None:

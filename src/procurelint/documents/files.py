@@ -29,8 +29,9 @@ from procurelint.documents.envelope import KIND_NAMES
 from procurelint.documents.yamlio import top_level_scalars
 from procurelint.errors import ConfigError, Location
 
-VCS_FOLDERS = {".git", ".hg", ".svn"}
-"""A repository's own storage: never walked."""
+VCS_FOLDERS = {".git"}
+"""Git's own store: never walked. Other folders are walked whatever their name (`.hg`,
+`.svn`): git tracks files in them like any other, so a manifest committed there is read."""
 
 DEFAULT_EXCLUDE = ["**/node_modules/**", "**/.venv/**", "**/venv/**", "**/.tox/**",
                    "**/__pycache__/**"]
@@ -45,8 +46,8 @@ _OURS_TEXT = re.compile(
 )
 _KINDS_FOLDED = {k.lower() for k in KIND_NAMES}
 _ENVELOPE_KEYS = frozenset({"apiVersion", "kind"})
-_HINTS = (b"procurelint", b"\\", *(k.lower().encode() for k in KIND_NAMES))
-"""Bytes without any of these (case ignored, NULs dropped) cannot show they are ours."""
+_HINTS = ("procurelint", "\\", *(k.lower() for k in KIND_NAMES))
+"""Text without any of these (case ignored) cannot show it is ours."""
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -88,8 +89,12 @@ def file_looks_ours(path: Path) -> bool:
         return True
     if len(raw) > _SCAN_BYTES:
         return True
-    text = text_of(raw)
-    folded = text.lower().encode("utf-8", "replace")
+    return text_looks_ours(text_of(raw))
+
+
+def text_looks_ours(text: str) -> bool:
+    """`looks_ours`, after a cheap test: text without any of `_HINTS` cannot show it is ours."""
+    folded = text.lower()
     if not any(hint in folded for hint in _HINTS):
         return False
     return looks_ours(text)

@@ -4,8 +4,11 @@
 `::notice`). Values are escaped as the Actions runner unescapes them (actions/toolkit
 `command.ts`): `%`, CR and LF in the message; also `:` and `,` in properties. Without that,
 a newline in a message would end the command early and the rest of the line could inject a
-second command. Waived findings are notices that name the waiver, so a reviewer sees that an
-exception is in force. A plain summary line closes the output for the job log.
+second command. Every other control character (an ANSI escape in a file name or a waiver
+reason, C1 controls, line and paragraph separators) is written as the text format writes it
+(`\\x1b`, `printable`): the job log and a terminal running the hook must not interpret it.
+Waived findings are notices that name the waiver, so a reviewer sees that an exception is in
+force. A plain summary line closes the output for the job log.
 
 Annotations use the finding's file as given, relative to the policy's folder: keep
 procurelint.yaml at the repository root so that they land on the right file.
@@ -15,13 +18,15 @@ from __future__ import annotations
 
 from procurelint.findings import Finding, Result, RuleMeta
 from procurelint.output.repository_paths import repository_findings
+from procurelint.output.text import printable
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    """The message part of a workflow command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part of a workflow command: `%`, CR and LF as the runner unescapes them,
+    other control characters escaped as the text format does (`printable`)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -71,5 +76,5 @@ def render(result: Result) -> str:
         f"warnings, {result.count('info')} infos, {result.waived} waived in {s.manifests} "
         f"manifests; projected spend ${s.monthly_usd:,.2f}/month"
     )
-    lines += result.left_out_lines()
+    lines += [printable(line) for line in result.left_out_lines()]
     return "\n".join(lines) + "\n"

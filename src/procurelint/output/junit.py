@@ -28,11 +28,15 @@ from procurelint.findings import FAIL_ON_RANK, SEVERITY_RANK, Finding, Result, R
 
 TIMESTAMP = "1970-01-01T00:00:00"
 HOSTNAME = "localhost"
+# Control characters but tab, LF and CR: written as the text format writes them (`\x1b`), so
+# that neither a report viewer nor a terminal showing the file interprets them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # Characters XML 1.0 cannot carry at all, not even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _clean(text: str) -> str:
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
     return _NOT_XML.sub("\ufffd", text)
 
 
@@ -84,8 +88,9 @@ def _case(suite: ET.Element, meta: RuleMeta, name: str, findings: list[Finding],
 
 def _suite(root: ET.Element, index: int, pack: str, rules: Iterable[RuleMeta],
            by_rule: dict[str, list[Finding]], result: Result) -> None:
-    suite = ET.SubElement(root, "testsuite", name=pack, package=f"procurelint.{pack}",
-                          id=str(index), timestamp=TIMESTAMP, hostname=HOSTNAME)
+    suite = ET.SubElement(root, "testsuite", name=_clean(pack),
+                          package=_clean(f"procurelint.{pack}"), id=str(index),
+                          timestamp=TIMESTAMP, hostname=HOSTNAME)
     properties = ET.SubElement(suite, "properties")
     for name, value in (("policy", result.policy_name), ("policyVersion", result.policy_version),
                         ("packVersion", result.packs.get(pack)),

@@ -7,7 +7,8 @@ change did to the policy, and stale baseline entries. A reviewer reads the error
 the comment stays short: tables stop at MAX_ROWS rows and say, by severity, what they left
 out (the job's full output has everything). Manifest names, messages and waiver reasons are
 written by users: in table cells they are escaped so that a `|`, a newline or HTML in them
-cannot break the table or inject markup.
+cannot break the table or inject markup, and other control characters (an ANSI escape) are
+written as the text format writes them.
 
 The first line is a hidden marker, so that a CI job can find and update its own comment.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 
 from procurelint.findings import SEVERITY_RANK, Finding, Result
+from procurelint.output.text import printable
 
 MARKER = "<!-- procurelint -->"
 MAX_ROWS = 25
@@ -30,7 +32,9 @@ def cell(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKUP.sub(r"\\\1", text)
     text = text.replace("|", "&#124;")  # an entity is never a cell delimiter, `\|` can be
-    return "<br>".join(part.strip() for part in text.replace("\r\n", "\n").splitlines()) or " "
+    lines = text.replace("\r\n", "\n").splitlines()
+    # Other control characters (an ANSI escape) as the text format writes them: `\x1b`.
+    return "<br>".join(printable(part.strip()) for part in lines) or " "
 
 
 def _where(finding: Finding) -> str:

@@ -80,8 +80,8 @@ def render(result: Result) -> str:
                      "500 per file and 10,000 per run are listed; all are counted below)")
     if result.not_read:
         lines.append(f"not read: {len(result.not_read)} files that look like procurelint documents "
-                     "or do not parse (excluded, git-ignored, or unparseable and not ours; "
-                     "--format json lists them)")
+                     "or do not parse (excluded, git-ignored, unparseable and not ours, or holding "
+                     "them below the top level; --format json lists them)")
     lines.append(
         f"{verdict}: {counts} in {s.manifests} manifests ({s.workflows} workflows, {s.steps} steps; "
         f"{s.files} files read, {s.ignored} not ours); projected spend ${s.monthly_usd:,.2f}/month"

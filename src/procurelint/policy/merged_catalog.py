@@ -45,10 +45,22 @@ class FactChange:
 
 
 def change_json(change: FactChange) -> dict[str, Any]:
-    """A changed fact in the form of the JSON results and the audit report."""
-    return {"kind": change.kind, "id": change.id, "field": change.field, "old": change.old,
-            "new": change.new, "file": change.file, "line": change.line, "how": change.how,
-            "sources": list(change.sources)}
+    """A changed fact in the form of the JSON results and the audit report: plain JSON values,
+    a date (an offer's `retires`) as ISO text `YYYY-MM-DD`, as YAML shows it."""
+    return {"kind": change.kind, "id": change.id, "field": change.field,
+            "old": _json_value(change.old), "new": _json_value(change.new), "file": change.file,
+            "line": change.line, "how": change.how, "sources": list(change.sources)}
+
+
+def _json_value(value: Any) -> Any:
+    """A fact's value with every date written as ISO text, in lists and mappings too."""
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    return value
 
 
 _KINDS = (("model", "models"), ("provider", "providers"), ("endpoint", "endpoints"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from procurelint.documents.files import Candidate, file_looks_ours, looks_ours
+from procurelint.documents.files import Candidate, file_looks_ours, looks_ours, text_looks_ours
 from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
 from procurelint.documents.yamlio import Limits, parse, read_text
 from procurelint.engine.units import ManifestInput
@@ -18,6 +18,10 @@ from procurelint.findings import Finding
 from procurelint.policy.config import Config
 from procurelint.policy.core_rules import message
 from procurelint.run.suppressions import MARKER, Suppression, scan
+
+NESTED = ("holds procurelint documents below its top level; procurelint reads one document per "
+          "YAML document, at the top level")
+"""Why a file that parses, holds no document of ours, and whose text shows ours is not read."""
 
 Progress = Callable[[str, int, int], None]
 """progress(label, done, total), called on long loops (the CLI draws it on a terminal)."""
@@ -34,7 +38,8 @@ class Loaded:
     ignored: int
     suppressions: list[Suppression] = field(default_factory=list)
     not_read: list[dict[str, str]] = field(default_factory=list)
-    """Files that did not parse and whose text does not show they are ours: ignored, noted."""
+    """Files that did not parse and whose text does not show they are ours, and files that
+    parse with no document of ours at the top level but whose text shows ours: noted."""
 
 
 def core_finding(config: Config, rule_id: str, message: str, file: str, line: int, column: int,
@@ -132,6 +137,8 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                 manifests.append(ManifestInput(doc, model, (), selected))
         if not ours:
             ignored += 1
+            if text_looks_ours(text):  # a list of manifests, a Kubernetes `items:` list: noted
+                not_read.append({"file": candidate.display, "reason": NESTED})
     return Loaded(manifests, findings, len(candidates), ignored, suppressions, not_read)
 
 
