@@ -188,6 +188,17 @@ def test_a_manifest_in_utf16_is_man001(cli, tmp_path: Path) -> None:
     assert code == 1 and ("MAN001", "m.yaml") in {(f["rule"], f["file"]) for f in result["findings"]}
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_manifest_in_utf16_or_32_without_a_byte_order_mark_is_man001(
+        cli, tmp_path: Path, encoding: str) -> None:
+    """A checkout writes such bytes from an ordinary UTF-8 blob when .gitattributes asks for a
+    `working-tree-encoding`: the file reads as UTF-8 with a NUL beside every letter."""
+    write(tmp_path, "good.yaml", manifest())
+    (tmp_path / "m.yaml").write_bytes(_violating("wide").encode(encoding))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("MAN001", "m.yaml") in {(f["rule"], f["file"]) for f in result["findings"]}
+
+
 def test_a_manifest_past_the_size_limit_is_man001_wherever_its_envelope_is(cli, tmp_path: Path) -> None:
     write(tmp_path, "good.yaml", manifest())
     padding = "# " + "x" * 1000 + "\n"

@@ -144,7 +144,10 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
 
 def _shows_ours(candidate: Candidate, text: str | None) -> bool:
     """Whether a file that does not parse is ours by its text (`looks_ours`). A file that could
-    not be read as text (over the size limit, not UTF-8) is judged by the whole of its bytes."""
+    not be read as text (over the size limit, not UTF-8) is judged by the whole of its bytes,
+    NULs dropped (`text_of`); so is text with NULs in it."""
     if text is None:
         return file_looks_ours(candidate.path)
-    return looks_ours(text)
+    # UTF-16 or -32 without a byte-order mark reads as UTF-8 with a NUL beside every letter
+    # (a checkout can write a manifest so, by `working-tree-encoding` in .gitattributes).
+    return looks_ours(text) or ("\0" in text and looks_ours(text.replace("\0", "")))
