@@ -162,7 +162,7 @@ def _policy_files(config: Config, top: Path) -> dict[str, Path]:
         names.append(spec.waivers)
     out: dict[str, Path] = {}
     for name in names:
-        path = config.root / name
+        path = config.place(name)
         try:
             out[path.resolve().relative_to(top).as_posix()] = path
         except ValueError:
@@ -174,7 +174,7 @@ def _base_policy(config_file: Path | None, start: Path, top: Path, base_top: Pat
     """The policy file the base revision would have used for the same paths: `--config`'s file
     in the base tree, or the nearest procurelint.yaml from the same start, searched in the base
     tree and then above the repository (never in the work tree the pull request changed)."""
-    from procurelint.policy.config import CONFIG_NAME
+    from procurelint.policy.config import Copy, find_config
 
     if config_file is not None:
         try:
@@ -189,15 +189,7 @@ def _base_policy(config_file: Path | None, start: Path, top: Path, base_top: Pat
         here = relocate(start, top, base_top)
     except ValueError:
         here = base_top
-    for folder in (here, *here.parents):
-        if folder != base_top and base_top not in folder.parents:
-            break
-        if (folder / CONFIG_NAME).is_file():
-            return folder / CONFIG_NAME
-    for folder in top.parents:
-        if (folder / CONFIG_NAME).is_file():
-            return folder / CONFIG_NAME
-    return None
+    return find_config(here, Copy(base_top.resolve(), top))
 
 
 def policy_from(head: Config, config_file: Path | None, revision: str, scratch: Path,
@@ -207,21 +199,22 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
     it has none), so that a pull request cannot re-record the baseline that judges it.
     Every policy file, and the baseline, that the change added, removed or edited is listed
     in `policy_changes`."""
-    from procurelint.policy.config import load_config
+    from procurelint.policy.config import Copy, load_config
 
     top = toplevel(head.root)
     base_top = export(head.root, revision, scratch)
+    copy = Copy(base_top.resolve(), top)
     start = (start or head.root).resolve()
     base_policy = _base_policy(config_file, start, top, base_top)
     if base_policy is not None:
-        base = load_config(base_policy, base_policy.parent)
+        base = load_config(base_policy, base_policy.parent, copy=copy)
     else:
         try:
             base_start = relocate(start, top, base_top)
         except ValueError:
             base_start = base_top
         base_start.mkdir(parents=True, exist_ok=True)
-        base = load_config(None, base_start, search=False)
+        base = load_config(None, base_start, search=False, copy=copy)
     head_files = _policy_files(head, top)
     base_files = _policy_files(base, base_top)
     pairs: list[tuple[str, Path | None, Path | None]] = [
@@ -238,6 +231,7 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
         except ValueError:
             base_baseline = baseline  # outside the repository: no pull request changes it
     base.policy_changes = describe_changes(pairs)
+    base.copy = None  # it judges the work tree from here on
     try:
         base.root = top / base.root.resolve().relative_to(base_top)
     except ValueError:
