@@ -217,3 +217,15 @@ def test_policy_from_reads_an_absolute_link_at_the_base_revision(cli, linked: Pa
     code, doc = judged(cli, linked, "--policy-from", "main")
     assert code == 1 and doc["policy"]["name"] == "strict"
     assert ("JUR001", "svc/app.yaml") in found(doc)
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab", "github"])
+def test_the_staged_check_names_files_as_the_plain_check(cli, mono: Path, fmt: str) -> None:
+    """--staged runs in a copy of the index, which has no .git: the names (and the fingerprints
+    made from them) are still those from the repository's top."""
+    git(mono, "add", "-A")
+    plain = cli("check", "--date", TODAY, "-f", fmt, cwd=mono / "ai")
+    staged = cli("check", "--staged", "--date", TODAY, "-f", fmt, cwd=mono / "ai")
+    assert plain.code == staged.code == 1, staged.stderr
+    assert "ai/claims/claims-assistant.yaml" in staged.stdout
+    assert staged.stdout == plain.stdout

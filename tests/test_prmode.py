@@ -362,3 +362,22 @@ def test_diff_never_subtracts_a_prohibited_transaction(cli, tmp_path: Path) -> N
     run = cli("check", "--diff", "main", "-f", "json", "--date", TODAY, cwd=root)
     assert run.code == 1, run.stderr
     assert [f["rule"] for f in findings(run)] == ["JUR009"]
+
+
+def test_the_base_revision_keeps_the_files_marked_export_ignore(cli, repo: Path) -> None:
+    """`export-ignore` leaves files out of release archives; the base revision must still have
+    its policy and its manifests, or the change is judged by the built-in defaults and every
+    old finding in such a folder is new."""
+    write(repo, ".gitattributes", "procurelint.yaml export-ignore\nsvc/ export-ignore\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "archive attributes")
+    git(repo, "checkout", "-q", "-b", "change")
+    write(repo, "other/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a new manifest")
+    run = cli("check", "--diff", "main", "--policy-from", "main", "-f", "json", "--date", TODAY,
+              cwd=repo)
+    assert run.code == 1, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["policy"]["name"] == "acme" and not doc["policy"].get("changes"), doc["policy"]
+    assert {f["file"] for f in doc["findings"]} == {"other/new.yaml"}, doc["findings"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -143,3 +144,69 @@ def test_a_staged_file_marked_skip_worktree_is_judged(cli, tmp_path: Path) -> No
     git(root, "update-index", "--skip-worktree", "claims/claims-triage.yaml")
     staged = cli("check", "--staged", "--date", TODAY, cwd=root)
     assert staged.code == 1 and "claims/claims-triage.yaml:" in staged.stdout, staged.stdout
+
+
+# --- what lies outside the repository is read from beside it, never beside the copy ----------
+
+PLANTED = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: planted}\nspec:\n  packs: [core]\n"
+
+
+def test_a_policy_in_the_temporary_folder_does_not_judge_the_commit(cli, tmp_path: Path) -> None:
+    """The copy of the index lies in the temporary folder, which anyone may write to on a shared
+    machine: a procurelint.yaml there (or above it) is not the repository's policy."""
+    temp = tmp_path / "tmp"
+    write(temp, "procurelint.yaml", PLANTED)
+    root = tmp_path / "repo"
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    env = {"TMPDIR": str(temp)}
+    plain = cli("check", "--date", TODAY, "-f", "json", cwd=root, env=env)
+    staged = cli("check", "--staged", "--date", TODAY, "-f", "json", cwd=root, env=env)
+    assert plain.code == staged.code == 1, staged.stdout + staged.stderr
+    assert json.loads(staged.stdout)["policy"] == json.loads(plain.stdout)["policy"]
+
+
+def test_a_policy_above_the_repository_judges_the_commit(cli, tmp_path: Path) -> None:
+    """A plain check from the work tree finds the policy above the repository; so must the
+    hook. The commit's files are judged, not the work tree's untracked draft."""
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: outer}\nspec:\n  budgets:\n    teams: {claims-platform: 1}\n")
+    root = tmp_path / "repo"
+    write(root, "claims/claims-triage.yaml", MANIFEST.replace("runsPerMonth: 2000", "runsPerMonth: 200000"))
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    write(root, "claims/draft.yaml", MANIFEST.replace("claims-triage", "draft"))
+    env = {"TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    staged = cli("check", "--staged", "--date", TODAY, "-f", "json", cwd=root, env=env)
+    assert staged.code == 1, staged.stdout + staged.stderr
+    doc = json.loads(staged.stdout)
+    assert doc["policy"]["name"] == "outer"
+    assert "COST002" in {f["rule"] for f in doc["findings"]}
+    assert all("draft" not in f["file"] for f in doc["findings"]), doc["findings"]
+
+
+def test_files_the_policy_names_outside_the_repository_are_read_from_beside_it(
+        cli, tmp_path: Path) -> None:
+    """`waivers: ../shared/waivers.yaml` names a checkout beside the repository; in the copy
+    the same path would lead beside the copy, into the temporary folder."""
+    temp = tmp_path / "tmp"
+    write(temp, "shared/waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n"
+          "  waivers:\n    - {id: W-PLANTED, rule: HIPAA001, target: claims-triage, reason: r, "
+          "approvedBy: x@example.com, ticket: T, expires: '2099-01-01'}\n")
+    write(tmp_path, "shared/waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n"
+          "  waivers: []\n")
+    root = tmp_path / "repo"
+    write(root, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
+          "spec:\n  waivers: ../shared/waivers.yaml\n")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    env = {"TMPDIR": str(temp)}
+    for args in (["--staged"], ["--policy-from", "HEAD"], []):
+        run = cli("check", *args, "--date", TODAY, "-f", "json", cwd=root, env=env)
+        assert run.code == 1, (args, run.stdout + run.stderr)
+        hipaa = [f for f in json.loads(run.stdout)["findings"] if f["rule"] == "HIPAA001"]
+        assert hipaa and not any(f.get("waived") for f in hipaa), (args, hipaa)

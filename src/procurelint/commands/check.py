@@ -7,12 +7,15 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procurelint.commands.common import (
     EXIT_CLEAN, EXIT_FINDINGS, FAIL_ON, add_config, add_date, add_jobs, ids, search_start, today,
     write,
 )
+
+if TYPE_CHECKING:
+    from procurelint.policy.config import Copy
 
 
 def register(commands: Any) -> None:
@@ -55,16 +58,21 @@ def run(args: argparse.Namespace) -> int:
 
     outputs = [(renderer(name), file.absolute() if file else None)
                for name, file in parse_formats(args.format, args.output)]
-    with _staged(args):
-        return _check(args, outputs)
+    with _staged(args) as copy:
+        return _check(args, outputs, copy)
 
 
-def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]]) -> int:
+def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
+           copy: Copy | None = None) -> int:
     from procurelint.policy.config import load_config
     from procurelint.run.pipeline import Options, check
     from procurelint.progress import Progress
 
-    config = load_config(args.config, search_start(args.paths))
+    config = load_config(args.config, search_start(args.paths), copy=copy)
+    if copy is not None and args.config is None and not copy.holds(config.root):
+        # A policy above the repository judges the commit's files, which are the copy's (the
+        # work tree in their place holds edits and drafts the commit has not).
+        config.root = copy.at
     progress = Progress()
     with _scratch(args) as scratch:
         options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
@@ -85,13 +93,15 @@ def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]]) -> 
 
 
 @contextlib.contextmanager
-def _staged(args: argparse.Namespace) -> Iterator[None]:
+def _staged(args: argparse.Namespace) -> Iterator[Copy | None]:
     """With --staged in a git work tree: run in a copy of the index, from the same folder of it,
-    with PATH, --config and --baseline moved into the copy (output files stay where named)."""
+    with PATH, --config and --baseline moved into the copy (output files stay where named);
+    yield the copy, which stands in the place of the repository (`Copy`)."""
     if not args.staged:
-        yield
+        yield None
         return
     from procurelint.errors import ConfigError
+    from procurelint.policy.config import Copy
     from procurelint.run.pull_request import export_index, in_work_tree, toplevel
 
     if args.diff or args.policy_from:
@@ -99,7 +109,7 @@ def _staged(args: argparse.Namespace) -> Iterator[None]:
                           "or --policy-from")
     here = Path.cwd().resolve()
     if not in_work_tree(here):
-        yield
+        yield None
         return
     import tempfile
 
@@ -122,7 +132,7 @@ def _staged(args: argparse.Namespace) -> Iterator[None]:
         inside.mkdir(parents=True, exist_ok=True)
         os.chdir(inside)
         try:
-            yield
+            yield Copy(copy.resolve(), top)
         finally:
             os.chdir(here)
 

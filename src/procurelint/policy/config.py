@@ -57,6 +57,49 @@ class Config:
     rule_index: dict[str, CompiledRule] = field(default_factory=dict)
     policy_doc: Document | None = None
     policy_changes: list[str] = field(default_factory=list)
+    copy: Copy | None = None
+
+    def place(self, name: str) -> Path:
+        """The file a policy names (catalogs, rule packs, waivers), relative to `root`."""
+        return self.copy.place(self.root, name) if self.copy else self.root / name
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A copy of a git repository's files at `at` (the index for --staged, a base revision for
+    --diff and --policy-from), standing in the place of the repository whose top is `of`.
+    What lies inside the repository is read from the copy; what lies outside it is read from
+    where it is beside the repository, never beside the copy (a temporary folder, which anyone
+    may write to on a shared machine): no commit changes it. Both paths are resolved."""
+
+    at: Path
+    of: Path
+
+    def holds(self, path: Path) -> bool:
+        return path == self.at or self.at in path.parents
+
+    def place(self, folder: Path, name: str) -> Path:
+        """Where `name` (relative to `folder`, or absolute) leads: a place inside the
+        repository is the same place in the copy, a place outside it is the same place as from
+        the repository (`folder` itself when `folder` is not in the copy)."""
+        joined = folder / name
+        if not self.holds(folder):
+            return joined
+        if not os.path.isabs(name) and self.holds(Path(os.path.normpath(joined))):
+            return joined
+        real = self.of / folder.relative_to(self.at)
+        try:
+            return self.at / Path(os.path.normpath(real / name)).relative_to(self.of)
+        except ValueError:
+            return real / name
+
+    def folders(self, start: Path) -> list[Path]:
+        """`start` and the folders above it, as a policy search from the same place in the
+        repository sees them: the copy's up to its top, then those above the repository."""
+        here = start.resolve()
+        if not self.holds(here):
+            return [here, *here.parents]
+        return [f for f in (here, *here.parents) if self.holds(f)] + list(self.of.parents)
 
 
 def policy_root(path: Path) -> Path:
@@ -67,10 +110,11 @@ def policy_root(path: Path) -> Path:
     return Path(os.path.abspath(path)).parent.resolve()
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest `procurelint.yaml` in `start` or its parents."""
+def find_config(start: Path, copy: Copy | None = None) -> Path | None:
+    """The nearest `procurelint.yaml` in `start` or its parents; in a `copy` of a repository,
+    in the copy up to its top and then above the repository (never above the copy)."""
     here = start.resolve()
-    for folder in (here, *here.parents):
+    for folder in copy.folders(here) if copy else (here, *here.parents):
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
@@ -92,15 +136,18 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def load_config(config_file: Path | None, cwd: Path, *, search: bool = True) -> Config:
+def load_config(config_file: Path | None, cwd: Path, *, search: bool = True,
+                copy: Copy | None = None) -> Config:
     """Load the policy at `config_file`, or the nearest one, or the built-in defaults.
 
     With `search` off, only `cwd/procurelint.yaml` is considered (test cases are self-contained).
+    In a `copy` of a repository, the search and the files the policy names see, outside the
+    repository, what lies beside the repository itself (`Copy`).
     """
     if config_file is not None:
         path: Path | None = config_file
     elif search:
-        path = find_config(cwd)
+        path = find_config(cwd, copy)
     else:
         path = cwd / CONFIG_NAME if (cwd / CONFIG_NAME).is_file() else None
     if config_file is not None and not config_file.is_file():
@@ -112,14 +159,17 @@ def load_config(config_file: Path | None, cwd: Path, *, search: bool = True) -> 
         root = policy_root(path)
         shown = path.name
         policy, doc = load_one(path, "Policy", shown)
-    return resolve(policy, doc, shown, root, defaults)
+    return resolve(policy, doc, shown, root, defaults, copy)
 
 
 def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
-            defaults: Policy | None = None) -> Config:
+            defaults: Policy | None = None, copy: Copy | None = None) -> Config:
     """Apply the override semantics (docs/catalog.md: later entries replace earlier ones by id) and cross-check references."""
     defaults = defaults or _defaults()
     spec = policy.spec
+
+    def place(name: str) -> Path:
+        return copy.place(root, name) if copy else root / name
 
     def where(*path: str | int) -> Location | None:
         return doc.location(path) if doc is not None else None
@@ -155,7 +205,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     )
     catalog.add(builtin, source, builtin=True)
     for i, rel in enumerate(spec.catalogs):
-        file = root / rel
+        file = place(rel)
         if not file.is_file():
             raise ConfigError(f"catalog file {rel!r} not found", where("spec", "catalogs", i))
         extra, extra_source, extra_doc = load_catalog(file, _display(file, root))
@@ -172,7 +222,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
         except ConfigError as exc:
             raise ConfigError(exc.message, where("spec", "packs", i)) from None
     for i, rel in enumerate(spec.rule_packs):
-        file = root / rel
+        file = place(rel)
         if not file.is_file():
             raise ConfigError(f"rule pack file {rel!r} not found", where("spec", "rulePacks", i))
         packs.append(load_pack(file, _display(file, root)))
@@ -187,7 +237,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     waivers = waivers_doc = None
     waivers_file = None
     if spec.waivers is not None:
-        file = root / spec.waivers
+        file = place(spec.waivers)
         if not file.is_file():
             raise ConfigError(f"waivers file {spec.waivers!r} not found", where("spec", "waivers"))
         waivers_file = _display(file, root)
@@ -207,7 +257,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
         data_classes=classes, regimes=regimes,
         adequate=frozenset(facts.expand(list(adequate)) or [] if adequate is not None else facts.DEFAULT_ADEQUATE),
         catalog=catalog, packs=packs, rules=rules, disabled_packs=disabled,
-        waivers=waivers, waivers_file=waivers_file, waivers_doc=waivers_doc,
+        waivers=waivers, waivers_file=waivers_file, waivers_doc=waivers_doc, copy=copy,
     )
     config.rule_index = {r.id: r for r in rules}
     config.policy_doc = doc

@@ -21,7 +21,7 @@ from procurelint.engine.totals import ManifestRef, Spend
 from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding, Result, RuleMeta, Summary
 from procurelint.documents.yamlio import Limits
-from procurelint.policy.config import Config
+from procurelint.policy.config import Config, Copy
 from procurelint.policy.merged_catalog import change_json
 from procurelint.run.apply_waivers import apply_waivers
 from procurelint.run.processes import LocalSlice, SliceView, answers, process_count, slices
@@ -222,7 +222,7 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
         policy_changes=list(config.policy_changes),
         catalog_changes=[change_json(c) for c in config.catalog.changes],
         left_out=left_out(config, options),
-        repository_prefix=repository_prefix(config.root),
+        repository_prefix=repository_prefix(config.root, config.copy),
     )
 
 
@@ -265,11 +265,15 @@ def _bound(result: Result) -> None:
     result.findings = kept
 
 
-def repository_prefix(root: Path) -> str:
+def repository_prefix(root: Path, copy: Copy | None = None) -> str:
     """`root` relative to the top of the git work tree that holds it, as `ai/`; "" at the top
     or outside git. Found by looking for `.git` (a folder, or a file in a linked work tree or
-    submodule) rather than by running git, which a pre-commit hook pays for on every commit."""
+    submodule) rather than by running git, which a pre-commit hook pays for on every commit.
+    In a `copy` of a repository (which has no `.git`), relative to the copy's top."""
     here = root.resolve()
+    if copy is not None and copy.holds(here):
+        relative = here.relative_to(copy.at).as_posix()
+        return "" if relative == "." else relative + "/"
     for folder in (here, *here.parents):
         if (folder / ".git").exists():
             relative = here.relative_to(folder).as_posix()

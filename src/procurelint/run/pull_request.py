@@ -10,11 +10,8 @@ cannot loosen the policy that judges it, and lists what the change did to them.
 from __future__ import annotations
 
 import difflib
-import io
 import os
 import subprocess
-import tarfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,9 +21,10 @@ if TYPE_CHECKING:
     from procurelint.policy.config import Config
 
 
-def _git(root: Path, *args: str) -> bytes:
+def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> bytes:
     try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False,
+                              env=env)
     except OSError as exc:
         raise ConfigError(f"cannot run git: {exc.strerror}") from None
     if proc.returncode != 0:
@@ -55,10 +53,18 @@ def export_index(root: Path, into: Path) -> Path:
     index is the one git uses now (pre-commit's GIT_INDEX_FILE for `commit -a` and partial
     commits)."""
     top = toplevel(root)
+    _checkout_index(top, into)
+    return into
+
+
+def _checkout_index(top: Path, into: Path, env: dict[str, str] | None = None) -> None:
+    """Write every entry of the index (`env`'s GIT_INDEX_FILE, else git's own) into `into` as
+    committed, with the symbolic links that lead out of the copy re-pointed by `relinked`."""
     # Entries marked skip-worktree (sparse checkouts, `update-index --skip-worktree`) are in the
     # commit all the same: they must be judged too (git 2.36 or later).
+    into.mkdir(parents=True, exist_ok=True)
     _git(top, "checkout-index", "--all", "--force", "--quiet", "--ignore-skip-worktree-bits",
-         f"--prefix={into}{os.sep}")
+         f"--prefix={into}{os.sep}", env=env)
     for folder, dirs, files in os.walk(into):
         for name in dirs + files:
             path = Path(folder) / name
@@ -69,7 +75,6 @@ def export_index(root: Path, into: Path) -> Path:
             if _leaves(relative, target, into):
                 path.unlink()
                 os.symlink(relinked(relative, target, top, into), path)
-    return into
 
 
 def _leaves(name: str, target: str, into: Path) -> bool:
@@ -95,34 +100,25 @@ def relinked(name: str, target: str, top: Path, into: Path) -> str:
     return os.path.relpath(into / inside, into / folder)
 
 
-def _links_kept(top: Path, into: Path) -> Callable[[tarfile.TarInfo, str], tarfile.TarInfo | None]:
-    """The `data` extraction filter, except that a symbolic link leading out of the copy is
-    re-pointed by `relinked` rather than refused."""
-
-    def keep(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
-        try:
-            return tarfile.data_filter(member, dest)
-        except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
-            if not member.issym():
-                raise
-        checked = tarfile.data_filter(member.replace(linkname=".", deep=False), dest)
-        return checked.replace(linkname=relinked(member.name, member.linkname, top, into),
-                               deep=False)
-
-    return keep
-
-
 def export(root: Path, revision: str, into: Path) -> Path:
-    """Write the tracked files of `revision` into `into`; return the work tree's top there."""
+    """Write the tracked files of `revision` into `into` exactly as committed; return the work
+    tree's top there. Not `git archive`, which leaves out the files marked `export-ignore` (a
+    policy, or a folder of manifests, would be missing at the base) and rewrites those marked
+    `export-subst`: the tree is read into an index of its own and checked out from there."""
+    import tempfile
+
     top = toplevel(root)
     try:
         _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except ConfigError:
         raise ConfigError(f"{revision!r} is not a commit, branch or tag of the git repository at "
                           f"{top} (fetch it first, e.g. `git fetch origin {revision}`)") from None
-    archive = _git(top, "archive", "--format=tar", revision)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter=_links_kept(top, into))
+    with tempfile.TemporaryDirectory(prefix="procurelint-index-") as scratch:
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        # Every entry, whatever a sparse checkout of the work tree leaves out.
+        _git(top, "-c", "core.sparseCheckout=false", "-c", "index.sparse=false", "read-tree",
+             f"{revision}^{{tree}}", env=env)
+        _checkout_index(top, into, env)
     return into
 
 
@@ -162,7 +158,7 @@ def _policy_files(config: Config, top: Path) -> dict[str, Path]:
         names.append(spec.waivers)
     out: dict[str, Path] = {}
     for name in names:
-        path = config.root / name
+        path = config.place(name)
         try:
             out[path.resolve().relative_to(top).as_posix()] = path
         except ValueError:
@@ -174,7 +170,7 @@ def _base_policy(config_file: Path | None, start: Path, top: Path, base_top: Pat
     """The policy file the base revision would have used for the same paths: `--config`'s file
     in the base tree, or the nearest procurelint.yaml from the same start, searched in the base
     tree and then above the repository (never in the work tree the pull request changed)."""
-    from procurelint.policy.config import CONFIG_NAME
+    from procurelint.policy.config import Copy, find_config
 
     if config_file is not None:
         try:
@@ -189,15 +185,7 @@ def _base_policy(config_file: Path | None, start: Path, top: Path, base_top: Pat
         here = relocate(start, top, base_top)
     except ValueError:
         here = base_top
-    for folder in (here, *here.parents):
-        if folder != base_top and base_top not in folder.parents:
-            break
-        if (folder / CONFIG_NAME).is_file():
-            return folder / CONFIG_NAME
-    for folder in top.parents:
-        if (folder / CONFIG_NAME).is_file():
-            return folder / CONFIG_NAME
-    return None
+    return find_config(here, Copy(base_top.resolve(), top))
 
 
 def policy_from(head: Config, config_file: Path | None, revision: str, scratch: Path,
@@ -207,21 +195,22 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
     it has none), so that a pull request cannot re-record the baseline that judges it.
     Every policy file, and the baseline, that the change added, removed or edited is listed
     in `policy_changes`."""
-    from procurelint.policy.config import load_config
+    from procurelint.policy.config import Copy, load_config
 
     top = toplevel(head.root)
     base_top = export(head.root, revision, scratch)
+    copy = Copy(base_top.resolve(), top)
     start = (start or head.root).resolve()
     base_policy = _base_policy(config_file, start, top, base_top)
     if base_policy is not None:
-        base = load_config(base_policy, base_policy.parent)
+        base = load_config(base_policy, base_policy.parent, copy=copy)
     else:
         try:
             base_start = relocate(start, top, base_top)
         except ValueError:
             base_start = base_top
         base_start.mkdir(parents=True, exist_ok=True)
-        base = load_config(None, base_start, search=False)
+        base = load_config(None, base_start, search=False, copy=copy)
     head_files = _policy_files(head, top)
     base_files = _policy_files(base, base_top)
     pairs: list[tuple[str, Path | None, Path | None]] = [
@@ -238,6 +227,7 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
         except ValueError:
             base_baseline = baseline  # outside the repository: no pull request changes it
     base.policy_changes = describe_changes(pairs)
+    base.copy = None  # it judges the work tree from here on
     try:
         base.root = top / base.root.resolve().relative_to(base_top)
     except ValueError:
