@@ -381,3 +381,33 @@ def test_the_base_revision_keeps_the_files_marked_export_ignore(cli, repo: Path)
     doc = json.loads(run.stdout)
     assert doc["policy"]["name"] == "acme" and not doc["policy"].get("changes"), doc["policy"]
     assert {f["file"] for f in doc["findings"]} == {"other/new.yaml"}, doc["findings"]
+
+
+def test_the_first_pull_request_of_a_repository_without_manifests(cli, tmp_path: Path) -> None:
+    """The base revision holds no file procurelint reads: every finding of the change is new."""
+    write(tmp_path, "README.md", "hello\n")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "checkout", "-q", "-b", "change")
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: acme}\n")
+    write(tmp_path, "svc/app.yaml", manifest(classes="internal"))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "first manifest")
+    plain = cli("check", "-f", "json", "--date", TODAY, cwd=tmp_path)
+    for extra in ([], ["--policy-from", "main"]):
+        run = cli("check", "--diff", "main", *extra, "-f", "json", "--date", TODAY, cwd=tmp_path)
+        assert run.code == 1, run.stderr
+        assert findings(run) == findings(plain)
+
+
+def test_diff_with_a_policy_above_the_repository_is_a_clear_error(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: acme}\n")
+    repo = tmp_path / "repo"
+    write(repo, "svc/app.yaml", manifest(classes="internal"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    run = cli("check", "--diff", "main", "--date", TODAY, cwd=repo)
+    assert run.code == 2 and "not in a git work tree" in run.stderr, run.stderr
+    assert "internal error" not in run.stderr and "rev-parse" not in run.stderr

@@ -57,6 +57,9 @@ class Config:
     rule_index: dict[str, CompiledRule] = field(default_factory=dict)
     policy_doc: Document | None = None
     policy_changes: list[str] = field(default_factory=list)
+    replaced_policy: str | None = None
+    """With --policy-from: the work tree's own policy file (relative to `root`), which the base
+    revision's policy judges in its place: not a policy the run failed to use (POL001)."""
     copy: Copy | None = None
 
     def place(self, name: str) -> Path:

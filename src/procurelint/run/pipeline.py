@@ -287,7 +287,8 @@ def _unused_policies(config: Config, work: list[tuple[Candidate, bool]]) -> list
     a policy file by any name the walk reached it by: a link named `procurelint.yaml` is one
     whatever its target is called, and is not the run's policy even when it leads there (a
     check from its folder is rooted there). The run's own policy, by its name or as the target
-    of its link, is not reported."""
+    of its link, is not reported, nor the work tree's policy that --policy-from judges by the
+    base revision's in its place."""
     from procurelint.policy.config import CONFIG_NAME
     from procurelint.policy.core_rules import message
 
@@ -296,7 +297,8 @@ def _unused_policies(config: Config, work: list[tuple[Candidate, bool]]) -> list
     found = []
     for candidate, _ in work:
         names = [name for name in (candidate.display, *candidate.links)
-                 if name.rpartition("/")[2] == CONFIG_NAME and name != config.policy_file]
+                 if name.rpartition("/")[2] == CONFIG_NAME
+                 and name not in (config.policy_file, config.replaced_policy)]
         if (names and names[0] == candidate.display and candidate.problem is None
                 and own is not None and candidate.path.resolve() == own):
             names.pop(0)  # the target of the run's own policy link
@@ -334,10 +336,15 @@ def _compare(config: Config, options: Options, result: Result) -> None:
 
 def _base_result(config: Config, options: Options, revision: str) -> Result | None:
     """The same check on the tree of `revision`, or None if it held no manifest."""
-    from procurelint.run.pull_request import export, relocate, toplevel
+    from procurelint.run.pull_request import export, in_work_tree, relocate, toplevel
 
     if options.scratch is None:
         raise ConfigError("--diff needs a scratch folder for the base revision")
+    if not in_work_tree(config.root):
+        raise ConfigError(
+            f"--diff compares with a git revision, but the policy's folder {config.root} is not "
+            "in a git work tree (a policy above the repository judges more than the "
+            "repository): check the repository with a policy inside it, or without --diff")
     top = toplevel(config.root)
     base_top = export(config.root, revision, options.scratch / "base")
     base_root = relocate(config.root, top, base_top)

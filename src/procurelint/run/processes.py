@@ -170,7 +170,7 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
            progress: Progress | None = None) -> Iterator[list[Slice]]:
     """`work` in `processes` contiguous slices (in order); the first is always a `LocalSlice`
     in this process, whose evaluator also judges what needs every manifest."""
-    size = -(-len(work) // processes)
+    size = max(1, -(-len(work) // processes))  # no work (a base revision without files): one empty slice
     pieces = [work[i:i + size] for i in range(0, len(work), size)] or [[]]
     if len(pieces) == 1:
         yield [LocalSlice(config, pieces[0], limits, today, view, progress)]

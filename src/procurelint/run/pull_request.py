@@ -232,4 +232,10 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
         base.root = top / base.root.resolve().relative_to(base_top)
     except ValueError:
         pass  # a policy above the repository: its own folder
+    if head.policy_file is not None:
+        try:
+            base.replaced_policy = (head.root / head.policy_file).resolve().relative_to(
+                base.root.resolve()).as_posix()
+        except ValueError:
+            pass  # outside the base policy's root: no file of this run
     return base, base_baseline
