@@ -38,8 +38,8 @@ def test_country_code_no_stays_a_string_in_a_document() -> None:
 
 def test_positions_are_one_based_for_keys_and_values() -> None:
     doc = parse("a:\n  b: [x, y]\n", "f.yaml")[0]
-    assert doc.positions[("a", "b", 1)] == (2, 10)
-    assert doc.key_positions[("a", "b")] == (2, 3)
+    assert doc.position(("a", "b", 1)) == (2, 10)
+    assert doc.position(("a", "b"), key=True) == (2, 3)
     loc = doc.location(("a", "missing", 3))
     assert (loc.line, loc.column) == (2, 3)
 
@@ -125,4 +125,4 @@ def test_empty_stream_has_no_documents() -> None:
 def test_multiple_documents() -> None:
     docs = parse("a: 1\n---\nb: 2\n", "f.yaml")
     assert [d.data for d in docs] == [{"a": 1}, {"b": 2}]
-    assert docs[1].positions[("b",)] == (3, 4)
+    assert docs[1].position(("b",)) == (3, 4)
