@@ -38,8 +38,8 @@ def test_country_code_no_stays_a_string_in_a_document() -> None:
 
 def test_positions_are_one_based_for_keys_and_values() -> None:
     doc = parse("a:\n  b: [x, y]\n", "f.yaml")[0]
-    assert doc.positions[("a", "b", 1)] == (2, 10)
-    assert doc.key_positions[("a", "b")] == (2, 3)
+    assert doc.position(("a", "b", 1)) == (2, 10)
+    assert doc.position(("a", "b"), key=True) == (2, 3)
     loc = doc.location(("a", "missing", 3))
     assert (loc.line, loc.column) == (2, 3)
 
@@ -125,4 +125,24 @@ def test_empty_stream_has_no_documents() -> None:
 def test_multiple_documents() -> None:
     docs = parse("a: 1\n---\nb: 2\n", "f.yaml")
     assert [d.data for d in docs] == [{"a": 1}, {"b": 2}]
-    assert docs[1].positions[("b",)] == (3, 4)
+    assert docs[1].position(("b",)) == (3, 4)
+
+
+def test_positions_of_keys_values_and_list_items_deep_in_documents_of_one_shape() -> None:
+    # Documents of one shape share their paths: each must still keep its own positions.
+    first, second = (parse(text, f"{n}.yaml")[0] for n, text in enumerate((
+        "spec:\n  workflows:\n    - name: a\n      steps:\n        - {name: s, model: m}\n",
+        "spec:\n  workflows:\n\n    - name: a\n      steps:\n        - name: s\n          model:   m\n",
+    )))
+    path = ("spec", "workflows", 0, "steps", 0, "model")
+    assert first.position(path) == (5, 28)
+    assert first.position(path, key=True) == (5, 21)
+    assert second.position(path) == (7, 20)
+    assert second.position(path, key=True) == (7, 11)
+    assert second.position(("spec", "workflows", 0)) == (4, 7)  # a list item has no key
+    assert second.position(("spec", "workflows", 0), key=True) is None
+    loc = second.location(("spec", "workflows", 0), key=True)
+    assert (loc.file, loc.line, loc.column) == ("1.yaml", 4, 7)
+    loc = first.location((*path[:-1], "endpoint"), key=True)  # missing: the enclosing step
+    assert (loc.line, loc.column) == (5, 11)
+    assert first.location(()).line == 1 and first.position(("spec",), key=True) == (1, 1)

@@ -9,6 +9,11 @@ column, then built into plain Python values by this module, so that:
 - aliases are expanded under a node budget (a billion-laughs document stops early), and
   depth, scalar length and file size are bounded;
 - every node's position is kept in a side table keyed by its path, for findings.
+
+The side table is most of what a parsed manifest holds, so it is kept small: one dict per
+document, from path to a tuple of the node's line and column (and its key's, for a mapping's
+value), where both the paths and the tuples are shared by every document parsed (a thousand
+manifests of one shape hold each path once).
 """
 
 from __future__ import annotations
@@ -49,6 +54,30 @@ _MAP = "tag:yaml.org,2002:map"
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
+Spot = tuple[int, ...]
+"""Where a node starts, (line, column), and for a mapping's value where its key starts after
+them, (line, column, key line, key column); 1-based."""
+
+
+class _Shared:
+    """The paths and spots of every document parsed, each held once: a trie of paths (each
+    entry is (path, {key or index: entry of the child})) and a table of spots. Both start
+    again when they grow past LIMIT entries (a hostile or huge file); documents parsed
+    before keep theirs, as lookups compare paths by value."""
+
+    LIMIT = 1 << 17
+
+    def __init__(self) -> None:
+        self.root: dict[str | int, tuple[Path, dict[Any, Any]]] = {}
+        self.spots: dict[Spot, Spot] = {}
+        self.size = 0
+
+    def check(self) -> None:
+        if self.size > self.LIMIT or len(self.spots) > self.LIMIT:
+            self.__init__()  # type: ignore[misc]
+
+
+_SHARED = _Shared()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,20 +102,30 @@ class Document:
 
     file: str
     data: Any
-    positions: dict[Path, Position] = field(default_factory=dict)
-    key_positions: dict[Path, Position] = field(default_factory=dict)
+    spots: dict[Path, Spot] = field(default_factory=dict)
+    """Where the node at each path starts (see `Spot`)."""
 
     def location(self, path: Path, *, key: bool = False) -> Location:
-        """The location of the node at `path`, or of its nearest enclosing node."""
-        table = self.key_positions if key else self.positions
+        """The location of the node at `path` (with `key`, of its key where it has one), or
+        of its nearest enclosing node."""
+        spots = self.spots
         probe = tuple(path)
         while probe:
-            pos = table.get(probe) or self.positions.get(probe)
-            if pos is not None:
-                return Location(self.file, pos[0], pos[1])
+            spot = spots.get(probe)
+            if spot is not None:
+                if key and len(spot) == 4:
+                    return Location(self.file, spot[2], spot[3])
+                return Location(self.file, spot[0], spot[1])
             probe = probe[:-1]
-        pos = self.positions.get((), (1, 1))
-        return Location(self.file, pos[0], pos[1])
+        spot = spots.get((), (1, 1))
+        return Location(self.file, spot[0], spot[1])
+
+    def position(self, path: Path, *, key: bool = False) -> Position | None:
+        """(line, column) of the node at `path` itself (with `key`, of its key), or None."""
+        spot = self.spots.get(tuple(path))
+        if spot is None or (key and len(spot) != 4):
+            return None
+        return (spot[2], spot[3]) if key else (spot[0], spot[1])
 
 
 # Tags the 1.1 resolver gives plain scalars implicitly; such a scalar is re-resolved by 1.2.
@@ -147,14 +186,23 @@ class _Builder:
         self.max_nodes = limits.max_nodes - used
         self.max_depth = limits.max_depth
         self.max_scalar = limits.max_scalar_length
-        self.positions: dict[Path, Position] = {}
-        self.key_positions: dict[Path, Position] = {}
+        self.spots: dict[Path, Spot] = {}
+        _SHARED.check()
+        self.shared_spots = _SHARED.spots
 
     def fail(self, message: str, node: yaml.Node) -> YamlError:
         mark = node.start_mark
         return YamlError(message, Location(self.file, mark.line + 1, mark.column + 1))
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
+    def root(self, node: yaml.Node) -> Any:
+        mark = node.start_mark
+        spot = (mark.line + 1, mark.column + 1)
+        self.spots[()] = self.shared_spots.setdefault(spot, spot)
+        return self.build(node, (), _SHARED.root)
+
+    def build(self, node: yaml.Node, path: Path, kids: dict[Any, Any]) -> Any:
+        """The value of `node`, whose own spot the caller records; `kids` is the trie of
+        shared paths below `path`."""
         self.nodes += 1
         if self.nodes > self.max_nodes:
             raise self.fail(
@@ -162,8 +210,6 @@ class _Builder:
                 "(limit max_nodes, counted over all its documents); split it or remove aliases",
                 node,
             )
-        mark = node.start_mark
-        self.positions[path] = (mark.line + 1, mark.column + 1)
         kind = node.__class__
         if kind is _ScalarNode:
             return self.scalar(node)  # type: ignore[arg-type]
@@ -179,12 +225,11 @@ class _Builder:
                 raise self.fail(
                     f"list has {len(node.value)} items, more than {self.limits.max_list_length} "
                     "(limit max_list_length); split the document", node)
-            build = self.build
-            return [build(item, path + (i,)) for i, item in enumerate(node.value)]
+            return self.sequence(node, path, kids)  # type: ignore[arg-type]
         if kind is _MappingNode:
             if node.tag != _MAP:
                 raise self.fail(f"unsupported tag {node.tag!r}", node)
-            return self.mapping(node, path)  # type: ignore[arg-type]
+            return self.mapping(node, path, kids)  # type: ignore[arg-type]
         raise self.fail("unsupported YAML node", node)  # pragma: no cover - no other node kinds
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
@@ -202,9 +247,25 @@ class _Builder:
             return value
         raise self.fail(f"unsupported tag {tag!r}; only plain YAML values are allowed", node)
 
-    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+    def sequence(self, node: yaml.SequenceNode, path: Path, kids: dict[Any, Any]) -> list[Any]:
+        result: list[Any] = []
+        spots, shared_spots = self.spots, self.shared_spots
+        build = self.build
+        for i, item in enumerate(node.value):
+            entry = kids.get(i)
+            if entry is None:
+                entry = kids[i] = (path + (i,), {})
+                _SHARED.size += 1
+            child = entry[0]
+            mark = item.start_mark
+            spot = (mark.line + 1, mark.column + 1)
+            spots[child] = shared_spots.setdefault(spot, spot)
+            result.append(build(item, child, entry[1]))
+        return result
+
+    def mapping(self, node: yaml.MappingNode, path: Path, kids: dict[Any, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        key_positions = self.key_positions
+        spots, shared_spots = self.spots, self.shared_spots
         build = self.build
         for key_node, value_node in node.value:
             if key_node.__class__ is not _ScalarNode:
@@ -214,10 +275,15 @@ class _Builder:
             key: str = key_node.value
             if key in result:
                 raise self.fail(f"duplicate key {key!r}", key_node)
-            mark = key_node.start_mark
-            child = path + (key,)
-            key_positions[child] = (mark.line + 1, mark.column + 1)
-            result[key] = build(value_node, child)
+            entry = kids.get(key)
+            if entry is None:
+                entry = kids[key] = (path + (key,), {})
+                _SHARED.size += 1
+            child = entry[0]
+            mark, key_mark = value_node.start_mark, key_node.start_mark
+            spot = (mark.line + 1, mark.column + 1, key_mark.line + 1, key_mark.column + 1)
+            spots[child] = shared_spots.setdefault(spot, spot)
+            result[key] = build(value_node, child, entry[1])
         return result
 
 
@@ -263,9 +329,9 @@ def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Documen
         while loader.check_node():
             node = loader.get_node()
             builder = _Builder(file, limits, total)
-            data = builder.build(node, ()) if node is not None else None
+            data = builder.root(node) if node is not None else None
             total += builder.nodes
-            documents.append(Document(file, data, builder.positions, builder.key_positions))
+            documents.append(Document(file, data, builder.spots))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"

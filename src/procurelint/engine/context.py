@@ -43,6 +43,13 @@ class ContextFactory:
     _bulks: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict)
     _transfers: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
 
+    def forget(self) -> None:
+        """Drop the contexts of workflows, manifests and routes, keyed by the identity of
+        manifests' values: for when those manifests are let go."""
+        self._workflows.clear()
+        self._manifests.clear()
+        self._routes.clear()
+
     # -- shared parts -------------------------------------------------------------------
     @property
     def today_text(self) -> str:

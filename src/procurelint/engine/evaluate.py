@@ -7,7 +7,7 @@ duplicates, judge_global); the pipeline calls them in order, in one process or i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -85,7 +85,8 @@ class Evaluator:
         self.findings: list[Finding] = []
         self.factory = ContextFactory(config, today)
         self.pool = ContextPool()
-        self._verdicts: dict[tuple[int, ...], tuple[tuple[Any, ...], list[bool | str]]] = {}
+        self._verdicts: dict[int, tuple[tuple[Any, ...], tuple[bool | str, ...]]] = {}
+        self._outcome_sets: dict[tuple[bool | str, ...], tuple[bool | str, ...]] = {}
         self._rule_facts: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self._program_results: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self._program_names: dict[int, tuple[str, ...]] = {}
@@ -127,6 +128,20 @@ class Evaluator:
             fresh=frozenset({"alternative"}
                             | {n for n, f in self.projector.fields.items() if f is None}),
         )
+
+    def forget(self) -> None:
+        """Let go of what judging steps, workflows and manifests remembered, once they are
+        judged: memos of outcomes and projections, and the factory's contexts of workflows,
+        manifests and routes (keyed by the identity of values that are let go too)."""
+        self._verdicts.clear()
+        self._outcome_sets.clear()
+        self._program_results.clear()
+        self._rule_reads.clear()
+        self._projectors.clear()
+        self.pool = ContextPool()
+        for projector in (self.projector, self._alternative_projector):
+            projector.forget()
+        self.factory.forget()
 
     # -- findings -----------------------------------------------------------------------
     def add(self, rule_id: str, path: str, location: Location, message: str,
@@ -318,16 +333,20 @@ class Evaluator:
             seen[var] = self.projector.project(var, data[var])
         key = (unit.endpoint_id, unit.model_id, data["tier"]["name"], len(data["tiers"]))
         plain = [r for r in rules if not r.uses_alternative]
-        outcomes: list[bool | str] | None = None
+        outcomes: Sequence[bool | str] | None = None
+        identity = 0
         if self.projector.exact:
-            identity = tuple(id(v) for v in seen.values())
+            # Keyed by the hash of the values' identities (a collision is only a miss: the
+            # entry holds its values, which must be these very objects).
+            identity = hash(tuple([id(v) for v in seen.values()]))
             cached = self._verdicts.get(identity)
             if cached is not None and all(a is b for a, b in zip(cached[0], seen.values())):
                 outcomes = cached[1]
         if outcomes is None:
-            outcomes = self._step_outcomes(plain, seen, key)
+            judged = tuple(self._step_outcomes(plain, seen, key))
+            outcomes = self._outcome_sets.setdefault(judged, judged)  # few differ: held once
             if self.projector.exact:
-                self._verdicts[tuple(id(v) for v in seen.values())] = (tuple(seen.values()), outcomes)
+                self._verdicts[identity] = (tuple(seen.values()), outcomes)
         for rule, outcome in zip(plain, outcomes):
             if outcome is not False:
                 self._report(rule, outcome, data, info.path,

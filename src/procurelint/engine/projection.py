@@ -84,6 +84,11 @@ class Projector:
             self._shared[(name, id(full))] = (full, found)  # holds `full`, so its id stays its own
         return found
 
+    def forget(self) -> None:
+        """Drop the interned projections (what they were interned against is let go)."""
+        self._interned.clear()
+        self._shared.clear()
+
     @property
     def exact(self) -> bool:
         """True when every projected variable is interned, so equal contexts are one object."""

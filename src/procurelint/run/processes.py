@@ -25,6 +25,7 @@ from procurelint.documents.files import Candidate
 from procurelint.documents.yamlio import Limits
 from procurelint.engine.evaluate import Evaluation, Evaluator
 from procurelint.engine.totals import Contributions, Spend
+from procurelint.engine.units import Walk
 from procurelint.errors import ProcurelintError
 from procurelint.findings import Finding
 from procurelint.policy.config import Config
@@ -102,9 +103,17 @@ class LocalSlice:
         evaluator.factory.bulk.update(bulk)
         evaluator.only(selection.judged(self.loaded.suppressions))
         alternatives = evaluator.judge_local(self.walked, self.manifests, spend)
-        self._evaluation = Evaluation(list(evaluator.findings), self.walked, spend,
-                                      evaluator.factory, alternatives, self.refs)
         loaded = self.loaded
+        if self._view is None:
+            # Nothing more is asked of this slice's manifests: let them and what judging them
+            # remembered go before the findings are gathered and sent.
+            self.manifests, self.walked = [], Walk()
+            self.loaded = Loaded([], loaded.findings, loaded.files, loaded.ignored,
+                                 loaded.suppressions, loaded.not_read)
+            evaluator.forget()
+        else:
+            self._evaluation = Evaluation(list(evaluator.findings), self.walked, spend,
+                                          evaluator.factory, alternatives, self.refs)
         return (Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions,
                        loaded.not_read),
                 list(evaluator.findings))

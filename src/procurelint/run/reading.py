@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from procurelint.documents.files import Candidate, file_looks_ours, looks_ours, text_looks_ours
 from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
-from procurelint.documents.yamlio import Limits, parse, read_text
+from procurelint.documents.yamlio import Document, Limits, parse, read_text
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import YamlError
 from procurelint.findings import Finding
@@ -134,7 +134,9 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                     problem.location.line, problem.location.column, problem.path,
                 ))
             if model is not None:
-                manifests.append(ManifestInput(doc, model, (), selected))
+                # The records hold what is judged: the document keeps only its positions.
+                manifests.append(ManifestInput(Document(doc.file, None, doc.spots), model, (),
+                                               selected))
         if not ours:
             ignored += 1
             if text_looks_ours(text):  # a list of manifests, a Kubernetes `items:` list: noted
