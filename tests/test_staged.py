@@ -189,17 +189,17 @@ def test_a_policy_above_the_repository_judges_the_commit(cli, tmp_path: Path) ->
 
 def test_files_the_policy_names_outside_the_repository_are_read_from_beside_it(
         cli, tmp_path: Path) -> None:
-    """`waivers: ../shared/waivers.yaml` names a checkout beside the repository; in the copy
+    """`waivers: ../central/waivers.yaml` names a checkout beside the repository; in the copy
     the same path would lead beside the copy, into the temporary folder."""
     temp = tmp_path / "tmp"
-    write(temp, "shared/waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n"
+    write(temp, "central/waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n"
           "  waivers:\n    - {id: W-PLANTED, rule: HIPAA001, target: claims-triage, reason: r, "
           "approvedBy: x@example.com, ticket: T, expires: '2099-01-01'}\n")
-    write(tmp_path, "shared/waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n"
+    write(tmp_path, "central/waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n"
           "  waivers: []\n")
     root = tmp_path / "repo"
     write(root, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
-          "spec:\n  waivers: ../shared/waivers.yaml\n")
+          "spec:\n  waivers: ../central/waivers.yaml\n")
     write(root, "claims/claims-triage.yaml", MANIFEST)
     git(root, "init", "-q")
     git(root, "add", "-A")
