@@ -21,7 +21,8 @@ from lxml import etree
 
 from procurelint.findings import Finding, Result, RuleMeta, Summary
 from procurelint.output import FORMATS, renderer
-from procurelint.output.fingerprint import fingerprints, normalise
+from procurelint.findings import normalise_message as normalise
+from procurelint.output.fingerprint import fingerprints
 from procurelint.output.github import escape_data, escape_property
 from procurelint.output.pr_comment import MAX_ROWS, cell
 from procurelint.run.pipeline import repository_prefix

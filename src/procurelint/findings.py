@@ -73,6 +73,13 @@ def normalise_message(message: str) -> str:
     return " ".join(text.split())
 
 
+def identity(finding: Finding) -> tuple[str, str, str, str]:
+    """What a finding is about, wherever its text sits in the file: rule, file, manifest path
+    and normalised message. SARIF and GitLab fingerprints hash it, baselines and `--diff` key
+    by it."""
+    return (finding.rule, finding.file, finding.path, normalise_message(finding.message))
+
+
 @dataclass(frozen=True, slots=True)
 class RuleMeta:
     """What reporters need to know about a rule (SARIF rules, JUnit cases, report sections)."""

@@ -293,12 +293,11 @@ class _Walker:
                 return
             path = path.resolve()
             shown = display_name(path, self.root)
-        if reason is None or file_looks_ours(path):
-            self.link_names(shown, reached_as)
-        if reason is None:
-            self.add(Candidate(path, shown, None, explicit))
-        elif file_looks_ours(path):
-            self.add(Candidate(path, shown, skipped=reason))
+        if reason is not None and not file_looks_ours(path):  # read once: it may be large
+            return
+        self.link_names(shown, reached_as)
+        self.add(Candidate(path, shown, None, explicit) if reason is None
+                 else Candidate(path, shown, skipped=reason))
 
     def folder(self, folder: Path, reached: str | None = None) -> None:
         """Walk a folder; `reached` is the name of the link it was reached through."""

@@ -6,8 +6,9 @@ and open a new one whenever someone adds a comment above it, so ours hash what t
 about instead: the rule, the file, the manifest/workflow/step path and the message, with any
 positions in the message (`file:12:3`, `line 12`) and any quantity (`$7,625.00`, `480000
 records`, `30 days`, `12%`) taken out: a price or volume edit changes the message, not the
-finding, and must not close the alert (and lose its dismissal) to open a new one. Numbers that
-are part of an id (`claude-sonnet-4.6`, `us-east-1`, `qwen3`) stay.
+finding, and must not close the alert (and lose its dismissal) to open a new one; so does a
+date. Numbers that are part of an id (`claude-sonnet-4.6`, `us-east-1`, `qwen3`) stay. The
+identity is `findings.identity`, by which baselines and `--diff` match findings too.
 """
 
 from __future__ import annotations
@@ -15,18 +16,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from procurelint.findings import Finding, normalise_message
-
-
-def normalise(message: str) -> str:
-    """The message without the positions and quantities it quotes (`findings.normalise_message`,
-    which baselines key by too)."""
-    return normalise_message(message)
+from procurelint import findings
+from procurelint.findings import Finding
 
 
 def identity(finding: Finding) -> str:
     """What a finding is about, independent of where its text sits in the file."""
-    return "\x00".join((finding.rule, finding.file, finding.path, normalise(finding.message)))
+    return "\x00".join(findings.identity(finding))
 
 
 def _digest(text: str) -> str:

@@ -64,7 +64,7 @@ class Config:
 
     def place(self, name: str) -> Path:
         """The file a policy names (catalogs, rule packs, waivers), relative to `root`."""
-        return self.copy.place(self.root, name) if self.copy else self.root / name
+        return placed(self.copy, self.root, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +103,11 @@ class Copy:
         if not self.holds(here):
             return [here, *here.parents]
         return [f for f in (here, *here.parents) if self.holds(f)] + list(self.of.parents)
+
+
+def placed(copy: Copy | None, root: Path, name: str) -> Path:
+    """`name` as a policy at `root` names it: in a `copy`, as `Copy.place` maps it."""
+    return copy.place(root, name) if copy else root / name
 
 
 def policy_root(path: Path) -> Path:
@@ -171,9 +176,6 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     defaults = defaults or _defaults()
     spec = policy.spec
 
-    def place(name: str) -> Path:
-        return copy.place(root, name) if copy else root / name
-
     def where(*path: str | int) -> Location | None:
         return doc.location(path) if doc is not None else None
 
@@ -208,7 +210,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     )
     catalog.add(builtin, source, builtin=True)
     for i, rel in enumerate(spec.catalogs):
-        file = place(rel)
+        file = placed(copy, root, rel)
         if not file.is_file():
             raise ConfigError(f"catalog file {rel!r} not found", where("spec", "catalogs", i))
         extra, extra_source, extra_doc = load_catalog(file, _display(file, root))
@@ -225,7 +227,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
         except ConfigError as exc:
             raise ConfigError(exc.message, where("spec", "packs", i)) from None
     for i, rel in enumerate(spec.rule_packs):
-        file = place(rel)
+        file = placed(copy, root, rel)
         if not file.is_file():
             raise ConfigError(f"rule pack file {rel!r} not found", where("spec", "rulePacks", i))
         packs.append(load_pack(file, _display(file, root)))
@@ -240,7 +242,7 @@ def resolve(policy: Policy, doc: Document | None, shown: str | None, root: Path,
     waivers = waivers_doc = None
     waivers_file = None
     if spec.waivers is not None:
-        file = place(spec.waivers)
+        file = placed(copy, root, spec.waivers)
         if not file.is_file():
             raise ConfigError(f"waivers file {spec.waivers!r} not found", where("spec", "waivers"))
         waivers_file = _display(file, root)

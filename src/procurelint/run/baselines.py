@@ -20,8 +20,9 @@ Some findings no baseline may hide: those of the rules no waiver may cover eithe
 (`policy.config.NOT_WAIVABLE`): a prohibited transaction (JUR009), the waiver rules, and POL001,
 a policy file the run did not use, which says that manifests are judged by the wrong policy
 (accepting it would accept every violation that policy lets through). The `baseline` command
-does not record them and `load` refuses an entry for one. POL001 and JUR009 (`NEVER_HIDDEN`) are
-not taken out by `--diff` either, because the base revision had them: each is reported in every
+does not record them and `load` refuses an entry for one. Nor may a baseline hide input that
+was not judged (`UNJUDGED`, MAN001-MAN004). POL001, JUR009 and those (`NEVER_HIDDEN`) are not
+taken out by `--diff` either, because the base revision had them: each is reported in every
 pull request until it is fixed.
 """
 
@@ -35,7 +36,7 @@ from typing import Any
 
 from procurelint import __version__
 from procurelint.errors import ConfigError, Location
-from procurelint.findings import Finding, normalise_message
+from procurelint.findings import Finding, identity, normalise_message
 from procurelint import jsontext
 from procurelint.policy.config import NOT_WAIVABLE, PROHIBITIONS, Config
 
@@ -65,7 +66,7 @@ def needs_approval(rule: str, config: Config) -> bool:
 
 
 def key(finding: Finding) -> Key:
-    return (finding.rule, finding.file, finding.path, normalise_message(finding.message))
+    return identity(finding)
 
 
 def hideable(finding: Finding) -> bool:

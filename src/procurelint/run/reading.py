@@ -152,4 +152,4 @@ def _shows_ours(candidate: Candidate, text: str | None) -> bool:
         return file_looks_ours(candidate.path)
     # UTF-16 or -32 without a byte-order mark reads as UTF-8 with a NUL beside every letter
     # (a checkout can write a manifest so, by `working-tree-encoding` in .gitattributes).
-    return looks_ours(text) or ("\0" in text and looks_ours(text.replace("\0", "")))
+    return looks_ours(text.replace("\0", ""))
