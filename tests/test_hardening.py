@@ -119,6 +119,33 @@ def test_each_limit_is_configurable(cli, tmp_path: Path, name: str) -> None:
     assert limited.code == 1
 
 
+def test_the_policys_own_files_are_not_judged_by_the_manifest_limits(cli, tmp_path: Path) -> None:
+    """A catalog the policy lists is read once, as configuration, under the configuration
+    limits; a file that only resembles it is still read as manifests are."""
+    catalog = ('apiVersion: procurelint/v1\nkind: Catalog\nmetadata: {name: own, asOf: "2026-11-01"}\n'
+               "spec:\n  patches:\n    - endpoint: aws-bedrock/us-east-1\n"
+               "      set: {dataPolicy: {retentionDays: 0}}\n"
+               '      sources: ["https://docs.aws.amazon.com/bedrock/latest/userguide/data-retention.html"]\n'
+               + "# " + "x" * 1200 + "\n")
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
+          "spec:\n  catalogs: [own.yaml]\n  limits: {maxFileBytes: 1000}\n")
+    write(tmp_path, "own.yaml", catalog)
+    write(tmp_path, "app.yaml", manifest(classes="internal"))
+    write(tmp_path, "mixed.yaml", catalog.replace("name: own", "name: own2") + "---\n"
+          + manifest(classes="internal").replace("name: app", "name: mixed"))
+    run = cli("check", "--format", "json", "--date", TODAY, cwd=tmp_path)
+    doc = json.loads(run.stdout)
+    man001 = [f["file"] for f in doc["findings"] if f["rule"] == "MAN001"]
+    assert man001 == ["mixed.yaml"], man001  # over the limit, and not what the policy loaded
+    assert ("JUR001", "app.yaml") in {(f["rule"], f["file"]) for f in doc["findings"]}
+    assert run.code == 1
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
+          "spec:\n  catalogs: [own.yaml]\n")
+    doc = json.loads(cli("check", "--format", "json", "--date", TODAY, cwd=tmp_path).stdout)
+    assert ("JUR001", "mixed.yaml") in {(f["rule"], f["file"]) for f in doc["findings"]}
+    assert not [f for f in doc["findings"] if f["rule"] == "MAN001"]
+
+
 def test_max_files_limit(cli, tmp_path: Path) -> None:
     for i in range(5):
         write(tmp_path, f"m{i}.yaml", manifest().replace("name: app", f"name: app{i}"))

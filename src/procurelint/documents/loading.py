@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,33 @@ def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Do
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror}", Location(name)) from None
     key = f"doc-{kind}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
-    return cached(key, lambda: _load_one(path, kind, name))
+    loaded: tuple[Any, Document] = cached(key, lambda: _load_one(path, kind, name))
+    _CONFIG_FILES.setdefault(path.name, {})[os.path.realpath(path)] = hashlib.sha256(raw).digest()
+    return loaded
+
+
+_CONFIG_FILES: dict[str, dict[str, bytes]] = {}
+"""Files `load_one` validated in this process, by name, then real path: the digest of the
+content it found there (one document of ours, of a configuration kind)."""
+
+
+def loaded_config(path: Path) -> bytes | None:
+    """The content of `path` when it is, byte for byte, a file this process loaded as
+    configuration (a catalog, the policy, a pack, waivers), else None. The read phase then
+    knows it holds no manifest without parsing it again (an imported catalog of a few
+    megabytes costs more to parse than a thousand manifests), and does not judge it again by
+    the limits set for manifests."""
+    known = _CONFIG_FILES.get(path.name)
+    if not known:
+        return None
+    digest = known.get(os.path.realpath(path))
+    if digest is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return raw if hashlib.sha256(raw).digest() == digest else None
 
 
 def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:

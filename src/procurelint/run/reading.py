@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from procurelint.documents.files import Candidate, file_looks_ours, looks_ours, text_looks_ours
 from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
+from procurelint.documents.loading import loaded_config
 from procurelint.documents.yamlio import Document, Limits, parse, read_text
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import YamlError
@@ -96,6 +97,11 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                                          1, 1, ""))
             continue
         text = None
+        own = loaded_config(candidate.path)
+        if own is not None:  # the policy's own file, read where it is named: not a manifest
+            if MARKER.encode() in own:
+                suppressions.extend(scan(own.decode("utf-8-sig", "replace"), candidate.display))
+            continue
         try:
             text = read_text(str(candidate.path), candidate.display, limits)
             if MARKER in text:
