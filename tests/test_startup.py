@@ -165,3 +165,28 @@ def test_the_cache_key_changes_with_any_built_in_file_or_module(tmp_path: Path,
         edit()
         assert key() != before
     cache.builtin_digest.cache_clear()
+
+
+def test_a_cached_document_keeps_every_position(tmp_path: Path, monkeypatch) -> None:
+    """A configuration document from the cache answers every position as the parsed one does,
+    deep ones decoded only when asked."""
+    from procurelint.documents import cache
+    from procurelint.documents.cache import Positions
+    from procurelint.documents.loading import load_one
+
+    monkeypatch.setenv("PROCURELINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_memory", {})
+    path = EXAMPLES / "catalog" / "acme.yaml"
+    parsed = load_one(path, "Catalog", "x.yaml")[1]  # built and written to the cache
+    monkeypatch.setattr(cache, "_memory", {})
+    again = load_one(path, "Catalog", "x.yaml")[1]   # read from the cache
+    assert isinstance(again.spots, Positions) and not isinstance(parsed.spots, Positions)
+    deep = [p for p in parsed.spots if len(p) > Positions.SHALLOW]
+    assert deep and again.spots._table is None
+    assert again.location(("metadata", "name")) == parsed.location(("metadata", "name"))
+    assert again.spots._table is None  # a shallow position decodes nothing
+    for p in parsed.spots:
+        assert again.location(p) == parsed.location(p) and \
+            again.location(p, key=True) == parsed.location(p, key=True), p
+    assert dict(again.spots) == dict(parsed.spots)
+    assert again.location(("spec", "no", "such", 9)) == parsed.location(("spec", "no", "such", 9))

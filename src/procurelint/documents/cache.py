@@ -28,7 +28,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -118,6 +118,9 @@ def _encode(value: Any) -> Any:
     kind = type(value)
     if value is None or kind in (str, int, float, bool):
         return value
+    if kind is Positions:
+        return {_TAG: "positions", "h": [[list(k), list(v)] for k, v in value.shallow.items()],
+                "s": value.text}
     if kind is list:
         return [_encode(v) for v in value]
     if kind is tuple:
@@ -127,7 +130,7 @@ def _encode(value: Any) -> Any:
             return {k: _encode(v) for k, v in value.items()}
         if all(type(k) is tuple and type(v) is tuple and _flat(k) and _flat(v)
                for k, v in value.items()):  # a document's positions: node path -> (line, column)
-            return {_TAG: "positions", "v": [[list(k), list(v)] for k, v in value.items()]}
+            return _encode(Positions.of(value))
         return {_TAG: "dict", "v": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if kind in (set, frozenset):
         return {_TAG: kind.__name__, "v": sorted((_encode(v) for v in value), key=repr)}
@@ -148,32 +151,85 @@ def _flat(items: tuple[Any, ...]) -> bool:
     return all(type(item) is str or type(item) is int for item in items)
 
 
-def _decode(value: Any, classes: dict[str, type]) -> Any:
-    kind = type(value)
-    if kind is list:
-        return [_decode(v, classes) for v in value]
-    if kind is not dict:
-        return value
-    tag = value.get(_TAG)
-    if tag is None:
-        return {k: _decode(v, classes) for k, v in value.items()}
-    inner = value["v"]
-    if tag == "tuple":
-        return tuple(_decode(v, classes) for v in inner)
-    if tag == "positions":
-        return {tuple(k): tuple(v) for k, v in inner}
-    if tag == "dict":
-        return {_decode(k, classes): _decode(v, classes) for k, v in inner}
-    if tag == "set":
-        return {_decode(v, classes) for v in inner}
-    if tag == "frozenset":
-        return frozenset(_decode(v, classes) for v in inner)
-    if tag == "date":
-        return dt.date.fromisoformat(inner)
-    if tag == "Record":
-        return classes["Record"](str(value["k"]), _decode(inner, classes))
-    cls = classes[tag]  # a KeyError: not a class an entry may hold, so the entry is rejected
-    return cls(**{k: _decode(v, classes) for k, v in inner.items()})
+def _decoder(classes: dict[str, type]) -> Callable[[dict[str, Any]], Any]:
+    """The object hook that rebuilds tagged values as `json` reads an entry: it sees each JSON
+    object once, after everything inside it, so plain lists and scalars cost nothing here."""
+
+    def decode(value: dict[str, Any]) -> Any:
+        tag = value.get(_TAG)
+        if tag is None:
+            return value
+        if tag == "positions":
+            text = value["s"]
+            if type(text) is not str:
+                raise ValueError("positions are not text")
+            return Positions({tuple(k): tuple(v) for k, v in value["h"]}, text)
+        inner = value["v"]
+        if tag == "tuple":
+            return tuple(inner)
+        if tag == "dict":
+            return {k: v for k, v in inner}
+        if tag == "set":
+            return set(inner)
+        if tag == "frozenset":
+            return frozenset(inner)
+        if tag == "date":
+            return dt.date.fromisoformat(inner)
+        if tag == "Record":
+            return classes["Record"](str(value["k"]), inner)
+        cls = classes[tag]  # a KeyError: not a class an entry may hold, so the entry is rejected
+        return cls(**inner)
+
+    return decode
+
+
+class Positions(Mapping[tuple[Any, ...], tuple[int, ...]]):
+    """A cached document's positions (`Document.spots`): those of the nodes at most `SHALLOW`
+    keys deep at once, the others kept as the JSON text they were written in until a finding
+    first asks where such a node is. They are most of a catalog's entry, and a run that finds
+    nothing deep in a catalog never decodes them."""
+
+    __slots__ = ("shallow", "text", "_table")
+
+    SHALLOW = 2
+
+    def __init__(self, shallow: dict[tuple[Any, ...], tuple[int, ...]], text: str) -> None:
+        self.shallow = shallow
+        self.text = text
+        self._table: dict[tuple[Any, ...], tuple[int, ...]] | None = None
+
+    @classmethod
+    def of(cls, table: dict[tuple[Any, ...], tuple[int, ...]]) -> Positions:
+        shallow = {k: v for k, v in table.items() if len(k) <= cls.SHALLOW}
+        deep = [[list(k), list(v)] for k, v in table.items() if len(k) > cls.SHALLOW]
+        return cls(shallow, json.dumps(deep, separators=(",", ":")))
+
+    def _load(self) -> dict[tuple[Any, ...], tuple[int, ...]]:
+        if self._table is None:
+            table = dict(self.shallow)
+            try:
+                table.update({tuple(k): tuple(v) for k, v in json.loads(self.text)})
+            except (ValueError, TypeError):  # only an entry edited with its digest: fewer positions
+                pass
+            self._table = table
+        return self._table
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if self._table is None and len(key) <= self.SHALLOW:
+            return self.shallow.get(key, default)
+        return self._load().get(key, default)
+
+    def __getitem__(self, key: tuple[Any, ...]) -> tuple[int, ...]:
+        found = self.get(key, self)
+        if found is self:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def _read(file: Path) -> Any:
@@ -184,7 +240,7 @@ def _read(file: Path) -> Any:
     digest, _, body = raw[len(_MAGIC):].partition(b"\n")
     if hashlib.sha256(body).hexdigest().encode() != digest:
         raise ValueError("cache entry edited")
-    return _decode(json.loads(body), _classes())
+    return json.loads(body, object_hook=_decoder(_classes()))
 
 
 def cached(name: str, build: Callable[[], T]) -> T:

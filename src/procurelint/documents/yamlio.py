@@ -22,7 +22,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -102,7 +102,7 @@ class Document:
 
     file: str
     data: Any
-    spots: dict[Path, Spot] = field(default_factory=dict)
+    spots: Mapping[Path, Spot] = field(default_factory=dict)
     """Where the node at each path starts (see `Spot`)."""
 
     def location(self, path: Path, *, key: bool = False) -> Location:
