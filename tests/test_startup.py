@@ -190,3 +190,16 @@ def test_a_cached_document_keeps_every_position(tmp_path: Path, monkeypatch) -> 
             again.location(p, key=True) == parsed.location(p, key=True), p
     assert dict(again.spots) == dict(parsed.spots)
     assert again.location(("spec", "no", "such", 9)) == parsed.location(("spec", "no", "such", 9))
+
+
+def test_a_warm_check_writes_nothing_to_the_cache(tmp_path: Path) -> None:
+    """Every entry a check needs is written by the first run: an entry that cannot be written
+    would be built again, and tried again, on every later start."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, repo)
+    cache = tmp_path / "cache"
+    _check(repo, cache)
+    written = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert any(name.startswith("catalog-") for name in written), sorted(written)
+    _check(repo, cache)
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")} == written

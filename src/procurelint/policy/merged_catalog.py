@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
-from procurelint.documents.cache import builtin_dir
+from procurelint.documents.cache import builtin_dir, cacheable
 from procurelint.documents.yamlio import Document
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
     from procurelint.documents.models.catalog_model import Catalog, Endpoint, Model, Price, Provider
 
 
+@cacheable
 @dataclass(frozen=True, slots=True)
 class CatalogSource:
     """One catalog file that contributed entries, for evidence and CAT001."""
