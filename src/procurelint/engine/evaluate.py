@@ -182,9 +182,16 @@ class Evaluator:
                              unit.info.path, unit.model_id, unit.endpoint_id,
                              tuple(unit.info.regimes), unit.info.source.selected,
                              unit.info.source.location(*unit.model_node))
-                    for unit in walked.units] if self.by_scope["use"] or self.by_scope["declaration"] else []
+                    for unit in walked.units] if self._judges_drift() else []
         return Contributions(refs, steps, {p: list(r.values()) for p, r in reached.items()},
                              declared)
+
+    def _judges_drift(self) -> bool:
+        """Whether the drift rules will judge the declared steps: only when the policy asks
+        for the repository's model uses to be found (otherwise they are many objects for
+        nothing, each sent from a worker process to the parent)."""
+        return bool(self.by_scope["use"] or self.by_scope["declaration"]) and \
+            self.config.policy.spec.discovery.enabled
 
     def settle(self, parts: list[Contributions]) -> Spend:
         """Spend and bulk-data totals over every part, in order (so sums are the same however
