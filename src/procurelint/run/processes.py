@@ -279,10 +279,17 @@ class WorkerTraceback(Exception):
 
 
 def _receive(conn: Connection) -> Any:
+    # An answer can hold a few hundred thousand findings: the collector would walk the whole
+    # heap again and again while they are unpickled, and they hold no cycles to collect.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         status, value = conn.recv()
     except EOFError:
         raise RuntimeError("a worker process of the check ended without a result") from None
+    finally:
+        if collecting:
+            gc.enable()
     if status == "ok":
         return value
     kind, message, location = value
