@@ -203,8 +203,9 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
     findings = loaded.findings + evaluated
     selected = [r for r in refs if r.selected]
     _exceptions(config, options, loaded.suppressions, {r.name for r in selected}, findings)
-    findings = [f for f in findings if wanted(f.rule, options.select, options.ignore)]
-    findings = _dedupe(sorted(findings, key=Finding.sort_key))
+    if options.select or options.ignore:
+        findings = [f for f in findings if wanted(f.rule, options.select, options.ignore)]
+    findings = _sorted_once(findings)
     names = dict.fromkeys(r.name for r in selected)  # each once, in file order
     summary = Summary(
         files=loaded.files, ignored=loaded.ignored, manifests=len(selected),
@@ -404,10 +405,14 @@ def rule_metadata(config: Config) -> dict[str, RuleMeta]:
     }
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
+def _sorted_once(findings: list[Finding]) -> list[Finding]:
+    """The findings in order, each once (a finding reported twice at one place, alike, is one):
+    each finding's key is built once, as a repository can have hundreds of thousands."""
+    keys = [f.sort_key() for f in findings]
     out: list[Finding] = []
-    for f in findings:
-        if out and out[-1].sort_key() == f.sort_key():
-            continue
-        out.append(f)
+    last = None
+    for i in sorted(range(len(findings)), key=keys.__getitem__):
+        if keys[i] != last:
+            last = keys[i]
+            out.append(findings[i])
     return out
