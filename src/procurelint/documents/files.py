@@ -192,6 +192,11 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _below(path: str, top: str) -> str:
+    """`path`, a path within the folder `top`, relative to it, with forward slashes."""
+    return os.path.relpath(path, top).replace(os.sep, "/")
+
+
 def _link_problem(path: Path, root: Path) -> str | None:
     """Links inside the repository are read where they lead; others are refused."""
     if not path.is_symlink():
@@ -207,6 +212,12 @@ def _link_problem(path: Path, root: Path) -> str | None:
 def display_name(path: Path, root: Path) -> str:
     """The path as the user knows it: relative to the root, links not resolved. Bytes of the
     name that are not UTF-8 are shown as `\\xNN`, so that every output can carry the name."""
+    absolute, top = os.path.abspath(path), str(root)
+    if top.endswith(os.sep):
+        top = top[:-1]
+    if absolute.startswith(top) and absolute[len(top):len(top) + 1] == os.sep:
+        # The common case, as strings: pathlib's parsing costs more than the rest of the walk.
+        return _printable_name(absolute[len(top) + 1:].replace(os.sep, "/"))
     for resolve in (False, True):  # resolving links costs a system call per folder: last
         try:
             shown = (path.resolve() if resolve else Path(os.path.abspath(path))).relative_to(root).as_posix()
@@ -270,10 +281,11 @@ class _Walker:
             return "ignored by git"
         return None
 
-    def file(self, path: Path, explicit: bool = False, reached: str | None = None) -> None:
+    def file(self, path: Path, explicit: bool = False, reached: str | None = None,
+             link: bool | None = None) -> None:
         """A file: as given when named, else filtered by include, exclude and git by the name
         it was reached by (through a linked folder, the link's). A link is judged at its
-        target, under the target's name."""
+        target, under the target's name. `link`: whether it is a symbolic link, when known."""
         shown = display_name(path, self.root)
         if reached is not None and reached != shown and not included(shown, self.include):
             shown_as = reached
@@ -283,7 +295,7 @@ class _Walker:
             return
         reason = None if explicit else self._skip_reason(shown_as)
         reached_as = shown_as
-        if path.is_symlink():
+        if link if link is not None else path.is_symlink():
             problem = _link_problem(path, self.root)
             if problem is not None:
                 if self.policy is not None and os.path.abspath(path) == self.policy:
@@ -300,30 +312,43 @@ class _Walker:
                  else Candidate(path, shown, skipped=reason))
 
     def folder(self, folder: Path, reached: str | None = None) -> None:
-        """Walk a folder; `reached` is the name of the link it was reached through."""
+        """Walk a folder; `reached` is the name of the link it was reached through. Folders
+        are taken in order of name, each before what is in it (as `os.walk` goes); entries are
+        read with `os.scandir`, whose file types cost no system call per file."""
         real = os.path.realpath(folder)
         if real in self.walked:
             return  # a link cycle, or a folder reached twice
         self.walked.add(real)
-        for current, dirs, files in os.walk(folder, followlinks=False):
+        top = str(folder)
+        pending = [top]
+        while pending:
+            current = pending.pop()
             self.walked.add(os.path.realpath(current))
-            kept = []
-            for name in sorted(dirs):
-                if name in VCS_FOLDERS:
+            try:
+                with os.scandir(current) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError:
+                continue  # as os.walk: a folder that cannot be listed is passed over
+            kept: list[str] = []
+            files: list[os.DirEntry[str]] = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    files.append(entry)
+                elif entry.name in VCS_FOLDERS:
                     continue
-                path = Path(current) / name
-                if path.is_symlink():
-                    via = None if reached is None else reached + "/" + path.relative_to(folder).as_posix()
-                    self._folder_link(path, via)
-                    continue
-                kept.append(name)
-            dirs[:] = kept
-            for name in sorted(files):
-                path = Path(current) / name
-                via = None
-                if reached is not None:
-                    via = reached + "/" + path.relative_to(folder).as_posix()
-                self.file(path, reached=via)
+                elif entry.is_symlink():
+                    via = None if reached is None else reached + "/" + _below(entry.path, top)
+                    self._folder_link(Path(entry.path), via)
+                else:
+                    kept.append(entry.path)
+            for entry in files:
+                via = None if reached is None else reached + "/" + _below(entry.path, top)
+                self.file(Path(entry.path), reached=via, link=entry.is_symlink())
+            pending.extend(reversed(kept))
 
     def _folder_link(self, path: Path, reached: str | None) -> None:
         """A link to a folder: walked where it leads when that is inside the repository (each
