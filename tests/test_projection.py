@@ -65,3 +65,57 @@ def test_equal_projections_are_one_object() -> None:
     a = projector.project("alternative", {"savingPercent": 2.0, "model": "a"})
     b = projector.project("alternative", {"savingPercent": 2.0, "model": "b"})
     assert a is b and a == {"savingPercent": 2.0}
+
+
+OFFERS: list[Any] = [
+    {"id": "e", "offer": None, "hipaaBaa": True},
+    {"id": "e", "offer": {"input": 1.0, "retires": None}, "hipaaBaa": False},
+    {"id": "f", "offer": {"input": 9.0, "retires": "2026-01-01"}, "hipaaBaa": True},
+    {"id": "g", "offer": {"input": 2.0, "retires": "2027-06-01", "note": "x"}, "hipaaBaa": True},
+]
+
+
+@pytest.mark.parametrize(("sources", "kept"), [
+    (["endpoint.offer != null && endpoint.offer.retires != null",
+      "endpoint.offer.retires <= '2026-12-05'"], {"offer": ("retires",)}),
+    (["null != endpoint.offer && has(endpoint.offer.retires)"], {"offer": ("retires",)}),
+    (["endpoint.offer.size() > 1"], {}),             # a method of the mapping: kept whole
+    (["endpoint.offer['input'] > 1.0"], {}),         # an index: kept whole
+    (["endpoint.offer in [null]"], {}),              # the value itself: kept whole
+    (["[endpoint.offer].exists(o, o.input > 1.0)"], {}),
+    (["endpoint.offer.retires != null", "endpoint.offer == endpoint.offer"], {}),
+    (["'endpoint.offer.retires' == 'x' && endpoint.hipaaBaa"], {}),  # text, not a read
+])
+def test_nested_keys_read(sources: list[str], kept: dict[str, tuple[str, ...]]) -> None:
+    projector = Projector(sources, names=("endpoint",), fresh=frozenset(), nested=True)
+    assert projector._keys.get("endpoint", {}) == kept
+
+
+@pytest.mark.parametrize("source", [
+    "endpoint.offer != null && endpoint.offer.retires != null && endpoint.offer.retires <= '2026-12-05'",
+    "null == endpoint.offer || !has(endpoint.offer.retires) || endpoint.offer.retires == null",
+    "endpoint.offer != null && endpoint.offer.size() > 2",
+    "endpoint.offer != null && endpoint.offer.input > 1.5 && endpoint.hipaaBaa",
+    "endpoint.offer != null && endpoint.offer.missing == 1",
+])
+@pytest.mark.parametrize("value", OFFERS)
+def test_nested_projection_gives_the_same_verdict(source: str, value: Any) -> None:
+    projector = Projector([source], names=("endpoint",), fresh=frozenset(), nested=True)
+    program = Program(source)
+
+    def outcome(variable: Any) -> Any:
+        try:
+            return program.run(new_context({"endpoint": variable}))
+        except CelEvalError as exc:
+            return f"error: {exc}"
+
+    assert outcome(projector.project("endpoint", value, True)) == outcome(value)
+
+
+def test_offers_alike_in_what_is_read_share_one_projection() -> None:
+    projector = Projector(["endpoint.offer != null && endpoint.offer.retires == null"],
+                          names=("endpoint",), fresh=frozenset(), nested=True)
+    a = projector.project("endpoint", {"offer": {"input": 1.0, "retires": None}}, True)
+    b = projector.project("endpoint", {"offer": {"input": 7.0, "retires": None}}, True)
+    c = projector.project("endpoint", {"offer": {"input": 7.0, "retires": "2027-01-01"}}, True)
+    assert a is b and a == {"offer": {"retires": None}} and c is not a

@@ -75,6 +75,11 @@ class AlternativeFinder:
             (source for r in self.rules for source in (r.rule.when, r.rule.violation or "")),
             names=PROJECTED,
         )
+        # And of the offers: offers whose entries agree on every field the rules read share
+        # one group (an imported price list lists many models whose read facts are alike).
+        self._offer_facts = Projector(
+            (source for r in self.rules for source in (r.rule.when, r.rule.violation or "")),
+            names=("model", "endpoint", "provider", "transfer"), fresh=frozenset(), nested=True)
         step_fields = self._facts.fields["step"]
         self._reads_cost = step_fields is None or "monthlyUsd" in step_fields
         # Judging by facts (the module's docstring) needs a step whose compliance does not
@@ -308,7 +313,7 @@ class AlternativeFinder:
     def _offer_values(self, index: int) -> dict[str, Any] | None:
         """An offer's values as the compliance rules read them (None for an aggregator's)."""
         if index not in self._values:
-            catalog, factory, facts = self.config.catalog, self.factory, self._facts
+            catalog, factory, facts = self.config.catalog, self.factory, self._offer_facts
             endpoint_id, model_id, _ = self._offers[index]
             endpoint = catalog.endpoints[endpoint_id]
             provider = catalog.providers[endpoint.provider]
@@ -380,14 +385,23 @@ class AlternativeFinder:
             number = variant[0]
             reads = self._reads[number][1]
             merged: dict[tuple[int, ...], list[Any]] = {}
+            # Groups that agree on the values this rule reads share its projection of them:
+            # projected once per such set (an imported price list has thousands of groups, and
+            # most rules read only a few dozen distinct endpoints or providers of them).
+            by_inputs: dict[tuple[Any, ...], list[Any]] = {}
             for _, values, offers in groups:
-                theirs = self._offer_side(number, values, info, eu_personal)
-                signature = tuple(id(theirs[name]) for name in reads)
-                entry = merged.get(signature)
+                inputs = tuple([values["provider_id"] if name == "bulk"
+                                else id(values["transfer"][eu_personal]) if name == "transfer"
+                                else id(values[name]) for name in reads])
+                entry = by_inputs.get(inputs)
                 if entry is None:
-                    merged[signature] = [signature, theirs, offers]
-                else:
-                    entry[2] |= offers
+                    theirs = self._offer_side(number, values, info, eu_personal)
+                    signature = tuple(id(theirs[name]) for name in reads)
+                    entry = merged.get(signature)
+                    if entry is None:
+                        entry = merged[signature] = [signature, theirs, 0]
+                    by_inputs[inputs] = entry
+                entry[2] |= offers
             found = self._partitions[variant] = [(e[0], e[1], e[2]) for e in merged.values()]
         return found
 

@@ -35,15 +35,61 @@ def freeze(value: Any) -> Any:
     return value
 
 
+_FIELD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+_KEY_AFTER = re.compile(r"\.([A-Za-z_]\w*)(?!\w)(?!\s*\()")
+_NULL_AFTER = re.compile(r"\s*[!=]=\s*null\b")
+_NULL_BEFORE = re.compile(r"\bnull\s*[!=]=\s*$")
+
+
+def _keys_read(sources: list[str], names: tuple[str, ...]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per variable, the fields read only as mappings: `name.field.key` (not a method call,
+    `name.field.size()`) or `name.field != null`, with the keys read of each. A field used in
+    any other way (`name.field in [...]`, `name.field['key']`, passed whole) is left out: its
+    whole value is kept."""
+    keys: dict[tuple[str, str], set[str] | None] = {}
+    for source in sources:
+        text = _DOT.sub(".", _STRING.sub("''", source))
+        for match in _FIELD.finditer(text):
+            name, field = match.group(1), match.group(2)
+            if name not in names:
+                continue
+            pair = (name, field)
+            after = text[match.end():]
+            key = _KEY_AFTER.match(after)
+            if key is not None:
+                if keys.get(pair, set()) is not None:
+                    keys.setdefault(pair, set()).add(key.group(1))  # type: ignore[union-attr]
+            elif _NULL_AFTER.match(after) or _NULL_BEFORE.search(text[:match.start()]):
+                keys.setdefault(pair, set())
+            else:
+                keys[pair] = None
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for (name, field), read in keys.items():
+        if read is not None:
+            found.setdefault(name, {})[field] = tuple(sorted(read))
+    return found
+
+
+def _keep(value: Any, keys: tuple[str, ...] | None) -> Any:
+    """`value` with only `keys` when it is a mapping whose keys are projected."""
+    if keys is None or not isinstance(value, dict):
+        return value
+    return {k: value[k] for k in keys if k in value}
+
+
 class Projector:
     """Which fields of `step`, `workflow` and `manifest` the rules read, and interning."""
 
     def __init__(self, sources: Iterable[str], names: tuple[str, ...] = PROJECTED,
-                 fresh: frozenset[str] = frozenset({"step"})) -> None:
+                 fresh: frozenset[str] = frozenset({"step"}), nested: bool = False) -> None:
         """`fresh` names the variables whose values are new objects for every unit; others are
-        shared by many units (a workflow's, a manifest's), and projected once per object."""
+        shared by many units (a workflow's, a manifest's), and projected once per object.
+        With `nested`, a field that is a mapping is projected too, to the keys read of it
+        (`endpoint.offer.retires`), when every use of it reads keys or tests it for null."""
         self.fields: dict[str, set[str] | None] = {name: set() for name in names}
         self._fresh = fresh
+        sources = list(sources)
+        self._keys = _keys_read(sources, names) if nested else {}
         for source in sources:
             text = _NULL_TEST.sub("null", _DOT.sub(".", _STRING.sub("''", source)))
             for match in _REFERENCE.finditer(text):
@@ -75,6 +121,9 @@ class Projector:
             if known is not None and known[0] is full:
                 return known[1]
         order = self._order[name]
+        keys = self._keys.get(name)
+        if keys:
+            full = {f: _keep(full[f], keys.get(f)) for f in order if f in full}
         items = tuple([(f, freeze(full[f])) for f in order if f in full])
         key = (name, items)
         found = self._interned.get(key)
