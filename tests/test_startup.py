@@ -108,7 +108,7 @@ def test_the_cache_holds_no_pydantic_objects(tmp_path: Path) -> None:
     entries = sorted(cache.glob("*.json"))
     assert len(entries) >= 5
     script = ("import sys\n"
-              "import procurelint.policy.packs  # registers the loaded-pack class\n"
+              "import procurelint.policy.config  # registers the classes entries may hold\n"
               "from procurelint.documents.cache import _read\n"
               "from pathlib import Path\n"
               "for name in sys.argv[1:]:\n"
