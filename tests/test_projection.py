@@ -119,3 +119,28 @@ def test_offers_alike_in_what_is_read_share_one_projection() -> None:
     b = projector.project("endpoint", {"offer": {"input": 7.0, "retires": None}}, True)
     c = projector.project("endpoint", {"offer": {"input": 7.0, "retires": "2027-01-01"}}, True)
     assert a is b and a == {"offer": {"retires": None}} and c is not a
+
+
+@pytest.mark.parametrize(("sources", "kept"), [
+    # Strings and comments as CEL lexes them: neither hides a read that follows.
+    (["endpoint.offer != null // it's a guard\n&& has(endpoint.offer.output)"], {"offer": ("output",)}),
+    ([r"r'\' != '' && has(endpoint.offer.output) && endpoint.offer.retires == null"],
+     {"offer": ("output", "retires")}),
+    (["'''it's''' != '' && endpoint.offer.input > 1.0"], {"offer": ("input",)}),
+    (["null != endpoint.offer['retires']"], {}),  # an index beside a null test: kept whole
+    (["1 + endpoint.offer != null"], {}),         # an operand of something else first
+    (["!endpoint.offer == null"], {}),
+    (["endpoint.offer.?retires"], {}),            # optional selection: kept whole
+    (["endpoint.offer.retires == 'x"], {}),       # does not lex: nothing projected
+])
+def test_nested_keys_are_read_on_cel_tokens(sources: list[str], kept: dict[str, tuple[str, ...]]) -> None:
+    projector = Projector(sources, names=("endpoint",), fresh=frozenset(), nested=True)
+    assert projector._keys.get("endpoint", {}) == kept
+
+
+@pytest.mark.parametrize(("source", "fields"), [
+    ("true // it's\n|| alternative.model == 'x'", {"model"}),  # a comment hides no read
+    (r"r'\' != '' || alternative.model == 'x'", {"model"}),
+])
+def test_fields_read_past_strings_and_comments(source: str, fields: set[str]) -> None:
+    assert Projector([source], names=NAMES).fields["alternative"] == fields

@@ -203,3 +203,18 @@ def test_a_warm_check_writes_nothing_to_the_cache(tmp_path: Path) -> None:
     assert any(name.startswith("catalog-") for name in written), sorted(written)
     _check(repo, cache)
     assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")} == written
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "not json", "[[1]]",
+                                  '[[["a","b","c"],[4,5]], [["a"],[9,9]]]'])
+def test_deep_positions_edited_with_their_digest_never_crash(text: str) -> None:
+    """Deep positions are decoded when first asked for, after the entry's digest was checked:
+    an entry edited with a new digest may lose them, never crash a run or move a shallow one."""
+    from procurelint.documents.cache import Positions
+    from procurelint.documents.yamlio import Document
+
+    doc = Document("f.yaml", None, Positions({("a",): (2, 1), ("a", "b"): (3, 3, 3, 1)}, text))
+    where = doc.location(("a", "b", "c"))
+    assert (where.line, where.column) in ((3, 3), (4, 5))
+    assert (doc.location(("a", "b")).line, doc.location(("a",)).line) == (3, 2)
+    assert doc.location(("a", "b"), key=True).column == 1

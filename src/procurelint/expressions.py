@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import re
 import sys
 import time
 from functools import lru_cache
@@ -35,6 +36,79 @@ def _extension() -> ModuleType:
             loader.exec_module(module)
             return module
     raise ImportError(f"no CEL extension module in {folder}")
+
+
+_STRING_START = re.compile(r"(?:[rR][bB]?|[bB][rR]?)?(\"\"\"|'''|\"|')")
+
+
+def code_text(source: str) -> str:
+    """The expression as CEL's lexer sees it: each string (with its r/b prefix, triple quotes
+    and escapes) as `''`, `//` comments dropped, everything else as written; so that neither
+    can hide a read, a macro or a list from what reads the text. An unterminated string
+    raises ValueError."""
+    out: list[str] = []
+    i = start = 0
+    n = len(source)
+    while i < n:
+        if source.startswith("//", i):
+            out.append(source[start:i])
+            end = source.find("\n", i)
+            i = start = n if end < 0 else end
+            continue
+        match = _STRING_START.match(source, i)
+        if match and (match.start(1) == i or not (i > 0 and (source[i - 1].isalnum() or source[i - 1] == "_"))):
+            quote = match.group(1)
+            raw = "r" in source[i:match.start(1)].lower()
+            j = match.end()
+            while True:
+                if j >= n:
+                    raise ValueError("unterminated string")
+                if not raw and source[j] == "\\":
+                    j += 2
+                    continue
+                if source.startswith(quote, j):
+                    j += len(quote)
+                    break
+                if len(quote) == 1 and source[j] == "\n":
+                    raise ValueError("unterminated string")
+                j += 1
+            out.append(source[start:i])
+            out.append("''")
+            i = start = j
+            continue
+        i += 1
+    out.append(source[start:])
+    return "".join(out)
+
+
+def cel_tokens(source: str) -> list[str]:
+    """The expression's tokens (see `code_text`): names, numbers, `''` for each string, and
+    every other character on its own. An unterminated string raises ValueError."""
+    text = code_text(source)
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace():
+            i += 1
+            continue
+        if text.startswith("''", i):
+            out.append("''")
+            i += 2
+            continue
+        if char.isalnum() or char == "_":
+            j = i
+            while j < n and (text[j].isalnum() or text[j] in "_."):
+                if text[j] == "." and not (text[j - 1].isdigit() and j + 1 < n and text[j + 1].isdigit()):
+                    break
+                j += 1
+            out.append(text[i:j])
+            i = j
+            continue
+        out.append(char)
+        i += 1
+    return out
 
 
 class CelCompileError(Exception):

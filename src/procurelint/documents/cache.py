@@ -206,11 +206,11 @@ class Positions(Mapping[tuple[Any, ...], tuple[int, ...]]):
 
     def _load(self) -> dict[tuple[Any, ...], tuple[int, ...]]:
         if self._table is None:
-            table = dict(self.shallow)
             try:
-                table.update({tuple(k): tuple(v) for k, v in json.loads(self.text)})
-            except (ValueError, TypeError):  # only an entry edited with its digest: fewer positions
-                pass
+                table = {tuple(k): tuple(v) for k, v in json.loads(self.text)}
+            except Exception:  # noqa: BLE001 - only an entry edited with its digest: fewer positions
+                table = {}
+            table.update(self.shallow)  # what was answered before stays the answer
             self._table = table
         return self._table
 

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from procurelint.expressions import cel_tokens, code_text
+
 _REFERENCE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(\s*\.\s*([A-Za-z_]\w*))?")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 # `name == null` and `name != null` read no field: a projection keeps null as null. Only a
@@ -35,31 +37,37 @@ def freeze(value: Any) -> Any:
     return value
 
 
-_FIELD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
-_KEY_AFTER = re.compile(r"\.([A-Za-z_]\w*)(?!\w)(?!\s*\()")
-_NULL_AFTER = re.compile(r"\s*[!=]=\s*null\b")
-_NULL_BEFORE = re.compile(r"\bnull\s*[!=]=\s*$")
+_BEFORE = frozenset({"(", "&", "|", "?", ":", ",", "[", "{"})
+_AFTER = frozenset({")", "&", "|", "?", ":", ",", "]", "}"})
+"""Tokens around `a.b == null` that make the comparison its own operand: nothing of higher
+precedence (`x + a.b != null`, `!a.b == null`) takes `a.b` first."""
 
 
 def _keys_read(sources: list[str], names: tuple[str, ...]) -> dict[str, dict[str, tuple[str, ...]]]:
     """Per variable, the fields read only as mappings: `name.field.key` (not a method call,
-    `name.field.size()`) or `name.field != null`, with the keys read of each. A field used in
-    any other way (`name.field in [...]`, `name.field['key']`, passed whole) is left out: its
-    whole value is kept."""
+    `name.field.size()`) or compared with null on their own (`name.field != null`), with the
+    keys read of each. A field used in any other way (`name.field in [...]`,
+    `name.field['key']`, passed whole) is left out: its whole value is kept. Read on CEL's
+    tokens, so that strings and comments hide nothing; an expression that does not lex
+    projects nothing."""
     keys: dict[tuple[str, str], set[str] | None] = {}
     for source in sources:
-        text = _DOT.sub(".", _STRING.sub("''", source))
-        for match in _FIELD.finditer(text):
-            name, field = match.group(1), match.group(2)
-            if name not in names:
+        try:
+            t = cel_tokens(source)
+        except ValueError:
+            return {}
+        for i, token in enumerate(t):
+            if token not in names or _at(t, i - 1) == "." or _at(t, i + 1) != "." \
+                    or not _name(_at(t, i + 2)):
                 continue
-            pair = (name, field)
-            after = text[match.end():]
-            key = _KEY_AFTER.match(after)
-            if key is not None:
-                if keys.get(pair, set()) is not None:
-                    keys.setdefault(pair, set()).add(key.group(1))  # type: ignore[union-attr]
-            elif _NULL_AFTER.match(after) or _NULL_BEFORE.search(text[:match.start()]):
+            pair = (token, t[i + 2])
+            k = i + 3
+            if _at(t, k) == "." and _name(_at(t, k + 1)) and _at(t, k + 2) != "(":
+                read = keys.get(pair, set())
+                if read is not None:
+                    read.add(t[k + 1])
+                    keys[pair] = read
+            elif _null_test(t, i, k):
                 keys.setdefault(pair, set())
             else:
                 keys[pair] = None
@@ -68,6 +76,34 @@ def _keys_read(sources: list[str], names: tuple[str, ...]) -> dict[str, dict[str
         if read is not None:
             found.setdefault(name, {})[field] = tuple(sorted(read))
     return found
+
+
+def _at(t: list[str], k: int) -> str | None:
+    return t[k] if 0 <= k < len(t) else None
+
+
+def _name(token: str | None) -> bool:
+    return token is not None and (token[0].isalpha() or token[0] == "_")
+
+
+def _null_test(t: list[str], first: int, after: int) -> bool:
+    """Whether tokens t[first:after] (`a.b`) are compared with null and with nothing else."""
+    def alone(before: int, behind: int) -> bool:
+        return (before < 0 or t[before] in _BEFORE) and (behind >= len(t) or t[behind] in _AFTER)
+
+    if _at(t, after) in ("=", "!") and _at(t, after + 1) == "=" and _at(t, after + 2) == "null":
+        return alone(first - 1, after + 3)
+    if _at(t, first - 1) == "=" and _at(t, first - 2) in ("=", "!") and _at(t, first - 3) == "null":
+        return alone(first - 4, after)
+    return False
+
+
+def _code(source: str) -> str:
+    """The expression with strings as `''` and comments dropped, as CEL's lexer reads it."""
+    try:
+        return code_text(source)
+    except ValueError:  # does not lex (and so does not compile): strings blanked as before
+        return _STRING.sub("''", source)
 
 
 def _keep(value: Any, keys: tuple[str, ...] | None) -> Any:
@@ -91,7 +127,7 @@ class Projector:
         sources = list(sources)
         self._keys = _keys_read(sources, names) if nested else {}
         for source in sources:
-            text = _NULL_TEST.sub("null", _DOT.sub(".", _STRING.sub("''", source)))
+            text = _NULL_TEST.sub("null", _DOT.sub(".", _code(source)))
             for match in _REFERENCE.finditer(text):
                 name, field = match.group(1), match.group(3)
                 if name not in self.fields:

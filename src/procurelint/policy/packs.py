@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from procurelint.expressions import CelCompileError, Program
+from procurelint.expressions import CelCompileError, Program, cel_tokens
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
 from procurelint.documents.cache import builtin_dir, cacheable, cached
@@ -104,59 +104,6 @@ MAX_COST = 1 << 18
 ASSUMED_LIST = 64
 """The length assumed for a list of the context a macro iterates (data classes, offers...)."""
 _MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
-_STRING_START = re.compile(r"(?:[rR][bB]?|[bB][rR]?)?(\"\"\"|'''|\"|')")
-
-
-def _tokens(source: str) -> list[str]:
-    """The expression's tokens as CEL's lexer sees them: strings (with their r/b prefixes,
-    triple quotes and escapes) become `''`, `//` comments are dropped, so that neither can hide
-    a macro or a list from the cost bound. An unterminated string raises ValueError."""
-    out: list[str] = []
-    i = 0
-    n = len(source)
-    while i < n:
-        char = source[i]
-        if char.isspace():
-            i += 1
-            continue
-        if source.startswith("//", i):
-            end = source.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        match = _STRING_START.match(source, i)
-        if match and (match.start(1) == i or not (i > 0 and (source[i - 1].isalnum() or source[i - 1] == "_"))):
-            quote = match.group(1)
-            raw = "r" in source[i:match.start(1)].lower()
-            j = match.end()
-            while True:
-                if j >= n:
-                    raise ValueError("unterminated string")
-                if not raw and source[j] == "\\":
-                    j += 2
-                    continue
-                if source.startswith(quote, j):
-                    j += len(quote)
-                    break
-                if len(quote) == 1 and source[j] == "\n":
-                    raise ValueError("unterminated string")
-                j += 1
-            out.append("''")
-            i = j
-            continue
-        if char.isalnum() or char == "_":
-            j = i
-            while j < n and (source[j].isalnum() or source[j] in "_."):
-                if source[j] == "." and not (source[j - 1].isdigit() and j + 1 < n and source[j + 1].isdigit()):
-                    break
-                j += 1
-            out.append(source[i:j])
-            i = j
-            continue
-        out.append(char)
-        i += 1
-    return out
-
-
 def estimated_cost(source: str) -> tuple[int, int]:
     """(macro nesting depth, estimated cost) of an expression on its parsed form.
 
@@ -165,7 +112,7 @@ def estimated_cost(source: str) -> tuple[int, int]:
     `ASSUMED_LIST` for a list of the context) times the cost of its body; nested macros
     multiply. A list literal costs its elements.
     """
-    tokens = _tokens(source)
+    tokens = cel_tokens(source)
     # Per open bracket: (kind, elements so far, macro-iterated length, cost of the body).
     depth = deepest = 0
     stack: list[list[Any]] = []
