@@ -119,6 +119,10 @@ def test_offers_alike_in_what_is_read_share_one_projection() -> None:
     b = projector.project("endpoint", {"offer": {"input": 7.0, "retires": None}}, True)
     c = projector.project("endpoint", {"offer": {"input": 7.0, "retires": "2027-01-01"}}, True)
     assert a is b and a == {"offer": {"retires": None}} and c is not a
+    # A shared value is projected once: the memo is keyed by the value the caller holds.
+    full = {"offer": {"input": 3.0, "retires": None}}
+    assert projector.project("endpoint", full, True) is a
+    assert projector._shared[("endpoint", id(full))][0] is full
 
 
 @pytest.mark.parametrize(("sources", "kept"), [

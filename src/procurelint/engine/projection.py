@@ -158,13 +158,12 @@ class Projector:
                 return known[1]
         order = self._order[name]
         keys = self._keys.get(name)
-        if keys:
-            full = {f: _keep(full[f], keys.get(f)) for f in order if f in full}
-        items = tuple([(f, freeze(full[f])) for f in order if f in full])
+        read = {f: _keep(full[f], keys.get(f)) for f in order if f in full} if keys else full
+        items = tuple([(f, freeze(read[f])) for f in order if f in read])
         key = (name, items)
         found = self._interned.get(key)
         if found is None:
-            found = self._interned[key] = {f: full[f] for f in order if f in full}
+            found = self._interned[key] = {f: read[f] for f in order if f in read}
         if shared:
             self._shared[(name, id(full))] = (full, found)  # holds `full`, so its id stays its own
         return found
