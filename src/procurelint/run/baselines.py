@@ -65,10 +65,6 @@ def needs_approval(rule: str, config: Config) -> bool:
     return compiled is None or compiled.pack not in config.policy.spec.inline_suppressions
 
 
-def key(finding: Finding) -> Key:
-    return identity(finding)
-
-
 def hideable(finding: Finding) -> bool:
     """Whether a baseline or the base revision may hide this finding: it counts against the
     build (waived ones do not) and its rule is not one of `NEVER_HIDDEN`."""
@@ -83,7 +79,7 @@ def recordable(finding: Finding) -> bool:
 
 def counts(findings: list[Finding]) -> Counter[Key]:
     """The keys of the findings that a baseline or a base revision may hide."""
-    return Counter(key(f) for f in findings if hideable(f))
+    return Counter(identity(f) for f in findings if hideable(f))
 
 
 def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None = None) -> str:
@@ -91,7 +87,7 @@ def render(findings: list[Finding], approvals: dict[str, dict[str, str]] | None 
     `approvals` gives, by rule id, the `approvedBy` and `expires` recorded with that rule's
     entries."""
     entries: list[dict[str, object]] = []
-    recorded = Counter(key(f) for f in findings if recordable(f))
+    recorded = Counter(identity(f) for f in findings if recordable(f))
     for (rule, file, path, message), count in sorted(recorded.items()):
         entry: dict[str, object] = {"rule": rule, "file": file, "path": path,
                                     "message": message, "count": count}
@@ -191,7 +187,7 @@ def subtract(findings: list[Finding], accepted: Counter[Key]) -> tuple[list[Find
     remaining = Counter(accepted)
     new: list[Finding] = []
     for finding in findings:
-        k = key(finding)
+        k = identity(finding)
         if hideable(finding) and remaining[k] > 0:
             remaining[k] -= 1
             continue
@@ -204,12 +200,12 @@ def subtract(findings: list[Finding], accepted: Counter[Key]) -> tuple[list[Find
 def missing(findings: list[Finding], present: list[Finding]) -> list[Finding]:
     """The unwaived findings among `findings` that `present` does not hold too (by key,
     counted): in pull-request mode, what the change fixed."""
-    left = Counter(key(f) for f in present if not f.waived)
+    left = Counter(identity(f) for f in present if not f.waived)
     out: list[Finding] = []
     for finding in findings:
         if finding.waived:
             continue
-        k = key(finding)
+        k = identity(finding)
         if left[k] > 0:
             left[k] -= 1
             continue
