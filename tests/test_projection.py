@@ -49,15 +49,16 @@ VALUES: list[Any] = [
 @pytest.mark.parametrize("value", VALUES)
 def test_projected_and_whole_values_give_the_same_verdict(source: str, value: Any) -> None:
     projector = Projector([source], names=NAMES)
-    program = Program(source)
+    assert _verdict(source, "alternative", projector.project("alternative", value)) == \
+        _verdict(source, "alternative", value)
 
-    def outcome(variable: Any) -> Any:
-        try:
-            return program.run(new_context({"alternative": variable}))
-        except CelEvalError as exc:  # an error must stay the same error
-            return f"error: {exc}"
 
-    assert outcome(projector.project("alternative", value)) == outcome(value)
+def _verdict(source: str, name: str, value: Any) -> Any:
+    """What `source` gives with `name` bound to `value`; an error must stay the same error."""
+    try:
+        return Program(source).run(new_context({name: value}))
+    except CelEvalError as exc:
+        return f"error: {exc}"
 
 
 def test_equal_projections_are_one_object() -> None:
@@ -101,15 +102,8 @@ def test_nested_keys_read(sources: list[str], kept: dict[str, tuple[str, ...]]) 
 @pytest.mark.parametrize("value", OFFERS)
 def test_nested_projection_gives_the_same_verdict(source: str, value: Any) -> None:
     projector = Projector([source], names=("endpoint",), fresh=frozenset(), nested=True)
-    program = Program(source)
-
-    def outcome(variable: Any) -> Any:
-        try:
-            return program.run(new_context({"endpoint": variable}))
-        except CelEvalError as exc:
-            return f"error: {exc}"
-
-    assert outcome(projector.project("endpoint", value, True)) == outcome(value)
+    assert _verdict(source, "endpoint", projector.project("endpoint", value, True)) == \
+        _verdict(source, "endpoint", value)
 
 
 def test_offers_alike_in_what_is_read_share_one_projection() -> None:
