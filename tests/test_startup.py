@@ -18,12 +18,14 @@ import pytest
 
 from tests.conftest import EXAMPLES, TODAY, findings_at, write
 
-# Runs the command line as `python -m procurelint` does, then says what it imported.
+# Runs the command line's `main`, as `python -m procurelint` does (before the exit that
+# skips the interpreter's teardown, and so any code after it), then says what it imported.
 PROBE = """\
-import runpy, sys
+import sys
+from procurelint.cli import main
 sys.argv = ["procurelint", *sys.argv[1:]]
 try:
-    runpy.run_module("procurelint", run_name="__main__", alter_sys=True)
+    main()
 except SystemExit as exc:
     code = exc.code
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core")

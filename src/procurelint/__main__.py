@@ -1,5 +1,5 @@
 """`python -m procurelint`."""
 
-from procurelint.cli import main
+from procurelint.cli import console
 
-main()
+console()

@@ -79,6 +79,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     raise SystemExit(code)
 
 
+def console() -> None:
+    """The `procurelint` command and `python -m procurelint`: `main`, then an exit that skips
+    the interpreter's teardown (freeing every module and object one by one, about a tenth of
+    a one-manifest run), as mypy does. Every file is closed and every worker joined by then;
+    standard output and error are flushed here."""
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):  # `sys.exit("message")` or None
+        if code is not None:
+            _say(f"{code}\n")
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            code = code or EXIT_USAGE  # an unwritten verdict cannot pass
+    os._exit(code)
+
+
 def _say(text: str) -> None:
     """Write to standard error if there is one (it may be closed too)."""
     if sys.stderr is not None:
