@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from procurelint.expressions import CelEvalError, Program, new_context
+from procurelint.expressions import CelEvalError, Program, cel_tokens, code_text, new_context
 from procurelint.engine.projection import Projector
 
 NAMES = ("alternative",)
@@ -142,3 +144,41 @@ def test_nested_keys_are_read_on_cel_tokens(sources: list[str], kept: dict[str, 
 ])
 def test_fields_read_past_strings_and_comments(source: str, fields: set[str]) -> None:
     assert Projector([source], names=NAMES).fields["alternative"] == fields
+
+
+@pytest.mark.parametrize(("source", "code"), [
+    ('a == "x" // c\nb', "a == '' \nb"),      # a comment ends at its line's end
+    ('bar"x" + b"y"', "bar'' + ''"),          # after a name, r/b are the name's, not a prefix
+    ('r"\\" + x', "'' + x"),                  # a raw string: its backslash escapes nothing
+    ('"""a\\""""', "''"),                     # an escaped quote, then the closing three
+    ("'''a\nb''' + c", "'' + c"),             # a triple-quoted string crosses lines
+    ("'a\\\nb'", "''"),                       # a backslash escapes a line's end too
+    ("x // '\ny", "x \ny"),                   # a quote in a comment opens no string
+])
+def test_cel_lexer_reads_strings_and_comments_as_cel_does(source: str, code: str) -> None:
+    assert code_text(source) == code
+
+
+@pytest.mark.parametrize("source", [
+    '"""abc\\"""',  # the escape takes a quote: two are left, and no string ends
+    "'a\nb'",       # a one-quote string does not cross a line
+    'x == "abc',
+    "r'''a''",
+])
+def test_an_unterminated_string_does_not_lex(source: str) -> None:
+    with pytest.raises(ValueError, match="unterminated"):
+        code_text(source)
+
+
+def test_cel_tokens_join_digits_across_a_dot_only() -> None:
+    assert cel_tokens("x.y1 >= 1.5e3 && f(2.0)") == (
+        "x", ".", "y1", ">", "=", "1.5e3", "&", "&", "f", "(", "2.0", ")")
+
+
+@given(st.text(alphabet=['"', "'", "\\", "/", "\n", "r", "b", "x", "1", ".", " ", "="], max_size=24))
+def test_no_quote_or_comment_survives_the_lexer(source: str) -> None:
+    try:
+        code = code_text(source)
+    except ValueError:
+        return
+    assert '"' not in code and "'" not in code.replace("''", "") and "//" not in code

@@ -38,77 +38,58 @@ def _extension() -> ModuleType:
     raise ImportError(f"no CEL extension module in {folder}")
 
 
-_STRING_START = re.compile(r"(?:[rR][bB]?|[bB][rR]?)?(\"\"\"|'''|\"|')")
+# A `//` comment, or the opening of a string: its quotes, after an r/b prefix that no name
+# character precedes (in `bar"x"` the string starts at the quote).
+_COMMENT_OR_STRING = re.compile(r"""//[^\n]*|(?:(?<!\w)([rR][bB]?|[bB][rR]?))?("{3}|'{3}|"|')""")
 
 
+def _string_rest(quote: str, raw: bool) -> re.Pattern[str]:
+    """A string's rest after its opening quotes: a backslash escapes any character unless the
+    string is raw, and a one-quote string does not cross a line. Alternatives never overlap,
+    so a string that does not end cannot be read by backtracking as one that does."""
+    q = re.escape(quote[0])
+    if len(quote) == 1:
+        return re.compile(rf"[^{q}\n]*{q}" if raw else rf"(?:[^{q}\\\n]|\\[\s\S])*{q}")
+    return re.compile(rf"[\s\S]*?{q}{{3}}" if raw else rf"(?:[^{q}\\]|\\[\s\S]|{q}(?!{q}{q}))*{q}{{3}}")
+
+
+_STRING_REST = {(quote, raw): _string_rest(quote, raw)
+                for quote in ('"', "'", '"""', "'''") for raw in (False, True)}
+
+# A token of `code_text`'s output: a string's `''`, a name or number (a dot joins digits
+# only, `1.5`; `a.b` is three tokens), or any other character but a space.
+_TOKEN = re.compile(r"''|\w+(?:(?<=\d)\.(?=\d)\w+)*|\S")
+
+
+@lru_cache(maxsize=4096)
 def code_text(source: str) -> str:
     """The expression as CEL's lexer sees it: each string (with its r/b prefix, triple quotes
     and escapes) as `''`, `//` comments dropped, everything else as written; so that neither
     can hide a read, a macro or a list from what reads the text. An unterminated string
-    raises ValueError."""
+    raises ValueError. Rules share expressions, so each text is made once."""
     out: list[str] = []
-    i = start = 0
-    n = len(source)
-    while i < n:
-        if source.startswith("//", i):
-            out.append(source[start:i])
-            end = source.find("\n", i)
-            i = start = n if end < 0 else end
+    start = 0
+    search = _COMMENT_OR_STRING.search
+    while (match := search(source, start)) is not None:
+        out.append(source[start:match.start()])
+        quote = match.group(2)
+        if quote is None:  # a comment, up to the end of its line
+            start = match.end()
             continue
-        match = _STRING_START.match(source, i)
-        if match and (match.start(1) == i or not (i > 0 and (source[i - 1].isalnum() or source[i - 1] == "_"))):
-            quote = match.group(1)
-            raw = "r" in source[i:match.start(1)].lower()
-            j = match.end()
-            while True:
-                if j >= n:
-                    raise ValueError("unterminated string")
-                if not raw and source[j] == "\\":
-                    j += 2
-                    continue
-                if source.startswith(quote, j):
-                    j += len(quote)
-                    break
-                if len(quote) == 1 and source[j] == "\n":
-                    raise ValueError("unterminated string")
-                j += 1
-            out.append(source[start:i])
-            out.append("''")
-            i = start = j
-            continue
-        i += 1
+        rest = _STRING_REST[quote, "r" in (match.group(1) or "").lower()].match(source, match.end())
+        if rest is None:
+            raise ValueError("unterminated string")
+        out.append("''")
+        start = rest.end()
     out.append(source[start:])
     return "".join(out)
 
 
-def cel_tokens(source: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def cel_tokens(source: str) -> tuple[str, ...]:
     """The expression's tokens (see `code_text`): names, numbers, `''` for each string, and
     every other character on its own. An unterminated string raises ValueError."""
-    text = code_text(source)
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char.isspace():
-            i += 1
-            continue
-        if text.startswith("''", i):
-            out.append("''")
-            i += 2
-            continue
-        if char.isalnum() or char == "_":
-            j = i
-            while j < n and (text[j].isalnum() or text[j] in "_."):
-                if text[j] == "." and not (text[j - 1].isdigit() and j + 1 < n and text[j + 1].isdigit()):
-                    break
-                j += 1
-            out.append(text[i:j])
-            i = j
-            continue
-        out.append(char)
-        i += 1
-    return out
+    return tuple(_TOKEN.findall(code_text(source)))
 
 
 class CelCompileError(Exception):
@@ -119,6 +100,18 @@ class CelEvalError(Exception):
     """An expression that fails at evaluation time (missing field, type mismatch...)."""
 
 
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> tuple[Any, frozenset[str]]:
+    """The extension's program for `source` and the variables it reads. Rules share
+    expressions (`true` is the `when` of most), and a compiled program holds no state of an
+    evaluation, so each source is compiled once."""
+    try:
+        program = _extension().compile(source)
+    except ValueError as exc:
+        raise CelCompileError(str(exc)) from None
+    return program, frozenset(program.variables())
+
+
 class Program:
     """A compiled CEL expression."""
 
@@ -126,11 +119,7 @@ class Program:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        try:
-            self._program = _extension().compile(source)
-        except ValueError as exc:
-            raise CelCompileError(str(exc)) from None
-        self.variables: frozenset[str] = frozenset(self._program.variables())
+        self._program, self.variables = _compiled(source)
         self.seconds = 0.0
         """CPU time of the last evaluation (not wall time: a loaded machine does not count)."""
 

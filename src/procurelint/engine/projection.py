@@ -10,7 +10,8 @@ costs still appear in findings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from procurelint.expressions import cel_tokens, code_text
@@ -78,7 +79,7 @@ def _keys_read(sources: list[str], names: tuple[str, ...]) -> dict[str, dict[str
     return found
 
 
-def _at(t: list[str], k: int) -> str | None:
+def _at(t: Sequence[str], k: int) -> str | None:
     return t[k] if 0 <= k < len(t) else None
 
 
@@ -86,7 +87,7 @@ def _name(token: str | None) -> bool:
     return token is not None and (token[0].isalpha() or token[0] == "_")
 
 
-def _null_test(t: list[str], first: int, after: int) -> bool:
+def _null_test(t: Sequence[str], first: int, after: int) -> bool:
     """Whether tokens t[first:after] (`a.b`) are compared with null and with nothing else."""
     def alone(before: int, behind: int) -> bool:
         return (before < 0 or t[before] in _BEFORE) and (behind >= len(t) or t[behind] in _AFTER)
@@ -96,6 +97,15 @@ def _null_test(t: list[str], first: int, after: int) -> bool:
     if _at(t, first - 1) == "=" and _at(t, first - 2) in ("=", "!") and _at(t, first - 3) == "null":
         return alone(first - 4, after)
     return False
+
+
+@lru_cache(maxsize=4096)
+def _references(source: str) -> tuple[tuple[str, str | None], ...]:
+    """The names an expression reads, each with the field read of it (None: the whole value);
+    a null test reads nothing. Many projectors read the same expressions, so each is read
+    once."""
+    text = _NULL_TEST.sub("null", _DOT.sub(".", _code(source)))
+    return tuple((match.group(1), match.group(3)) for match in _REFERENCE.finditer(text))
 
 
 def _code(source: str) -> str:
@@ -127,9 +137,7 @@ class Projector:
         sources = list(sources)
         self._keys = _keys_read(sources, names) if nested else {}
         for source in sources:
-            text = _NULL_TEST.sub("null", _DOT.sub(".", _code(source)))
-            for match in _REFERENCE.finditer(text):
-                name, field = match.group(1), match.group(3)
+            for name, field in _references(source):
                 if name not in self.fields:
                     continue
                 wanted = self.fields[name]
@@ -140,6 +148,8 @@ class Projector:
         # Each projected variable's fields in a fixed order, sorted once (`fields` is fixed
         # from here on).
         self._order = {name: tuple(sorted(f)) for name, f in self.fields.items() if f is not None}
+        self.exact = len(self._order) == len(self.fields)
+        """True when every projected variable is interned, so equal contexts are one object."""
         self._interned: dict[Any, dict[str, Any]] = {}
         self._shared: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
 
@@ -172,8 +182,3 @@ class Projector:
         """Drop the interned projections (what they were interned against is let go)."""
         self._interned.clear()
         self._shared.clear()
-
-    @property
-    def exact(self) -> bool:
-        """True when every projected variable is interned, so equal contexts are one object."""
-        return all(v is not None for v in self.fields.values())
