@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from procurelint.engine.evaluate import Evaluation
+from procurelint.engine.evaluate import Evaluation, Evaluator
+from procurelint.engine.projection import Projector
 from procurelint.policy.config import load_config
 from procurelint.run.pipeline import Options, check
 from procurelint.run.selection import wanted
@@ -95,3 +96,24 @@ def test_selected_findings_are_those_of_a_full_run(cli, repo: Path, args: list[s
         expected = [f for f in full if not any(f["rule"].startswith(p) for p in patterns)]
     assert run["findings"] == expected
     assert "COST006" in {f["rule"] for f in full}
+
+
+def test_rules_left_out_add_no_field_to_the_projected_step(repo: Path) -> None:
+    """A unit's values are projected to the fields the judged rules read; when COST006 is
+    judged, to those every step rule reads, since an alternative must pass them all."""
+    config = load_config(None, repo)
+    evaluator = Evaluator(config, dt.date.fromisoformat(TODAY))
+    every = {name: set(fields) for name, fields in evaluator.projector.fields.items() if fields}
+
+    def read_by(prefixes: tuple[str, ...]) -> dict[str, set[str]]:
+        sources = [s for r in config.rules if "step" in r.scopes
+                   and (r.violation is None or r.id.startswith(prefixes))
+                   for s in (r.rule.when, r.rule.violation or "")]
+        return {n: set(f) for n, f in Projector(sources).fields.items() if f}
+
+    evaluator.only(lambda rule: rule.startswith("HIPAA"))
+    hipaa = {name: set(fields) for name, fields in evaluator.projector.fields.items() if fields}
+    assert hipaa == read_by(("HIPAA",))
+    assert hipaa["step"] < every["step"]  # the other rules' fields are left out
+    evaluator.only(lambda rule: rule in ("HIPAA001", "COST006"))
+    assert {n: set(f) for n, f in evaluator.projector.fields.items() if f} == every

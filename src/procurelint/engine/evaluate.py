@@ -92,13 +92,6 @@ class Evaluator:
         self._program_names: dict[int, tuple[str, ...]] = {}
         self._rule_reads: dict[str, _Reads] = {}
         self._projectors: dict[Any, Projector] = {}
-        self.projector = Projector(
-            source for r in config.rules if "step" in r.scopes
-            for source in (r.rule.when, r.rule.violation or "")
-        )
-        # What a unit's `seen` holds new for each unit: the step unless interned, the alternative.
-        self._fresh = frozenset({"alternative"} | ({"step"} if self.projector.fields["step"] is None
-                                                   else set()))
         self._every_scope: dict[str, list[CompiledRule]] = defaultdict(list)
         for rule in config.rules:
             if rule.violation is None:
@@ -116,6 +109,20 @@ class Evaluator:
             for scope, rules in self._every_scope.items()})
         self._verdicts.clear()  # verdicts are listed rule by rule, for the rules judged
         self._alternative_rules = [r for r in self.by_scope["step"] if r.uses_alternative]
+        # A unit's step, workflow and manifest are projected to the fields that the rules
+        # judged read, and that every step rule reads when an alternative is searched (it
+        # must pass them all): rules left out cost no field.
+        reading = {r.id for r in (self._every_scope["step"] if self._alternative_rules
+                                  else self.by_scope["step"])}
+        self.projector = Projector(
+            source for r in self.config.rules if "step" in r.scopes
+            and (r.violation is None or r.id in reading)
+            for source in (r.rule.when, r.rule.violation or "")
+        )
+        # What a unit's `seen` holds new for each unit: the step unless interned, the alternative.
+        self._fresh = frozenset({"alternative"} | ({"step"} if self.projector.fields["step"] is None
+                                                   else set()))
+        self._rule_reads.clear()  # what each rule reads depends on `_fresh`
         self._alternative_vars = sorted(
             {v for r in self._alternative_rules
              for v in r.when.variables | (r.violation.variables if r.violation else frozenset())}
