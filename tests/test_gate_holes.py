@@ -284,6 +284,36 @@ def test_git_ignored_files_are_not_read_but_tracked_ones_are(cli, tmp_path: Path
     assert result["notRead"] == [{"file": "build/copy.yaml", "reason": "ignored by git"}]
 
 
+@pytest.mark.parametrize("where", ["below the top", "in a linked work tree"])
+def test_git_ignored_files_are_known_below_the_top_and_in_a_linked_work_tree(
+        cli, tmp_path: Path, where: str) -> None:
+    """git is asked whenever it could find a repository: a `.git` above the root, or the
+    `.git` file of a linked work tree."""
+    top = tmp_path / "top"
+    top.mkdir()
+    _git(top, "init", "-q")
+    write(top, ".gitignore", "build/\n")
+    _git(top, "add", ".gitignore")
+    _git(top, "commit", "-qm", "ignore build output")
+    root = top / "svc"
+    if where == "in a linked work tree":
+        _git(top, "worktree", "add", "-q", str(tmp_path / "linked"))
+        root = tmp_path / "linked" / "svc"
+    write(root, "good.yaml", manifest())
+    write(root, "build/copy.yaml", _violating("copy"))
+    code, result = _check(cli, root)
+    assert result["notRead"] == [{"file": "build/copy.yaml", "reason": "ignored by git"}]
+
+
+def test_without_a_repository_nothing_is_ignored(cli, tmp_path: Path) -> None:
+    write(tmp_path, ".gitignore", "build/\n")  # not a work tree: the file means nothing
+    write(tmp_path, "good.yaml", manifest())
+    write(tmp_path, "build/copy.yaml", _violating("copy"))
+    code, result = _check(cli, tmp_path)
+    assert code == 1 and ("JUR001", "build/copy.yaml") in {
+        (f["rule"], f["file"]) for f in result["findings"]}
+
+
 @pytest.mark.parametrize("folder", [".svn", ".hg", "config/.svn", "config/.hg"])
 def test_a_manifest_in_a_folder_named_like_another_vcs_store_is_read(cli, tmp_path: Path,
                                                                      folder: str) -> None:

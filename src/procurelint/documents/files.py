@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -154,12 +153,24 @@ class Candidate:
     symbolic links (a linked file, or a file in a linked folder), sorted."""
 
 
+def _git_could_find_a_repository(root: Path) -> bool:
+    """Whether git, run in `root`, could find a repository: GIT_DIR names one, or a `.git`
+    (the folder, or the file of a linked work tree or submodule) is in `root` or above."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    return any(os.path.lexists(os.path.join(folder, ".git")) for folder in (root, *root.parents))
+
+
 class GitIgnored:
     """What git ignores and does not track under a root, asked once (`git ls-files`)."""
 
     def __init__(self, root: Path) -> None:
         self.files: set[str] = set()
         self.folders: set[str] = set()
+        if not _git_could_find_a_repository(root):
+            return  # no work tree: nothing is ignored, and git need not be started to say so
+        import subprocess
+
         try:
             run = subprocess.run(
                 ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard",

@@ -10,7 +10,6 @@ configuration from the cache, and never pays for the import.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +148,8 @@ def _describe(err: dict[str, Any], model: type[BaseModel], loc: Path) -> str:
     if kind == "extra_forbidden":
         key = loc[-1] if loc else "?"
         known = _known_fields(model, loc[:-1])
+        import difflib  # only to word an error
+
         hint = difflib.get_close_matches(str(key), known, n=1)
         tip = f"; did you mean {hint[0]!r}?" if hint else (
             f"; expected one of: {', '.join(sorted(known))}" if known else ""
