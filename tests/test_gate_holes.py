@@ -509,11 +509,14 @@ def test_a_broken_pipe_never_passes(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
 
 
-def test_closed_standard_output_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("files", [1, 800])  # 800: the run is split across processes
+def test_closed_standard_output_is_a_clear_error(tmp_path: Path, files: int) -> None:
     import subprocess
 
-    write(tmp_path, "app.yaml", manifest(classes="internal"))
-    command = " ".join(_procurelint("check", "--date", TODAY)) + " >&-"
+    for i in range(files):
+        write(tmp_path, f"app{i}.yaml", manifest(classes="internal").replace(
+            "name: app", f"name: app{i}"))
+    command = " ".join(_procurelint("check", "--date", TODAY, "-j", "2")) + " >&-"
     proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 2

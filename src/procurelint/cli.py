@@ -97,6 +97,8 @@ def console() -> None:
             if stream is not None:
                 stream.flush()
         except (OSError, ValueError):
+            if stream is sys.stdout:
+                _say("procurelint: error: standard output could not be written\n")
             code = code or EXIT_USAGE  # an unwritten verdict cannot pass
     os._exit(code)
 

@@ -188,7 +188,8 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
 
     context = multiprocessing.get_context("fork")
     for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # or a child would write out what this process had buffered
+        if stream is not None:  # closed when the shell ran the command with `>&-`
+            stream.flush()  # or a child would write out what this process had buffered
     gc.freeze()  # objects that exist now are never collected in a child, so stay shared
     children: list[ForkedSlice] = []
     finished = False
