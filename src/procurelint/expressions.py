@@ -43,18 +43,17 @@ def _extension() -> ModuleType:
 _COMMENT_OR_STRING = re.compile(r"""//[^\n]*|(?:(?<!\w)([rR][bB]?|[bB][rR]?))?("{3}|'{3}|"|')""")
 
 
+@lru_cache(maxsize=None)
 def _string_rest(quote: str, raw: bool) -> re.Pattern[str]:
     """A string's rest after its opening quotes: a backslash escapes any character unless the
     string is raw, and a one-quote string does not cross a line. Alternatives never overlap,
-    so a string that does not end cannot be read by backtracking as one that does."""
+    so a string that does not end cannot be read by backtracking as one that does. Compiled
+    at first use: most policies write no raw or triple-quoted string."""
     q = re.escape(quote[0])
     if len(quote) == 1:
         return re.compile(rf"[^{q}\n]*{q}" if raw else rf"(?:[^{q}\\\n]|\\[\s\S])*{q}")
     return re.compile(rf"[\s\S]*?{q}{{3}}" if raw else rf"(?:[^{q}\\]|\\[\s\S]|{q}(?!{q}{q}))*{q}{{3}}")
 
-
-_STRING_REST = {(quote, raw): _string_rest(quote, raw)
-                for quote in ('"', "'", '"""', "'''") for raw in (False, True)}
 
 # A token of `code_text`'s output: a string's `''`, a name or number (a dot joins digits
 # only, `1.5`; `a.b` is three tokens), or any other character but a space.
@@ -76,7 +75,7 @@ def code_text(source: str) -> str:
         if quote is None:  # a comment, up to the end of its line
             start = match.end()
             continue
-        rest = _STRING_REST[quote, "r" in (match.group(1) or "").lower()].match(source, match.end())
+        rest = _string_rest(quote, "r" in (match.group(1) or "").lower()).match(source, match.end())
         if rest is None:
             raise ValueError("unterminated string")
         out.append("''")
