@@ -158,6 +158,7 @@ def _git_could_find_a_repository(root: Path) -> bool:
     (the folder, or the file of a linked work tree or submodule) is in `root` or above."""
     if os.environ.get("GIT_DIR"):
         return True
+    root = Path(os.path.abspath(root))  # a relative root has no parents to look in
     return any(os.path.lexists(os.path.join(folder, ".git")) for folder in (root, *root.parents))
 
 
