@@ -694,3 +694,13 @@ def test_findings_are_listed_up_to_a_bound_and_all_counted(cli, tmp_path: Path) 
     assert result["summary"]["notListed"] == result["summary"]["errors"] + \
         result["summary"]["warnings"] + result["summary"]["infos"] - len(result["findings"])
     assert result["summary"]["errors"] >= 900
+
+
+def test_git_is_asked_from_a_relative_root_below_the_top(tmp_path: Path, monkeypatch) -> None:
+    from procurelint.documents.files import GitIgnored
+
+    _git(tmp_path, "init", "-q")
+    write(tmp_path, ".gitignore", "build/\n")
+    write(tmp_path, "svc/build/copy.yaml", _violating("copy"))
+    monkeypatch.chdir(tmp_path / "svc")
+    assert "build" in GitIgnored(Path(".")).folders
