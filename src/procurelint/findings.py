@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
+
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 FAIL_ON_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Struct):
     """One rule violation (or unreadable input) at a position in a file."""
 
     rule: str
@@ -87,8 +88,7 @@ def identity(finding: Finding) -> tuple[str, str, str, str]:
     return (finding.rule, finding.file, finding.path, normalise_message(finding.message))
 
 
-@dataclass(frozen=True, slots=True)
-class RuleMeta:
+class RuleMeta(Struct, frozen=True):
     """What reporters need to know about a rule (SARIF rules, JUnit cases, report sections)."""
 
     id: str
@@ -102,8 +102,7 @@ class RuleMeta:
     caveats: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class Summary:
+class Summary(Struct):
     files: int = 0
     ignored: int = 0
     skipped: int = 0
@@ -115,8 +114,7 @@ class Summary:
     monthly_usd: float = 0.0
 
 
-@dataclass(slots=True)
-class Result:
+class Result(Struct):
     """Everything a reporter needs: findings, counts, and what the run was judged against."""
 
     findings: list[Finding]

@@ -7,34 +7,30 @@ renderer for its own syntax.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Union
 
+from msgspec import Struct, field
 
-@dataclass(frozen=True, slots=True)
-class Text:
+
+class Text(Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Strong:
+class Strong(Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
+class Unknown(Struct, frozen=True):
     """A fact nobody has confirmed: shown as a flagged "unknown", never as "no" or blank."""
 
     what: str = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Badge:
+class Badge(Struct, frozen=True):
     """A verdict, severity or outcome; `kind` picks the style and must be one of KINDS."""
 
     kind: str
@@ -42,8 +38,7 @@ class Badge:
     anchor: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Struct, frozen=True):
     anchor: str
     text: str
 
@@ -60,41 +55,35 @@ OUTCOME_MARKS = {"passed": "✓", "fired": "✗", "waived": "≈", "error": "‼
 """Outcomes carry a symbol as well as a colour, so a black-and-white printout still reads."""
 
 
-@dataclass(slots=True)
-class Heading:
+class Heading(Struct):
     level: int
     text: str
     anchor: str | None = None
 
 
-@dataclass(slots=True)
-class Para:
+class Para(Struct):
     parts: list[Inline]
     kind: str = ""  # "" | "note" | "warn"
 
 
-@dataclass(slots=True)
-class Bullets:
+class Bullets(Struct):
     items: list[Cell]
 
 
-@dataclass(slots=True)
-class Table:
+class Table(Struct):
     headers: list[str]
     rows: list[list[Cell]]
     numeric: frozenset[int] = frozenset()
     row_anchors: list[str | None] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+class Bar(Struct, frozen=True):
     label: str | None  # None: an unknown value (e.g. a jurisdiction nobody knows)
     value: float
     marker: float | None = None  # e.g. the team's budget
 
 
-@dataclass(slots=True)
-class Chart:
+class Chart(Struct):
     anchor: str
     title: str
     bars: list[Bar]
@@ -104,8 +93,7 @@ class Chart:
 Block = Union[Heading, Para, Bullets, Table, Chart]
 
 
-@dataclass(slots=True)
-class Section:
+class Section(Struct):
     anchor: str
     title: str
     blocks: list[Block]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
+
 
 HTML_MARKS = ('<script type="application/json" id="procurelint-seal">', "</script>")
 """A data block, never executed; its payload cannot hold `<`, so it cannot end early."""
@@ -50,8 +52,7 @@ def seal(before: str, after: str, marks: tuple[str, str], evidence: dict[str, An
     return before + opening + payload + closing + after
 
 
-@dataclass(frozen=True, slots=True)
-class Sealed:
+class Sealed(Struct, frozen=True):
     """What a sealed document says about itself, and the hash of it without the payload."""
 
     payload: bytes

@@ -11,9 +11,10 @@ Exit codes: 0 intact, 1 tampered, 2 unreadable (not a procurelint report at all)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from procurelint import __version__
 from procurelint.audit.seal import HTML_MARKS, MD_MARKS, SealError, digest, embeddable, unseal
@@ -26,8 +27,7 @@ _SIGNS = (b"procurelint-seal", b'<meta name="generator" content="procurelint ',
           b"# AI model procurement audit: ")
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     code: int
     message: str
 

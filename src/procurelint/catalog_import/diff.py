@@ -8,12 +8,13 @@ compared. Figures therefore match what `check` and the cost rules see.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from procurelint.policy.merged_catalog import (
     CatalogIndex,
@@ -31,8 +32,7 @@ from procurelint.errors import ConfigError, Location
 from procurelint.documents.models.catalog_model import Catalog, Price
 
 
-@dataclass(frozen=True, slots=True)
-class OfferChange:
+class OfferChange(Struct, frozen=True):
     """One offer that differs: added (no old price), removed (no new price) or repriced."""
 
     endpoint: str
@@ -45,8 +45,7 @@ class OfferChange:
         return "added" if self.old is None else "removed" if self.new is None else "price"
 
 
-@dataclass(frozen=True, slots=True)
-class StepEffect:
+class StepEffect(Struct, frozen=True):
     path: str
     manifest: str
     endpoint: str
@@ -55,8 +54,7 @@ class StepEffect:
     new_usd: float
 
 
-@dataclass(slots=True)
-class SpendEffect:
+class SpendEffect(Struct):
     """Projected monthly spend of each manifest under both catalogs, and per change."""
 
     manifests: list[tuple[str, float, float]] = field(default_factory=list)
@@ -67,8 +65,7 @@ class SpendEffect:
         return sum(m[1] for m in self.manifests), sum(m[2] for m in self.manifests)
 
 
-@dataclass(frozen=True, slots=True)
-class Side:
+class Side(Struct, frozen=True):
     """One of the two catalogs: the file, its document and its evidence."""
 
     path: Path
@@ -105,7 +102,7 @@ def spend_effect(config: Config, paths: list[Path], today: dt.date, old: Side,
     sides = []
     for side in (old, new):
         index = layered(config, side, (old.path, new.path))
-        checked = check(dataclasses.replace(config, catalog=index),
+        checked = check(replace(config, catalog=index),
                         Options(paths=list(paths), today=today), view=_steps_of_slice)
         names = [name for part in checked.views for name in part[0]]
         steps = [step for part in checked.views for step in part[1]]

@@ -11,10 +11,11 @@ import datetime as dt
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.models.catalog_model import (
@@ -40,16 +41,14 @@ CAPABILITY_BANDS: tuple[tuple[Decimal, Capability], ...] = (
 )
 
 
-@dataclass(slots=True)
-class Commented:
+class Commented(Struct):
     """Comments for one entry: end-of-line comments by key, and lines before `offers`."""
 
     eol: dict[str, str] = field(default_factory=dict)
     before_offers: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class Imported:
+class Imported(Struct):
     """Everything one source file yields, in a stable order, with the skip counts by reason."""
 
     source: str

@@ -19,9 +19,10 @@ import io
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from procurelint.policy.merged_catalog import (
     CatalogIndex,
@@ -41,16 +42,14 @@ from procurelint.documents.yamlio import DEFAULT_LIMITS, parse
 SECTIONS = ("models", "providers", "endpoints")
 
 
-@dataclass(slots=True)
-class Base:
+class Base(Struct):
     """The merged catalog without the file being written, and which file each entry is from."""
 
     index: CatalogIndex
     origin: dict[tuple[str, str], CatalogSource] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class Changes:
+class Changes(Struct):
     """What an import did to the file, for the report."""
 
     output: str
@@ -72,8 +71,7 @@ class Changes:
                     or self.new_providers or self.new_endpoints or self.as_of[0] != self.as_of[1])
 
 
-@dataclass(slots=True)
-class _Plan:
+class _Plan(Struct):
     updates: dict[str, dict[str, Price]] = field(default_factory=dict)
     appends: dict[str, list[Offer]] = field(default_factory=dict)
     new: dict[str, list[tuple[Any, Commented | None]]] = field(

@@ -6,7 +6,7 @@ The cache is best-effort: when it cannot be read or written, the files are loade
 
 The cache must never run code nor change a verdict:
 
-- An entry is plain JSON data: records, documents and the few dataclasses of `_CLASSES` are
+- An entry is plain JSON data: records, documents and the few structs of `_CLASSES` are
   written as tagged JSON objects and rebuilt here, from an explicit list of classes. Nothing is
   unpickled, so an entry cannot run code however it was edited.
 - An entry is bound to a digest of its inputs (its name holds the content hash of the user file
@@ -23,7 +23,6 @@ plan): a warm run that imported pydantic to read its cache would lose what the c
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -32,6 +31,8 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
+
+from msgspec import Struct
 
 from procurelint import __version__
 
@@ -99,7 +100,7 @@ _REGISTERED: dict[str, type] = {}
 
 
 def cacheable(cls: type[T]) -> type[T]:
-    """Allow a dataclass of a higher layer (a loaded rule pack) in cache entries."""
+    """Allow a struct of a higher layer (a loaded rule pack) in cache entries."""
     _REGISTERED[cls.__name__] = cls
     return cls
 
@@ -141,9 +142,8 @@ def _encode(value: Any) -> Any:
         from procurelint.documents.records import fields_of, kind_of
 
         return {_TAG: "Record", "k": kind_of(value), "v": _encode(fields_of(value))}
-    if _classes().get(name) is kind and dataclasses.is_dataclass(value):
-        return {_TAG: name, "v": {f.name: _encode(getattr(value, f.name))
-                                   for f in dataclasses.fields(value)}}
+    if _classes().get(name) is kind and isinstance(value, Struct):
+        return {_TAG: name, "v": {f: _encode(getattr(value, f)) for f in value.__struct_fields__}}
     raise TypeError(f"cannot cache a {name}")
 
 

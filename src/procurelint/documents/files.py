@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from procurelint.documents.envelope import KIND_NAMES
 from procurelint.documents.yamlio import top_level_scalars
@@ -133,8 +135,7 @@ def included(relative: str, include: list[str]) -> bool:
     return any(_glob_regex(p.lower()).match(folded) for p in include)
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(Struct, frozen=True):
     """A file to read, with the name shown in findings (relative to the root when inside it).
 
     `problem` is set for a path that must not be read (a link leading out of the repository):

@@ -10,8 +10,9 @@ configuration from the cache, and never pays for the import.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from procurelint.documents.envelope import API_VERSION, KIND_NAMES
 from procurelint.errors import Location
@@ -25,8 +26,7 @@ if TYPE_CHECKING:
     from procurelint.documents.models.manifest_model import AgentManifest
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """A schema problem at a position: becomes MAN002 in a manifest, exit 2 in config."""
 
     message: str

@@ -21,10 +21,10 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from msgspec import Struct, field
 import yaml
 
 from procurelint.errors import Location, YamlError
@@ -80,8 +80,7 @@ class _Shared:
 _SHARED = _Shared()
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(Struct, frozen=True):
     """Bounds that keep a hostile file from exhausting time or memory."""
 
     max_file_bytes: int = 2 * 1024 * 1024
@@ -96,8 +95,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(slots=True)
-class Document:
+class Document(Struct):
     """One YAML document: its value and where each node of it came from."""
 
     file: str

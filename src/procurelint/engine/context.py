@@ -7,8 +7,9 @@ them; only the step-specific parts are built per unit.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from procurelint import facts
 from procurelint.policy.config import Config
@@ -23,8 +24,7 @@ def _age(day: dt.date, today: dt.date) -> int:
     return (today - day).days
 
 
-@dataclass(slots=True)
-class ContextFactory:
+class ContextFactory(Struct):
     """Caches of context parts, keyed by catalog id, for one run."""
 
     config: Config

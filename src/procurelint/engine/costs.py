@@ -3,16 +3,17 @@ the endpoint's offer (cached input at its own price, or at the input price where
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
+
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
     from procurelint.documents.models.catalog_model import Price
     from procurelint.documents.models.manifest_model import Tokens
 
 
-@dataclass(frozen=True, slots=True)
-class MonthlyTokens:
+class MonthlyTokens(Struct, frozen=True):
     input: int
     cached_input: int
     output: int

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from procurelint.policy.config import Config
 from procurelint.policy.core_rules import message
@@ -29,8 +30,7 @@ from procurelint.policy.packs import STEP_VARIABLES, CompiledRule
 _ABSENT = object()  # a variable the small context lacks: CEL reports it when the rule runs
 
 
-@dataclass(slots=True)
-class Evaluation:
+class Evaluation(Struct):
     """What one slice of a run was judged on, for the commands that show more than findings
     (`cost`, `report`): its walk, the settled spend, its context factory and alternatives."""
 
@@ -62,8 +62,7 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
     return _Reads(projector, names, None if whole else {}, None if unheld else {})
 
 
-@dataclass(slots=True)
-class _Reads:
+class _Reads(Struct):
     """The variables of a unit's context a rule reads, a projector to the fields it reads of
     them, and memos of its outcomes: by the projected values (None where the rule reads the
     whole of a value new for each unit, which cannot be known again), and by the values as

@@ -4,14 +4,14 @@ worker process to the parent."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from procurelint.documents.yamlio import Path
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import Location
 
-@dataclass(slots=True)
-class Spend:
+
+class Spend(Struct):
     """Projected monthly spend by step, workflow, manifest, team and organisation."""
 
     manifests: dict[str, float] = field(default_factory=dict)
@@ -20,8 +20,7 @@ class Spend:
     org: float = 0.0
 
 
-@dataclass(slots=True)
-class ManifestRef:
+class ManifestRef(Struct):
     """What the checks across manifests (names, teams, the organisation) need of one manifest:
     small, so that it can cross from a worker process to the parent."""
 
@@ -44,8 +43,7 @@ class ManifestRef:
                    source.location("metadata", "name"), source.location("metadata", "team"))
 
 
-@dataclass(frozen=True, slots=True)
-class Declared:
+class Declared(Struct, frozen=True):
     """One (step, reachable endpoint) a manifest declares, for the drift rules: what it names,
     whether its data is regulated (a class with a regime), and where its model is written."""
 
@@ -59,8 +57,7 @@ class Declared:
     model_at: Location
 
 
-@dataclass(slots=True)
-class Contributions:
+class Contributions(Struct):
     """What some manifests add to the totals every step is judged against: spend by step (in
     order), and the records per year of each workflow with personal data reaching a provider."""
 

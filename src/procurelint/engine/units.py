@@ -7,8 +7,9 @@ each provider pinned behind an aggregator. Every unit is judged as if it were th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from procurelint.policy.config import Config
 from procurelint.policy.core_rules import message
@@ -24,8 +25,7 @@ Report = Callable[[str, str, Location, str], None]
 """report(rule_id, path, location, message): records a structural finding."""
 
 
-@dataclass(slots=True)
-class ManifestInput:
+class ManifestInput(Struct):
     """A validated manifest and the YAML document it came from."""
 
     doc: Document
@@ -37,8 +37,7 @@ class ManifestInput:
         return self.doc.location(self.base + tuple(path), key=key)
 
 
-@dataclass(slots=True)
-class StepInfo:
+class StepInfo(Struct):
     """A step with its data resolved: classes, tiers, regimes, tokens."""
 
     source: ManifestInput
@@ -66,8 +65,7 @@ class StepInfo:
         return self.source.location(*self.node, *path, key=key)
 
 
-@dataclass(slots=True)
-class Unit:
+class Unit(Struct):
     """One (step, reachable endpoint) pair."""
 
     info: StepInfo
@@ -80,8 +78,7 @@ class Unit:
     monthly_usd: float = 0.0
 
 
-@dataclass(slots=True)
-class Walk:
+class Walk(Struct):
     steps: list[StepInfo] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     workflows: list[tuple[ManifestInput, Workflow, int]] = field(default_factory=list)

@@ -9,7 +9,8 @@ as dotenv loaders do.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from procurelint.inventory.uses import Found
 
@@ -20,8 +21,7 @@ _MODEL_KEY = re.compile(r"(?:^|_)(?:MODEL|MODEL_NAME|MODEL_ID|DEPLOYMENT|DEPLOYM
 _NOT_MODEL = re.compile(r"https?://|^[./~]|\.(?:gguf|bin|onnx|pt|safetensors)$|^\$|^\{")
 
 
-@dataclass(frozen=True, slots=True)
-class EnvValue:
+class EnvValue(Struct, frozen=True):
     """One variable's value and where it was set."""
 
     value: str

@@ -11,8 +11,9 @@ model id in a `const` of the same file or in `process.env.X` is followed to its 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from procurelint.inventory.env_files import EnvValue
 from procurelint.inventory.uses import Client, Found, client_at
@@ -104,8 +105,7 @@ def _parser(suffix: str) -> Any:
     return Parser(_LANGUAGES[kind])
 
 
-@dataclass(slots=True)
-class _Scope:
+class _Scope(Struct):
     imports: dict[str, str] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
     clients: dict[str, Client] = field(default_factory=dict)

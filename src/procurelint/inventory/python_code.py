@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from procurelint.inventory.env_files import EnvValue
 from procurelint.inventory.uses import Client, Found, client_at
@@ -67,8 +68,7 @@ _METHOD_ROUTE: dict[tuple[str, ...], str | None] = {("messages", "create"): "ant
                  ("models", "generate_content_stream"): "gemini"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Class:
+class _Class(Struct, frozen=True):
     route: str
     keys: tuple[str, ...]
     positional: bool = False
@@ -125,8 +125,7 @@ class Unreadable(Exception):
     """The file cannot be scanned (syntax, nesting); the message is the skip note."""
 
 
-@dataclass(slots=True)
-class _Scope:
+class _Scope(Struct):
     imports: dict[str, str] = field(default_factory=dict)
     constants: dict[str, tuple[ast.expr, int]] = field(default_factory=dict)
     attributes: dict[str, tuple[ast.expr, int]] = field(default_factory=dict)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from procurelint.documents.files import VCS_FOLDERS, display_name
 from procurelint.documents.yamlio import Limits, parse
@@ -42,8 +43,7 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9._:/@-]{2,100}")
 _GATEWAY_ROUTES = {None, "local", "litellm", "unknown-gateway"}
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
+class Options(Struct, frozen=True):
     """What to scan and how far: the per-file size limit and whether to report mentions."""
 
     max_file_bytes: int = DEFAULT_MAX_BYTES
@@ -51,8 +51,7 @@ class Options:
     exclude: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
-class _Run:
+class _Run(Struct):
     root: Path
     aliases: AliasTable
     models: Collection[str]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 
-@dataclass(slots=True)
-class Client:
+class Client(Struct):
     """An SDK client a scanner saw created: the provider it routes to, its base URL or region
     where given, and a note on how that was learnt (shared by the Python and JS/TS scanners)."""
 
@@ -27,8 +26,7 @@ def client_at(route: str | None, url: str | None, pointed: str | None) -> Client
                   note="" if pointed else f"a base URL procurelint does not know ({url})")
 
 
-@dataclass(slots=True)
-class Found:
+class Found(Struct):
     """A model use as a scanner saw it, before resolution.
 
     `route` is the provider the call or config names (`openai`, `bedrock`, `litellm` for a
@@ -54,8 +52,7 @@ class Found:
     declared: str | None = None  # the model a config declares behind a deployment name
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
+class Use(Struct, frozen=True):
     """A resolved use: where, how it was found, and what it means in the catalog."""
 
     file: str
@@ -92,16 +89,14 @@ class Use:
         return result
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(Struct, frozen=True):
     """A file discovery did not read, and why (too large, binary, too deeply nested...)."""
 
     file: str
     reason: str
 
 
-@dataclass(slots=True)
-class Inventory:
+class Inventory(Struct):
     """Everything one discovery run found, sorted by file, line and column."""
 
     root: str

@@ -7,8 +7,10 @@ Built from an evaluation, so its figures are the ones the cost rules judged; `ch
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from procurelint.engine.costs import cents
 from procurelint.engine.evaluate import Evaluation
@@ -20,8 +22,7 @@ from procurelint import jsontext
 
 
 
-@dataclass(frozen=True, slots=True)
-class StepCost:
+class StepCost(Struct, frozen=True):
     manifest: str
     team: str
     workflow: str

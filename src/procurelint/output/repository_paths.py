@@ -9,7 +9,7 @@ policies of one repository never give two findings the same fingerprint.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from procurelint.findings import Finding, Result
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from procurelint.documents.cache import builtin_dir, cached
 from procurelint.documents.yamlio import load_file
@@ -27,16 +28,14 @@ _MOVING = re.compile(r"(?:^|[-.])latest$")
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal")
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(Struct, frozen=True):
     """A provider prefix: the provider family and, when it names just one, the endpoint."""
 
     provider: str
     endpoint: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(Struct, frozen=True):
     """What a model name means: catalog model and endpoint (None when not known) and why."""
 
     model: str | None
@@ -45,8 +44,7 @@ class Resolution:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class AliasTable:
+class AliasTable(Struct, frozen=True):
     """The loaded `policies/aliases.yaml`."""
 
     routes: dict[str, Route]

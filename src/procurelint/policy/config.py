@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from procurelint import facts
 from procurelint.policy.merged_catalog import CatalogIndex, builtin_catalog_path, load_catalog, load_catalog_file
@@ -35,8 +36,7 @@ if TYPE_CHECKING:  # at run time these are records (procurelint.documents.record
 CONFIG_NAME = "procurelint.yaml"
 
 
-@dataclass(slots=True)
-class Config:
+class Config(Struct):
     """Everything a run needs besides the manifests, resolved and cross-checked."""
 
     policy: Policy
@@ -67,8 +67,7 @@ class Config:
         return placed(self.copy, self.root, name)
 
 
-@dataclass(frozen=True, slots=True)
-class Copy:
+class Copy(Struct, frozen=True):
     """A copy of a git repository's files at `at` (the index for --staged, a base revision for
     --diff and --policy-from), standing in the place of the repository whose top is `of`.
     What lies inside the repository is read from the copy; what lies outside it is read from

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
@@ -18,8 +19,7 @@ if TYPE_CHECKING:  # at run time these are records (procurelint.documents.record
 
 
 @cacheable
-@dataclass(frozen=True, slots=True)
-class CatalogSource:
+class CatalogSource(Struct, frozen=True):
     """One catalog file that contributed entries, for evidence and CAT001."""
 
     name: str
@@ -29,8 +29,7 @@ class CatalogSource:
     as_of_line: int
 
 
-@dataclass(frozen=True, slots=True)
-class FactChange:
+class FactChange(Struct, frozen=True):
     """One fact of a built-in entry that an organisation's catalog changed, for the check
     summary and the audit report: `old` and `new` are the values as YAML would show them."""
 
@@ -67,8 +66,7 @@ def _json_value(value: Any) -> Any:
 _KINDS = (("model", "models"), ("provider", "providers"), ("endpoint", "endpoints"))
 
 
-@dataclass(slots=True)
-class CatalogIndex:
+class CatalogIndex(Struct):
     """Catalog entries by id; a later catalog's entry replaces an earlier one whole, and a
     patch changes single fields of an earlier entry."""
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from procurelint.expressions import CelCompileError, Program, cel_tokens
 from procurelint.errors import ConfigError, Location
@@ -42,8 +43,7 @@ DEFAULT_AT = {"step": "endpoint", "workflow": "workflow", "manifest": "manifest"
 
 
 @cacheable
-@dataclass(frozen=True, slots=True)
-class LoadedPack:
+class LoadedPack(Struct, frozen=True):
     """A rule pack with where it came from (for evidence and error positions)."""
 
     pack: RulePack
@@ -53,8 +53,7 @@ class LoadedPack:
     builtin: bool
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
+class CompiledRule(Struct, frozen=True):
     """A rule ready to run: severity after policy overrides, expressions compiled."""
 
     rule: Rule

@@ -10,9 +10,11 @@ their order are here only.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from procurelint import __version__
 from procurelint.documents.files import Candidate, GitIgnored, discover
@@ -36,8 +38,7 @@ if TYPE_CHECKING:  # at run time these are records (procurelint.documents.record
 TOOL = {"name": "procurelint", "version": __version__}
 
 
-@dataclass(slots=True)
-class Options:
+class Options(Struct):
     paths: list[Path] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -61,8 +62,7 @@ class Options:
     bound would otherwise come back as new)."""
 
 
-@dataclass(slots=True)
-class Checked:
+class Checked(Struct):
     """The result, the settled spend, and each slice's view (in file order) when one was asked."""
 
     result: Result

@@ -7,7 +7,8 @@ file, and the rest of the repository is still judged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from procurelint.documents.files import Candidate, file_looks_ours, looks_ours, text_looks_ours
 from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
@@ -28,8 +29,7 @@ Progress = Callable[[str, int, int], None]
 """progress(label, done, total), called on long loops (the CLI draws it on a terminal)."""
 
 
-@dataclass(slots=True)
-class Loaded:
+class Loaded(Struct):
     """What reading some files gave: their manifests, the findings about the files themselves,
     how many files were read and how many held no procurelint document."""
 

@@ -16,9 +16,10 @@ finding; what is given must match. Waived findings count: expect them with `waiv
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from procurelint.errors import ConfigError, Location, ProcurelintError
 from procurelint.findings import Finding
@@ -27,8 +28,7 @@ from procurelint.documents.yamlio import load_file
 EXPECT = "expect.yaml"
 
 
-@dataclass(slots=True)
-class CaseResult:
+class CaseResult(Struct):
     name: str
     rules: list[str]
     problems: list[str] = field(default_factory=list)

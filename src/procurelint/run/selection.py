@@ -9,7 +9,8 @@ used or unused as in a run of every rule. (Waivers of rules left out are not jud
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from procurelint.run.suppressions import Suppression
 
@@ -25,8 +26,7 @@ def wanted(rule: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
     return not any(matches(rule, p) for p in ignore)
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(Struct, frozen=True):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
 

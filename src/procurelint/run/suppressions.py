@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from procurelint.errors import Location
 from procurelint.findings import Finding
@@ -21,8 +22,7 @@ MARKER = "procurelint:"
 _COMMENT = re.compile(r"(?:^|\s)#\s*procurelint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
 
-@dataclass(slots=True)
-class Suppression:
+class Suppression(Struct):
     file: str
     line: int
     column: int
