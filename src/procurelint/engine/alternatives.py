@@ -51,6 +51,7 @@ STEP_SIDE = ("step", "workflow", "manifest", "route", "tier", "tiers", "policy",
              "alternative")
 OFFER_SIDE = ("model", "endpoint", "provider", "bulk", "transfer")
 _OFFER_VARIABLES = frozenset(OFFER_SIDE)
+_CATALOG_SIDE = ("model", "endpoint", "provider", "route", "transfer")
 PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
              "transfer")
 _BULK_RECORDS = re.compile(r"\bbulk\s*\.\s*records\b(?!\s*[!=]=\s*null\b)")
@@ -438,6 +439,10 @@ class AlternativeFinder:
             # Only the fields rules read, interned: converting whole values is most of the cost.
             for var in ("step", "workflow", "manifest"):
                 data[var] = self.projector.project(var, data[var])
+        # And of the catalog's entries, which change from one candidate to the next: only the
+        # fields the compliance rules read (each entry is projected once, as it is shared).
+        for var in _CATALOG_SIDE:
+            data[var] = self._facts.project(var, data[var])
         # One context per tier: between candidates only the catalog entries change, and
         # updating those is cheaper than converting a whole new context.
         context = self.pool.context(("alternative", info.tier), data)
