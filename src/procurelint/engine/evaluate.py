@@ -393,6 +393,9 @@ class Evaluator:
         only those values; a rule that reads the whole step runs on the unit's full context."""
         outcomes: list[bool | str] = []
         context: Any = None
+        # Rules that read the same fields share a projector: each unit's values are projected
+        # once for all of them.
+        projections: dict[tuple[int, tuple[str, ...]], tuple[Any, ...]] = {}
         for rule in rules:
             reads = self._rule_reads.get(rule.id)
             if reads is None:
@@ -410,7 +413,11 @@ class Evaluator:
                     context = self.pool.context(key, seen)
                 outcomes.append(self._outcome(rule, context))
                 continue
-            values = tuple([reads.projector.project(name, seen[name]) for name in reads.names])
+            shape = (id(reads.projector), reads.names)
+            values = projections.get(shape)
+            if values is None:
+                values = projections[shape] = tuple([reads.projector.project(name, seen[name])
+                                                     for name in reads.names])
             projected = tuple(map(id, values))
             known = reads.projected.get(projected)
             if known is None:
@@ -430,7 +437,7 @@ class Evaluator:
             "manifest": self.factory.manifest(source.manifest, spend.manifests[name]),
             "policy": self.factory.policy(), "today": self.factory.today_text,
         }
-        context = new_context(data)
+        context = self.pool.context("workflow", data)
         for rule in self.by_scope["workflow"]:
             at = rule.at if rule.at != "workflow" else "name"
             location = source.location("spec", "workflows", wi, at)
@@ -474,7 +481,7 @@ class Evaluator:
                 location = self.config.policy_doc.location(("spec", "budgets", "teams", team))
             else:
                 location = first[team].team_at
-            context = new_context(data)
+            context = self.pool.context("team", data)  # the policy is converted once
             for rule in rules:
                 self._judge(rule, context, data, f"team:{team}", location)
 
