@@ -113,3 +113,25 @@ def test_a_run_of_few_steps_names_what_judging_by_facts_names(tmp_path: Path, sh
     assert found > 0
     assert small._verdicts  # noqa: SLF001 - searches went offer by offer (a group searched
     # more than FRONT_AFTER times still gets its mask)
+
+
+@pytest.mark.parametrize("shape", ["slow", "benchmark"])
+def test_an_offer_judged_by_facts_is_judged_as_on_the_whole_context(
+        tmp_path: Path, shape: str) -> None:
+    """`compliant`, which a small run's search and `cost` ask offer by offer, judges each rule
+    on the facts it reads of the step and of the offer; on every offer it gives the verdict
+    of every rule run on the step's whole context there."""
+    generate(3, tmp_path, shape)
+    evaluator, primaries, finder = _judged(tmp_path)
+    assert finder.by_facts
+    each = AlternativeFinder(evaluator.config, evaluator.factory, evaluator.by_scope["step"])
+    each.by_facts = False
+    offers = evaluator.config.catalog.offers()
+    verdicts = set()
+    for unit in primaries[:8]:
+        for endpoint_id, model_id, _ in offers:
+            verdict = finder.compliant(unit.info, endpoint_id, model_id)
+            assert verdict == each.compliant(unit.info, endpoint_id, model_id), (
+                unit.info.path, endpoint_id, model_id)
+            verdicts.add(verdict)
+    assert verdicts == {True, False}

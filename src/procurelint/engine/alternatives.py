@@ -133,6 +133,7 @@ class AlternativeFinder:
             for r in self._judged
         ]
         self._groups: list[tuple[int, dict[str, Any], int]] | None = None
+        self._index: dict[tuple[str, str], int] | None = None
         self._masks: dict[tuple[Any, ...], int] = {}
         self._partitions: dict[tuple[Any, ...], list[tuple[tuple[int, ...], dict[str, Any], int]]] = {}
         self._outcomes: dict[tuple[Any, ...], bool] = {}
@@ -408,12 +409,40 @@ class AlternativeFinder:
 
     def compliant(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
         """Whether the step's data could go to this offer without an error finding."""
-        key = self._key(info) + (endpoint_id, model_id)
-        verdict = self._verdicts.get(key)
+        key = self._key(info)
+        verdict = self._verdicts.get(key + (endpoint_id, model_id))
         if verdict is None:
-            verdict = self._evaluate(info, endpoint_id, model_id)
-            self._verdicts[key] = verdict
+            index = self._offer_index().get((endpoint_id, model_id)) if self.by_facts else None
+            if index is None:
+                verdict = self._evaluate(info, endpoint_id, model_id)
+            else:
+                verdict = self._compliant_by_facts(key, info, index)
+            self._verdicts[key + (endpoint_id, model_id)] = verdict
         return verdict
+
+    def _offer_index(self) -> dict[tuple[str, str], int]:
+        if self._index is None:
+            self._index = {(endpoint_id, model_id): index
+                           for index, (endpoint_id, model_id, _) in enumerate(self._offers)}
+        return self._index
+
+    def _compliant_by_facts(self, key: tuple[Any, ...], info: StepInfo, index: int) -> bool:
+        """One offer judged as `_mask` judges a group of them: each rule once per distinct
+        pair of what it reads of the step's side and of the offer's, on a context of only
+        those values (a rule that reads only the endpoint runs once per endpoint that differs
+        in what it reads, whichever step is searched)."""
+        values = self._offer_values(index)
+        if values is None:
+            return False  # an aggregator's
+        eu_personal, sides = self._step_side(key, info)
+        for number, rule in enumerate(self._judged):
+            mine, side = sides[number]
+            if not self._applies(number, rule, side, mine):
+                continue
+            theirs = self._offer_side(number, values, info, eu_personal)
+            if not self._passes(number, rule, mine, side, theirs):
+                return False
+        return True
 
     def _evaluate(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
         catalog = self.config.catalog
