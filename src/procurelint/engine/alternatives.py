@@ -134,6 +134,7 @@ class AlternativeFinder:
         ]
         self._groups: list[tuple[int, dict[str, Any], int]] | None = None
         self._index: dict[tuple[str, str], int] | None = None
+        self._group_verdicts: dict[tuple[Any, ...], bool] = {}
         self._masks: dict[tuple[Any, ...], int] = {}
         self._partitions: dict[tuple[Any, ...], list[tuple[tuple[int, ...], dict[str, Any], int]]] = {}
         self._outcomes: dict[tuple[Any, ...], bool] = {}
@@ -222,17 +223,12 @@ class AlternativeFinder:
         what the provider already receives in bulk: (an offer of the group, its values, the
         mask of the group's offers)."""
         if self._groups is None:
-            factory = self.factory
             groups: dict[tuple[Any, ...], list[Any]] = {}
             for index in range(len(self._offers)):
                 values = self._offer_values(index)
                 if values is None:
                     continue
-                signature = (
-                    *(id(values[v]) for v in ("model", "endpoint", "provider")),
-                    *(id(t) for t in values["transfer"]),
-                    factory.bulk.get(values["provider_id"]),
-                )
+                signature = self._signature(values)
                 group = groups.get(signature)
                 if group is None:
                     groups[signature] = [index, values, 1 << index]
@@ -434,6 +430,16 @@ class AlternativeFinder:
         values = self._offer_values(index)
         if values is None:
             return False  # an aggregator's
+        # Offers that agree on what the rules read of them (an imported price list holds
+        # many) share the verdict, as they share a group of the masks.
+        group = (key, self._signature(values))
+        verdict = self._group_verdicts.get(group)
+        if verdict is None:
+            verdict = self._group_verdicts[group] = self._judged_by_facts(key, info, values)
+        return verdict
+
+    def _judged_by_facts(self, key: tuple[Any, ...], info: StepInfo,
+                         values: dict[str, Any]) -> bool:
         eu_personal, sides = self._step_side(key, info)
         for number, rule in enumerate(self._judged):
             mine, side = sides[number]
@@ -443,6 +449,12 @@ class AlternativeFinder:
             if not self._passes(number, rule, mine, side, theirs):
                 return False
         return True
+
+    def _signature(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        """What sets an offer's group apart (see `_offer_groups`)."""
+        return (*(id(values[v]) for v in ("model", "endpoint", "provider")),
+                *(id(t) for t in values["transfer"]),
+                self.factory.bulk.get(values["provider_id"]))
 
     def _evaluate(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
         catalog = self.config.catalog
