@@ -28,6 +28,10 @@ NAMES = ("alternative",)
     ("alternative. model == null", {"model"}),
     ("null != alternative ['x']", None),
     ("null == f(alternative)", None),
+    ("alternative.size() > 3", None),  # a method of the whole value, not a field `size`
+    ("alternative.exists(k, k == 'model')", None),
+    ("alternative . all (k, k != '')", None),
+    ("alternative.model.size() > 0", {"model"}),  # a method of a field reads the field
 ])
 def test_fields_read(source: str, fields: set[str] | None) -> None:
     assert Projector([source], names=NAMES).fields["alternative"] == fields
@@ -47,6 +51,8 @@ VALUES: list[Any] = [
     "alternative != null && has(alternative.model)",
     "null == alternative['model']",
     "alternative. model == null",
+    "alternative != null && alternative.size() > 2",
+    "alternative != null && !alternative.exists(k, k == 'monthlyUsd')",
 ])
 @pytest.mark.parametrize("value", VALUES)
 def test_projected_and_whole_values_give_the_same_verdict(source: str, value: Any) -> None:

@@ -16,7 +16,9 @@ from typing import Any
 
 from procurelint.expressions import cel_tokens, code_text
 
-_REFERENCE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(\s*\.\s*([A-Za-z_]\w*))?")
+# `name.field`, or `name.method(...)` (`endpoint.size()`, `model.exists(k, ...)`), which reads
+# the whole value: group 4 is the call's parenthesis.
+_REFERENCE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(\s*\.\s*([A-Za-z_]\w*)(\s*\()?)?")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 # `name == null` and `name != null` read no field: a projection keeps null as null. Only a
 # bare name counts (not `name.field`, `name['key']` or `f(name)`); spaces around dots are
@@ -105,7 +107,8 @@ def _references(source: str) -> tuple[tuple[str, str | None], ...]:
     a null test reads nothing. Many projectors read the same expressions, so each is read
     once."""
     text = _NULL_TEST.sub("null", _DOT.sub(".", _code(source)))
-    return tuple((match.group(1), match.group(3)) for match in _REFERENCE.finditer(text))
+    return tuple((match.group(1), None if match.group(4) else match.group(3))
+                 for match in _REFERENCE.finditer(text))
 
 
 def _code(source: str) -> str:
