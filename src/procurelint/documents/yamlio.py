@@ -24,8 +24,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from msgspec import Struct, field
 import yaml
+from msgspec import Struct, field
 
 from procurelint.errors import Location, YamlError
 

@@ -406,14 +406,15 @@ class AlternativeFinder:
     def compliant(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
         """Whether the step's data could go to this offer without an error finding."""
         key = self._key(info)
-        verdict = self._verdicts.get(key + (endpoint_id, model_id))
+        remembered = key + (endpoint_id, model_id)
+        verdict = self._verdicts.get(remembered)
         if verdict is None:
             index = self._offer_index().get((endpoint_id, model_id)) if self.by_facts else None
             if index is None:
                 verdict = self._evaluate(info, endpoint_id, model_id)
             else:
                 verdict = self._compliant_by_facts(key, info, index)
-            self._verdicts[key + (endpoint_id, model_id)] = verdict
+            self._verdicts[remembered] = verdict
         return verdict
 
     def _offer_index(self) -> dict[tuple[str, str], int]:

@@ -21,7 +21,6 @@ from procurelint.findings import FAIL_ON_RANK, SEVERITY_RANK, Result
 from procurelint import jsontext
 
 
-
 class StepCost(Struct, frozen=True):
     manifest: str
     team: str
