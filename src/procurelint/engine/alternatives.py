@@ -26,7 +26,7 @@ from typing import Any
 
 from procurelint import facts as catalog_facts
 from procurelint.policy.config import Config
-from procurelint.expressions import CelEvalError, ContextPool, new_context
+from procurelint.expressions import CelEvalError, ContextPool
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
 from procurelint.engine import judgement
@@ -354,7 +354,9 @@ class AlternativeFinder:
         known = (number, side, tuple(id(value) for value in theirs.values()))
         passes = self._outcomes.get(known)
         if passes is None:
-            context = new_context({**mine, **theirs})
+            # One context per rule, its variables converted again only where they changed: the
+            # step's side stays while offers are tried, and converting is most of a run's cost.
+            context = self.pool.context(("rule facts", number), {**mine, **theirs})
             passes = self._outcomes[known] = judgement.outcome(rule, context_runner(context)) is False
         return passes
 
@@ -367,7 +369,7 @@ class AlternativeFinder:
         known = self._when.get((number, side))
         if known is None:
             try:
-                known = rule.when.run(new_context(mine)) is not False
+                known = rule.when.run(self.pool.context(("rule when", number), mine)) is not False
             except CelEvalError:
                 known = True  # judged, and reported as a violation, offer by offer
             self._when[(number, side)] = known
