@@ -421,9 +421,9 @@ class Evaluator:
             projected = tuple(map(id, values))
             known = reads.projected.get(projected)
             if known is None:
-                # A rule reads the same names of every unit: its context is reused, and only
-                # the values that changed since its last run are converted again.
-                small = self.pool.context(("projected", rule.id), dict(zip(reads.names, values)))
+                # Rules of one shape read the same values of every unit: they share a context,
+                # and only the values that changed since its last use are converted again.
+                small = self.pool.context(("projected", *shape), dict(zip(reads.names, values)))
                 known = reads.projected[projected] = (values, self._outcome(rule, small))
             if reads.held is not None:
                 reads.held[identity] = (held, known[1])
