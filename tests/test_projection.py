@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from procurelint.expressions import CelEvalError, Program, cel_tokens, code_text, new_context
+from procurelint.expressions import (
+    CelEvalError, ContextPool, Program, cel_tokens, code_text, new_context,
+)
 from procurelint.engine.projection import Projector
 
 NAMES = ("alternative",)
@@ -188,3 +190,28 @@ def test_no_quote_or_comment_survives_the_lexer(source: str) -> None:
     except ValueError:
         return
     assert '"' not in code and "'" not in code.replace("''", "") and "//" not in code
+
+
+# Values a reused context may be handed: some objects again and again, some equal to another
+# object but not the same one, some of another type than the last value of their name.
+_SHARED = [{"x": 1, "y": "a"}, {"x": 2, "y": "b"}, {"x": 1, "y": "a"}, {"x": 3.5}, {"y": "c"}]
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=12))
+def test_a_reused_context_judges_as_a_fresh_one(picks: list[tuple[int, int]]) -> None:
+    """Rules reuse one CEL context per shape of what they read (engine/evaluate.py,
+    engine/alternatives.py): a value must be converted again whenever its object changed,
+    or a rule would judge the last unit's data."""
+    program = Program("has(a.x) && has(b.y) ? string(a.x) + b.y : 'missing'")
+    pool = ContextPool()
+    for i, j in picks:
+        variables = {"a": _SHARED[i], "b": _SHARED[j]}
+        try:
+            fresh: Any = program.run(new_context(variables))
+        except CelEvalError as exc:
+            fresh = f"error: {exc}"
+        try:
+            reused: Any = program.run(pool.context("shape", variables))
+        except CelEvalError as exc:
+            reused = f"error: {exc}"
+        assert reused == fresh
