@@ -215,3 +215,14 @@ def test_a_reused_context_judges_as_a_fresh_one(picks: list[tuple[int, int]]) ->
         except CelEvalError as exc:
             reused = f"error: {exc}"
         assert reused == fresh
+
+
+def test_a_reused_context_holds_only_the_variables_of_its_call() -> None:
+    """A variable bound to null, or left out, under a key that held other names: the context
+    must answer as a fresh one, not with what an earlier call left in it."""
+    pool = ContextPool()
+    pool.context("k", {"a": 1})
+    assert Program("b == null").run(pool.context("k", {"a": 1, "b": None})) is True
+    pool.context("k", {"a": 1, "b": 2})
+    with pytest.raises(CelEvalError):
+        Program("b == 2").run(pool.context("k", {"a": 1}))

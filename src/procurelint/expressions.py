@@ -143,7 +143,9 @@ class ContextPool:
 
     Converting Python values into CEL values is most of the cost of an evaluation, so units
     that share catalog entries share a context, and a variable is converted again only when
-    the unit's value for it is a different object. Shared values are never mutated.
+    the unit's value for it is a different object. Shared values are never mutated. A call
+    that names other variables than the last call under its key gets a new context: a
+    variable left from another call could answer for one that is missing.
     """
 
     def __init__(self) -> None:
@@ -151,12 +153,12 @@ class ContextPool:
 
     def context(self, key: Any, variables: dict[str, Any]) -> Any:
         entry = self._pool.get(key)
-        if entry is None:
-            self._pool[key] = (new_context(variables), dict(variables))
-            return self._pool[key][0]
+        if entry is None or entry[1].keys() != variables.keys():
+            entry = self._pool[key] = (new_context(variables), dict(variables))
+            return entry[0]
         context, current = entry
         for name, value in variables.items():
-            if current.get(name) is not value:
+            if current[name] is not value:
                 context.add_variable(name, value)
                 current[name] = value
         return context
