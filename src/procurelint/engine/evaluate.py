@@ -46,31 +46,45 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
               projectors: dict[Any, Projector]) -> _Reads:
     """What a rule reads of a unit's context (see `_Reads`). `fresh` names the values that are
     new for each unit; the others live as long as the run (interned, or cached by the
-    context factory), so their identity is their value. Rules that read the same fields share
-    a projector from `projectors`, so that a unit's values are projected once for them all."""
+    context factory), so their identity is their value. Rules that read the same fields of a
+    variable share its projector from `projectors`, so that a unit's value of it is projected
+    once for them all."""
     variables = rule.when.variables | (rule.violation.variables if rule.violation else frozenset())
     names = tuple(sorted(v for v in variables if v in context))
-    projector = Projector((rule.rule.when, rule.rule.violation or ""),
-                          names=("step", "workflow", "manifest", "route", "model", "endpoint",
-                                 "provider", "bulk", "transfer"), fresh=fresh)
-    shape = tuple((n, None if f is None else frozenset(f)) for n, f in projector.fields.items())
-    projector = projectors.setdefault(shape, projector)
+    projector = Projector((rule.rule.when, rule.rule.violation or ""), names=_PROJECTED, fresh=fresh)
+    parts = []
+    for name in names:
+        fields = projector.fields.get(name, ())
+        shared = projectors.get((name, None if fields is None else frozenset(fields)))
+        if shared is None:
+            shared = Projector((rule.rule.when, rule.rule.violation or ""),
+                               names=(name,) if name in _PROJECTED else (), fresh=fresh)
+            projectors[(name, None if fields is None else frozenset(fields))] = shared
+        parts.append((name, shared))
     whole = any(n in fresh and projector.fields.get(n) is None for n in names)
     # The step as a unit holds it carries the unit's cost and tokens, and so is a value of its
     # own for nearly every unit: a memo by it would only grow.
     unheld = "step" in names or any(n in fresh for n in names)
-    return _Reads(projector, names, None if whole else {}, None if unheld else {})
+    return _Reads(tuple(parts), names, tuple(id(p) for _, p in parts),
+                  None if whole else {}, None if unheld else {})
+
+
+_PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
+              "transfer")
+"""The variables of a unit whose fields a rule's projection keeps (others are passed whole)."""
 
 
 class _Reads(Struct):
-    """The variables of a unit's context a rule reads, a projector to the fields it reads of
-    them, and memos of its outcomes: by the projected values (None where the rule reads the
-    whole of a value new for each unit, which cannot be known again), and by the values as
+    """The variables of a unit's context a rule reads, each with a projector to the fields it
+    reads of it, and memos of its outcomes: by the projected values (None where the rule reads
+    the whole of a value new for each unit, which cannot be known again), and by the values as
     the unit holds them (None where one is new for each unit, or the step). Each memo entry
     holds its values, so that no other value can take on their identities."""
 
-    projector: Projector
+    parts: tuple[tuple[str, Projector], ...]
     names: tuple[str, ...]
+    shape: tuple[int, ...]
+    """The identities of the projectors: rules of one shape read the same values."""
     projected: dict[tuple[int, ...], tuple[tuple[Any, ...], bool | str]] | None
     held: dict[tuple[int, ...], tuple[tuple[Any, ...], bool | str]] | None
 
@@ -393,9 +407,9 @@ class Evaluator:
         only those values; a rule that reads the whole step runs on the unit's full context."""
         outcomes: list[bool | str] = []
         context: Any = None
-        # Rules that read the same fields share a projector: each unit's values are projected
-        # once for all of them.
-        projections: dict[tuple[int, tuple[str, ...]], tuple[Any, ...]] = {}
+        # Rules that read the same fields of a variable share its projector: each unit's value
+        # of it is projected once for all of them.
+        projections: dict[int, Any] = {}
         for rule in rules:
             reads = self._rule_reads.get(rule.id)
             if reads is None:
@@ -413,17 +427,20 @@ class Evaluator:
                     context = self.pool.context(key, seen)
                 outcomes.append(self._outcome(rule, context))
                 continue
-            shape = (id(reads.projector), reads.names)
-            values = projections.get(shape)
-            if values is None:
-                values = projections[shape] = tuple([reads.projector.project(name, seen[name])
-                                                     for name in reads.names])
+            gathered = []
+            for (name, projector), number in zip(reads.parts, reads.shape):
+                value = projections.get(number, _ABSENT)
+                if value is _ABSENT:
+                    value = projections[number] = projector.project(name, seen[name])
+                gathered.append(value)
+            values = tuple(gathered)
             projected = tuple(map(id, values))
             known = reads.projected.get(projected)
             if known is None:
                 # Rules of one shape read the same values of every unit: they share a context,
                 # and only the values that changed since its last use are converted again.
-                small = self.pool.context(("projected", *shape), dict(zip(reads.names, values)))
+                small = self.pool.context(("projected", reads.names, reads.shape),
+                                          dict(zip(reads.names, values)))
                 known = reads.projected[projected] = (values, self._outcome(rule, small))
             if reads.held is not None:
                 reads.held[identity] = (held, known[1])
