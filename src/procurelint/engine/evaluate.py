@@ -103,7 +103,7 @@ class Evaluator:
         self._rule_facts: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self._program_results: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self._program_names: dict[int, tuple[str, ...]] = {}
-        self._rule_reads: dict[str, _Reads] = {}
+        self._plain_reads: list[tuple[CompiledRule, _Reads]] | None = None
         self._projectors: dict[Any, Projector] = {}
         self._every_scope: dict[str, list[CompiledRule]] = defaultdict(list)
         for rule in config.rules:
@@ -122,6 +122,7 @@ class Evaluator:
             for scope, rules in self._every_scope.items()})
         self._verdicts.clear()  # verdicts are listed rule by rule, for the rules judged
         self._alternative_rules = [r for r in self.by_scope["step"] if r.uses_alternative]
+        self._plain_rules = [r for r in self.by_scope["step"] if not r.uses_alternative]
         # A unit's step, workflow and manifest are projected to the fields that the rules
         # judged read, and that every step rule reads when an alternative is searched (it
         # must pass them all): rules left out cost no field.
@@ -135,7 +136,7 @@ class Evaluator:
         # What a unit's `seen` holds new for each unit: the step unless interned, the alternative.
         self._fresh = frozenset({"alternative"} | ({"step"} if self.projector.fields["step"] is None
                                                    else set()))
-        self._rule_reads.clear()  # what each rule reads depends on `_fresh`
+        self._plain_reads = None  # what each rule reads depends on `_fresh`
         self._alternative_vars = sorted(
             {v for r in self._alternative_rules
              for v in r.when.variables | (r.violation.variables if r.violation else frozenset())}
@@ -156,7 +157,7 @@ class Evaluator:
         self._verdicts.clear()
         self._outcome_sets.clear()
         self._program_results.clear()
-        self._rule_reads.clear()
+        self._plain_reads = None
         self._projectors.clear()
         self.pool = ContextPool()
         for projector in (self.projector, self._alternative_projector):
@@ -359,7 +360,7 @@ class Evaluator:
         for var in ("step", "workflow", "manifest"):
             seen[var] = self.projector.project(var, data[var])
         key = (unit.endpoint_id, unit.model_id, data["tier"]["name"], len(data["tiers"]))
-        plain = [r for r in rules if not r.uses_alternative]
+        plain = self._plain_rules
         outcomes: Sequence[bool | str] | None = None
         identity = 0
         if self.projector.exact:
@@ -370,7 +371,7 @@ class Evaluator:
             if cached is not None and all(a is b for a, b in zip(cached[0], seen.values())):
                 outcomes = cached[1]
         if outcomes is None:
-            judged = tuple(self._step_outcomes(plain, seen, key))
+            judged = tuple(self._step_outcomes(seen, key))
             outcomes = self._outcome_sets.setdefault(judged, judged)  # few differ: held once
             if self.projector.exact:
                 self._verdicts[identity] = (tuple(seen.values()), outcomes)
@@ -399,8 +400,7 @@ class Evaluator:
                 self._report(rule, outcome, data, info.path,
                              lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
 
-    def _step_outcomes(self, rules: list[CompiledRule], seen: dict[str, Any],
-                       key: Any) -> list[bool | str]:
+    def _step_outcomes(self, seen: dict[str, Any], key: Any) -> list[bool | str]:
         """Each rule's outcome on a unit. A rule runs once per set of the values it reads,
         each projected to the fields it reads of them (so a rule that reads the step's regimes
         and the endpoint's BAA runs once per pair of those, not once per unit), on a context of
@@ -410,11 +410,12 @@ class Evaluator:
         # Rules that read the same fields of a variable share its projector: each unit's value
         # of it is projected once for all of them.
         projections: dict[int, Any] = {}
-        for rule in rules:
-            reads = self._rule_reads.get(rule.id)
-            if reads is None:
-                reads = self._rule_reads[rule.id] = _reads_of(rule, seen, self._fresh,
-                                                              self._projectors)
+        pairs = self._plain_reads
+        if pairs is None:  # every unit's context holds the same variables: read once
+            pairs = self._plain_reads = [
+                (rule, _reads_of(rule, seen, self._fresh, self._projectors))
+                for rule in self._plain_rules]
+        for rule, reads in pairs:
             if reads.held is not None:
                 held = tuple([seen[name] for name in reads.names])
                 identity = tuple(map(id, held))
