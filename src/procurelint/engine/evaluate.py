@@ -136,7 +136,8 @@ class Evaluator:
         # What a unit's `seen` holds new for each unit: the step unless interned, the alternative.
         self._fresh = frozenset({"alternative"} | ({"step"} if self.projector.fields["step"] is None
                                                    else set()))
-        self._plain_reads = None  # what each rule reads depends on `_fresh`
+        self._plain_reads = None  # what each rule reads, and its projectors, depend on `_fresh`
+        self._projectors.clear()
         self._alternative_vars = sorted(
             {v for r in self._alternative_rules
              for v in r.when.variables | (r.violation.variables if r.violation else frozenset())}
