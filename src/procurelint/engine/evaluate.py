@@ -54,12 +54,13 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
     projector = Projector((rule.rule.when, rule.rule.violation or ""), names=_PROJECTED, fresh=fresh)
     parts = []
     for name in names:
-        fields = projector.fields.get(name, ())
-        shared = projectors.get((name, None if fields is None else frozenset(fields)))
+        fields = projector.fields.get(name, ())  # () for a variable passed whole
+        key = (name, None if fields is None else frozenset(fields))
+        shared = projectors.get(key)
         if shared is None:
-            shared = Projector((rule.rule.when, rule.rule.violation or ""),
-                               names=(name,) if name in _PROJECTED else (), fresh=fresh)
-            projectors[(name, None if fields is None else frozenset(fields))] = shared
+            shared = projectors[key] = Projector((rule.rule.when, rule.rule.violation or ""),
+                                                 names=(name,) if name in _PROJECTED else (),
+                                                 fresh=fresh)
         parts.append((name, shared))
     whole = any(n in fresh and projector.fields.get(n) is None for n in names)
     # The step as a unit holds it carries the unit's cost and tokens, and so is a value of its
