@@ -146,3 +146,43 @@ def test_positions_of_keys_values_and_list_items_deep_in_documents_of_one_shape(
     loc = first.location((*path[:-1], "endpoint"), key=True)  # missing: the enclosing step
     assert (loc.line, loc.column) == (5, 11)
     assert first.location(()).line == 1 and first.position(("spec",), key=True) == (1, 1)
+
+
+def test_the_quick_reader_pattern_matches_what_pyyaml_writes() -> None:
+    """The complement put in the regular-expression cache for PyYAML's reader matches exactly
+    the characters its own pattern matches: every code point, surrogates included."""
+    import re
+
+    from procurelint.documents.yamlio import READER_PATTERN, READER_PATTERN_QUICK
+
+    every = "".join(map(chr, range(0x110000)))
+    re.purge()  # so that PyYAML's pattern is compiled afresh, not taken from the cache
+    written = [m.start() for m in re.compile(READER_PATTERN).finditer(every)]
+    quick = [m.start() for m in re.compile(READER_PATTERN_QUICK).finditer(every)]
+    assert written == quick
+    assert 0 in written and 0x7F in written and 0xD800 in written and 0xFFFF in written
+    assert ord("a") not in written and 0x10FFFF not in written and 0x85 not in written
+
+
+def test_pyyaml_is_imported_with_the_quick_reader_pattern() -> None:
+    """Checked in a new process, where procurelint imports PyYAML first; skipped if the
+    installed PyYAML writes its reader's pattern otherwise (the import then compiles it)."""
+    import ast
+    import subprocess
+    import sys
+    from importlib.util import find_spec
+
+    from procurelint.documents.yamlio import READER_PATTERN, READER_PATTERN_QUICK
+
+    spec = find_spec("yaml.reader")
+    assert spec is not None and spec.origin is not None
+    source = open(spec.origin, encoding="utf-8").read()
+    start = source.index("NON_PRINTABLE = re.compile(") + len("NON_PRINTABLE = re.compile(")
+    literal = source[start:source.index(")", start)]
+    if ast.literal_eval(literal) != READER_PATTERN:
+        pytest.skip("the installed PyYAML's reader writes another pattern")
+    probe = ("import procurelint.documents.yamlio, yaml.reader\n"
+             "print(ascii(yaml.reader.Reader.NON_PRINTABLE.pattern))\n")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.strip()
+    assert ast.literal_eval(shown) == READER_PATTERN_QUICK

@@ -21,11 +21,25 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import yaml
-from msgspec import Struct, field
+# PyYAML's pure-Python reader compiles, at import, a character class of the printable Unicode
+# characters. Building that class costs a tenth of a one-manifest check, and the C parser
+# used here never runs it. The same class, written as its complement (which compiles
+# quickly), is put in the regular-expression cache under the reader's pattern, so the import
+# finds it compiled. Where Python keeps its cache otherwise, or PyYAML writes another
+# pattern, nothing is found there and the import compiles as before. Both patterns match the
+# same characters (tests/test_yamlio.py tries every code point).
+READER_PATTERN = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
+READER_PATTERN_QUICK = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"
+_REGEX_CACHE = getattr(re, "_cache", None)
+if "yaml" not in sys.modules and isinstance(_REGEX_CACHE, dict):
+    _REGEX_CACHE.setdefault((str, READER_PATTERN, 0), re.compile(READER_PATTERN_QUICK))
+
+import yaml  # noqa: E402 - after the cache is given the reader's pattern
+from msgspec import Struct, field  # noqa: E402
 
 from procurelint.errors import Location, YamlError
 
