@@ -19,6 +19,7 @@ from procurelint.engine.alternatives import AlternativeFinder
 from procurelint.expressions import CelEvalError, ContextPool, Program, new_context
 from procurelint.engine.context import ContextFactory
 from procurelint.engine import judgement
+from procurelint.engine.judgement import Judged
 from procurelint.engine.projection import Projector
 from procurelint.engine.messages import render
 from procurelint.engine.totals import Contributions, Declared, ManifestRef, Spend
@@ -40,6 +41,11 @@ class Evaluation(Struct):
     factory: ContextFactory
     alternatives: AlternativeFinder
     refs: list[ManifestRef]
+    judged_rules: list[CompiledRule] = []
+    """The step rules whose `judged` values the check kept per unit, in their order; rules
+    that read `alternative` are not among them."""
+    judged: dict[int, Sequence[Judged]] = {}
+    """id(unit) -> each of `judged_rules`' `judgement.judged` on that unit."""
 
 
 def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str],
@@ -86,8 +92,8 @@ class _Reads(Struct):
     names: tuple[str, ...]
     shape: tuple[int, ...]
     """The identities of the projectors: rules of one shape read the same values."""
-    projected: dict[tuple[int, ...], tuple[tuple[Any, ...], bool | str]] | None
-    held: dict[tuple[int, ...], tuple[tuple[Any, ...], bool | str]] | None
+    projected: dict[tuple[int, ...], tuple[tuple[Any, ...], Judged]] | None
+    held: dict[tuple[int, ...], tuple[tuple[Any, ...], Judged]] | None
 
 
 class Evaluator:
@@ -99,8 +105,13 @@ class Evaluator:
         self.findings: list[Finding] = []
         self.factory = ContextFactory(config, today)
         self.pool = ContextPool()
-        self._verdicts: dict[int, tuple[tuple[Any, ...], tuple[bool | str, ...]]] = {}
-        self._outcome_sets: dict[tuple[bool | str, ...], tuple[bool | str, ...]] = {}
+        self._verdicts: dict[int, tuple[tuple[Any, ...], tuple[Judged, ...]]] = {}
+        self._outcome_sets: dict[tuple[Judged, ...], tuple[Judged, ...]] = {}
+        self.keep_judged = False
+        """Whether to keep what each unit's plain step rules gave (`judged`), for the audit
+        report (set by a run that will be asked for its report)."""
+        self.judged: dict[int, Sequence[Judged]] = {}
+        """id(unit) -> `judgement.judged` of each of `plain_rules` on that unit."""
         self._rule_facts: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self._program_results: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self._program_names: dict[int, tuple[str, ...]] = {}
@@ -123,7 +134,7 @@ class Evaluator:
             for scope, rules in self._every_scope.items()})
         self._verdicts.clear()  # verdicts are listed rule by rule, for the rules judged
         self._alternative_rules = [r for r in self.by_scope["step"] if r.uses_alternative]
-        self._plain_rules = [r for r in self.by_scope["step"] if not r.uses_alternative]
+        self.plain_rules = [r for r in self.by_scope["step"] if not r.uses_alternative]
         # A unit's step, workflow and manifest are projected to the fields that the rules
         # judged read, and that every step rule reads when an alternative is searched (it
         # must pass them all): rules left out cost no field.
@@ -159,6 +170,7 @@ class Evaluator:
         self._verdicts.clear()
         self._outcome_sets.clear()
         self._program_results.clear()
+        self.judged = {}
         self._plain_reads = None
         self._projectors.clear()
         self.pool = ContextPool()
@@ -310,6 +322,10 @@ class Evaluator:
         """True (violated), False, or the text of an evaluation error."""
         return judgement.outcome(rule, lambda program: program.run(context))
 
+    def _judged(self, rule: CompiledRule, context: Any) -> Judged:
+        """`_outcome`, with None where the rule does not apply (`judgement.judged`)."""
+        return judgement.judged(rule, lambda program: program.run(context))
+
     def _remembered_outcome(self, rule: CompiledRule, small: dict[str, Any]) -> bool | str:
         """`_outcome` on the small context, each expression run once per set of the values it
         reads: `when` usually reads only the interned step, `violation` the new alternative."""
@@ -362,8 +378,8 @@ class Evaluator:
         for var in ("step", "workflow", "manifest"):
             seen[var] = self.projector.project(var, data[var])
         key = (unit.endpoint_id, unit.model_id, data["tier"]["name"], len(data["tiers"]))
-        plain = self._plain_rules
-        outcomes: Sequence[bool | str] | None = None
+        plain = self.plain_rules
+        outcomes: Sequence[Judged] | None = None
         identity = 0
         if self.projector.exact:
             # Keyed by the hash of the values' identities (a collision is only a miss: the
@@ -377,10 +393,13 @@ class Evaluator:
             outcomes = self._outcome_sets.setdefault(judged, judged)  # few differ: held once
             if self.projector.exact:
                 self._verdicts[identity] = (tuple(seen.values()), outcomes)
+        if self.keep_judged:
+            self.judged[id(unit)] = outcomes
         for rule, outcome in zip(plain, outcomes):
-            if outcome is not False:
-                self._report(rule, outcome, data, info.path,
-                             lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
+            if outcome is None or outcome is False:
+                continue  # did not apply, or passed
+            self._report(rule, outcome, data, info.path,
+                         lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
         if not self._alternative_rules:
             return
         if unit.via == "primary":
@@ -393,21 +412,23 @@ class Evaluator:
                  if name in self._alternative_projector.fields else seen[name]
                  for name in self._alternative_vars}
         if self._alternative_projector.exact:
-            outcomes = [self._remembered_outcome(rule, small) for rule in self._alternative_rules]
+            found_outcomes = [self._remembered_outcome(rule, small)
+                              for rule in self._alternative_rules]
         else:
             context = self.pool.context("alternative-rules", small)
-            outcomes = [self._outcome(rule, context) for rule in self._alternative_rules]
-        for rule, outcome in zip(self._alternative_rules, outcomes):
+            found_outcomes = [self._outcome(rule, context) for rule in self._alternative_rules]
+        for rule, outcome in zip(self._alternative_rules, found_outcomes):
             if outcome is not False:
                 self._report(rule, outcome, data, info.path,
                              lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
 
-    def _step_outcomes(self, seen: dict[str, Any], key: Any) -> list[bool | str]:
-        """Each rule's outcome on a unit. A rule runs once per set of the values it reads,
-        each projected to the fields it reads of them (so a rule that reads the step's regimes
-        and the endpoint's BAA runs once per pair of those, not once per unit), on a context of
-        only those values; a rule that reads the whole step runs on the unit's full context."""
-        outcomes: list[bool | str] = []
+    def _step_outcomes(self, seen: dict[str, Any], key: Any) -> list[Judged]:
+        """Each rule's outcome on a unit (`judgement.judged`). A rule runs once per set of the
+        values it reads, each projected to the fields it reads of them (so a rule that reads the
+        step's regimes and the endpoint's BAA runs once per pair of those, not once per unit),
+        on a context of only those values; a rule that reads the whole step runs on the unit's
+        full context."""
+        outcomes: list[Judged] = []
         context: Any = None
         # Rules that read the same fields of a variable share its projector: each unit's value
         # of it is projected once for all of them.
@@ -416,7 +437,7 @@ class Evaluator:
         if pairs is None:  # every unit's context holds the same variables: read once
             pairs = self._plain_reads = [
                 (rule, _reads_of(rule, seen, self._fresh, self._projectors))
-                for rule in self._plain_rules]
+                for rule in self.plain_rules]
         for rule, reads in pairs:
             if reads.held is not None:
                 held = tuple([seen[name] for name in reads.names])
@@ -428,7 +449,7 @@ class Evaluator:
             if reads.projected is None:
                 if context is None:
                     context = self.pool.context(key, seen)
-                outcomes.append(self._outcome(rule, context))
+                outcomes.append(self._judged(rule, context))
                 continue
             gathered = []
             for (name, projector), number in zip(reads.parts, reads.shape):
@@ -444,7 +465,7 @@ class Evaluator:
                 # and only the values that changed since its last use are converted again.
                 small = self.pool.context(("projected", reads.names, reads.shape),
                                           dict(zip(reads.names, values)))
-                known = reads.projected[projected] = (values, self._outcome(rule, small))
+                known = reads.projected[projected] = (values, self._judged(rule, small))
             if reads.held is not None:
                 reads.held[identity] = (held, known[1])
             outcomes.append(known[1])

@@ -1,5 +1,7 @@
 """One judgement of a rule: `when`, then `violation`, each a CEL bool; an error counts as a
-violation (fail closed). Every part of the engine that judges a rule calls these two."""
+violation (fail closed). Every part of the engine that judges a rule calls `judged`, or
+`outcome` and `verdict`, which say what it found in the words of the check and of the audit
+report."""
 
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ PASSED, FIRED, ERROR = "passed", "fired", "error"
 
 Run = Callable[[Program], Any]
 """run(program) executes one of the rule's expressions (on a context, or from a cache)."""
+
+Judged = bool | str | None
+"""What `judged` found: None (the rule does not apply), False (passed), True (fired), or the
+text of an evaluation error."""
 
 
 def timed(rule: CompiledRule, part: str, program: Program, run: Run) -> Any:
@@ -33,30 +39,40 @@ def timed(rule: CompiledRule, part: str, program: Program, run: Run) -> Any:
 def outcome(rule: CompiledRule, run: Run) -> bool | str:
     """True (violated), False, or the text of an evaluation error, which is reported as a
     violation."""
+    result = judged(rule, run)
+    return False if result is None else result
+
+
+def judged(rule: CompiledRule, run: Run) -> bool | str | None:
+    """`outcome`, told apart where the rule does not apply: None when `when` is false, False
+    when it applies and passed, True when it fired, the text of an evaluation error. The check
+    keeps this of each step rule, so that the audit report can show what applied and passed
+    without judging again."""
     try:
-        for part, program in (("when", rule.when), ("violation", rule.violation)):
-            assert program is not None
-            result = timed(rule, part, program, run)
-            if result is not True and result is not False:
-                raise CelEvalError(f"`{part}` gave {result!r}, not a bool")
-            if not result:
-                return False
-        return True
+        applies = timed(rule, "when", rule.when, run)
+        if applies is False:
+            return None
+        if applies is not True:
+            raise CelEvalError(f"`when` gave {applies!r}, not a bool")
+        assert rule.violation is not None
+        broken = timed(rule, "violation", rule.violation, run)
+        if broken is not True and broken is not False:
+            raise CelEvalError(f"`violation` gave {broken!r}, not a bool")
+        return broken
     except CelEvalError as exc:
         return str(exc)
+
+
+def verdict_of(judgement: bool | str | None) -> str | None:
+    """The audit report's word for a `judged` value: None where the rule did not apply."""
+    if judgement is None:
+        return None
+    if judgement is True:
+        return FIRED
+    return PASSED if judgement is False else ERROR
 
 
 def verdict(rule: CompiledRule, run: Run) -> str | None:
     """None when the rule does not apply; else passed, fired or error (for the audit report,
     which shows what was checked and passed as well as what fired)."""
-    try:
-        applies = timed(rule, "when", rule.when, run)
-        if applies is not True:
-            return None if applies is False else ERROR
-        assert rule.violation is not None
-        broken = timed(rule, "violation", rule.violation, run)
-    except CelEvalError:
-        return ERROR
-    if broken is True:
-        return FIRED
-    return PASSED if broken is False else ERROR
+    return verdict_of(judged(rule, run))

@@ -1,9 +1,10 @@
 """Which step rules applied to each evaluation unit, and whether each passed or fired.
 
 The engine reports only violations; reviewers also need to see what was checked and passed.
-The audit report asks this module, which runs the step rules over the evaluator's own contexts
-(same factory, same projection and caching), so a verdict here is the verdict the check
-reached.
+The check keeps what each step rule gave on each unit (`Evaluation.judged`), so a verdict here
+is the verdict the check reached, not a second judgement. Rules the check did not keep (those
+that read `alternative`, which the report judges as the check's findings say) run here over
+the evaluator's own contexts (same factory, same projection).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import Any
 from procurelint.policy.config import Config
 from procurelint.expressions import ContextPool
 from procurelint.engine.evaluate import Evaluation
-from procurelint.engine.judgement import FIRED, PASSED, verdict
+from procurelint.engine.judgement import FIRED, PASSED, verdict, verdict_of
 from procurelint.engine.projection import Projector
 from procurelint.engine.units import Unit
-from procurelint.policy.packs import CompiledRule
+from procurelint.policy.packs import STEP_VARIABLES, CompiledRule
 
 
 
@@ -38,9 +39,57 @@ class RuleVerdicts:
         self._alternative = {r.id for r in self.rules if r.uses_alternative}
         self.pool = ContextPool()
         self._cache: dict[tuple[int, ...], tuple[tuple[Any, ...], list[tuple[str, str]]]] = {}
+        self.kept = evaluation.judged
+        kept_at = {id(r): i for i, r in enumerate(evaluation.judged_rules)}
+        self._kept_at = [kept_at.get(id(r)) for r in self.rules]
+        """Where each rule's verdict is in a unit's kept values (None: judged here)."""
+        self._to_judge = [r for r, at in zip(self.rules, self._kept_at) if at is None]
+        # Those run on a context of only the variables they read, each projected to the fields
+        # they read of it, as the evaluator runs them: a whole context per unit costs more.
+        self._small = Projector(
+            source for r in self._to_judge for source in (r.rule.when, r.rule.violation or ""))
+        self._small_variables = sorted(
+            {v for r in self._to_judge
+             for v in r.when.variables | (r.violation.variables if r.violation else frozenset())}
+            & STEP_VARIABLES) if self._to_judge else []
 
     def unit(self, unit: Unit) -> dict[str, str]:
         """{rule: outcome} for every step rule whose `when` held for this unit."""
+        kept = self.kept.get(id(unit))
+        if kept is None:
+            return self._judged(unit)
+        judged = self._judged_small(unit) if self._to_judge else {}
+        out = {}
+        for rule, at in zip(self.rules, self._kept_at):
+            outcome = judged.get(rule.id) if at is None else verdict_of(kept[at])
+            if outcome is not None:
+                out[rule.id] = outcome
+        return out
+
+    def _judged_small(self, unit: Unit) -> dict[str, str]:
+        """{rule: outcome} of the rules the check did not keep, for those whose `when` held."""
+        info = unit.info
+        name = info.source.manifest.metadata.name
+        data = self.factory.unit(info, unit, self.spend.workflows.get((name, info.workflow.name), 0.0),
+                                 self.spend.manifests.get(name, 0.0))
+        data["alternative"] = None
+        fields = self._small.fields
+        small = {v: self._small.project(v, data[v]) if v in fields else data[v]
+                 for v in self._small_variables}
+        context = self.pool.context("small", small)
+        out = {}
+        for rule in self._to_judge:
+            outcome = verdict(rule, lambda program: program.run(context))
+            if outcome is not None and rule.id in self._alternative:
+                # Judged against the cheapest alternative, which only the evaluator computed.
+                outcome = FIRED if (rule.id, info.path) in self.reported else PASSED
+            if outcome is not None:
+                out[rule.id] = outcome
+        return out
+
+    def _judged(self, unit: Unit) -> dict[str, str]:
+        """{rule: outcome} of every step rule on a unit's context, for those whose `when`
+        held: for a unit of which the check kept nothing."""
         info = unit.info
         name = info.source.manifest.metadata.name
         data = self.factory.unit(info, unit, self.spend.workflows.get((name, info.workflow.name), 0.0),

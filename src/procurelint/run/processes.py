@@ -102,6 +102,7 @@ class LocalSlice:
         evaluator = self.evaluator
         evaluator.factory.bulk.update(bulk)
         evaluator.only(selection.judged(self.loaded.suppressions))
+        evaluator.keep_judged = self._view is not None
         alternatives = evaluator.judge_local(self.walked, self.manifests, spend)
         loaded = self.loaded
         if self._view is None:
@@ -113,7 +114,8 @@ class LocalSlice:
             evaluator.forget()
         else:
             self._evaluation = Evaluation(list(evaluator.findings), self.walked, spend,
-                                          evaluator.factory, alternatives, self.refs)
+                                          evaluator.factory, alternatives, self.refs,
+                                          evaluator.plain_rules, evaluator.judged)
         return (Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions,
                        loaded.not_read),
                 list(evaluator.findings))

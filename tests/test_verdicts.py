@@ -1,0 +1,92 @@
+"""The audit report's verdict of each step rule on each route is the check's own.
+
+The check keeps what each step rule gave on each unit, and the report reads it rather than
+judging again. Each kept verdict must be what judging every rule afresh on the unit's whole
+context gives (the report's way before the check kept them), on every unit of the examples
+and of generated corpora of both shapes, with the work split across processes or not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from msgspec.structs import replace
+
+from procurelint.audit.repository import reported
+from procurelint.engine import judgement
+from procurelint.engine.evaluate import Evaluation
+from procurelint.engine.verdicts import RuleVerdicts
+from procurelint.expressions import CelEvalError
+from procurelint.policy.config import load_config
+from procurelint.run.pipeline import Options, check
+from tests.conftest import EXAMPLES, REPO, TODAY
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import generate  # noqa: E402
+
+DAY = dt.date.fromisoformat(TODAY)
+
+
+def _kept_and_afresh(evaluation: Evaluation, request: Any) -> tuple[list[Any], list[Any], int]:
+    """Per selected unit: the verdicts from what the check kept, and judged afresh."""
+    waived, _ = request
+    config = evaluation.factory.config
+    units = [u for u in evaluation.walk.units if u.info.source.selected]
+    kept = RuleVerdicts(config, evaluation, set(waived))
+    afresh = RuleVerdicts(config, replace(evaluation, judged={}), set(waived))
+    return ([kept.unit(u) for u in units], [afresh.unit(u) for u in units],
+            sum(id(u) in evaluation.judged for u in units))
+
+
+@pytest.mark.parametrize(("shape", "processes"), [("examples", 1), ("benchmark", 1),
+                                                  ("slow", 1), ("slow", 2)])
+def test_the_verdicts_kept_by_the_check_are_those_judged_afresh(
+        shape: str, processes: int, tmp_path: Path) -> None:
+    if shape == "examples":
+        root = EXAMPLES
+    else:
+        root = tmp_path / shape
+        generate(40, root, shape)
+    checked = check(load_config(None, root), Options(today=DAY), processes=processes,
+                    view=_kept_and_afresh, request=reported)
+    assert len(checked.views) == processes
+    for kept, afresh, from_the_check in checked.views:
+        assert from_the_check == len(kept) > 0  # every unit's verdicts came from the check
+        assert kept == afresh
+        # Both kinds of verdict occur, so that a mix-up between them would show.
+        outcomes = {outcome for unit in kept for outcome in unit.values()}
+        assert {"passed", "fired"} <= outcomes
+
+
+
+def _rule() -> Any:
+    config = load_config(None, EXAMPLES)
+    return next(r for r in config.rules if r.id == "HIPAA001")
+
+
+@pytest.mark.parametrize(("when", "violation", "found", "verdict"), [
+    (False, True, None, None),                 # does not apply: no verdict
+    (True, False, False, "passed"),
+    (True, True, True, "fired"),
+    (1, True, "`when` gave 1, not a bool", "error"),
+    (True, "yes", "`violation` gave 'yes', not a bool", "error"),
+    (CelEvalError("no such key: x"), True, "no such key: x", "error"),
+    (True, CelEvalError("no such key: y"), "no such key: y", "error"),
+])
+def test_one_judgement_in_the_words_of_the_check_and_of_the_report(
+        when: Any, violation: Any, found: Any, verdict: str | None) -> None:
+    rule = _rule()
+
+    def run(program: Any) -> Any:
+        value = when if program is rule.when else violation
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    assert judgement.judged(rule, run) == found
+    assert judgement.outcome(rule, run) == (False if found is None else found)
+    assert judgement.verdict(rule, run) == verdict
