@@ -28,7 +28,8 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core")
+loaded = sorted(m for m in sys.modules
+                if m.split(".")[0] in ("pydantic", "pydantic_core", "typing_extensions")
                 or m.startswith("procurelint.documents.models"))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 commands = sorted(m for m in sys.modules if m.startswith("procurelint.commands."))
@@ -59,6 +60,27 @@ def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
     code, out, loaded = _check(repo, cache)
     assert loaded == [], f"a warm check imported {loaded}"
     assert (code, out) == (cold_code, cold_out)
+
+
+def test_the_command_line_imports_msgspec_without_typing_extensions() -> None:
+    """msgspec would import typing_extensions (and inspect), which procurelint never needs of
+    it; the entry that keeps it out is gone afterwards, so later imports of it (pydantic's, on
+    the cold path) work as usual. A program that imports procurelint's other modules imports
+    msgspec as it always does."""
+    probe = ("import sys\n"
+             "import procurelint.cli\n"
+             "print('typing_extensions' in sys.modules, 'msgspec' in sys.modules)\n"
+             "import typing_extensions, pydantic\n"
+             "print(typing_extensions.__name__, pydantic.BaseModel.__name__)\n")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.split()
+    assert shown == ["False", "True", "typing_extensions", "BaseModel"]
+    library = ("import sys\n"
+               "import procurelint.engine.evaluate\n"
+               "print('typing_extensions' in sys.modules)\n")
+    shown = subprocess.run([sys.executable, "-c", library], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.split()
+    assert shown == ["True"]
 
 
 def test_one_manifest_repository(tmp_path: Path) -> None:

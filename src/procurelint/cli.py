@@ -15,10 +15,30 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from procurelint import __version__
-from procurelint.commands import register_all
-from procurelint.commands.common import EXIT_USAGE
-from procurelint.errors import ProcurelintError
+
+def _import_msgspec_without_typing_extensions() -> None:
+    """msgspec imports typing_extensions, where it is installed, to read the type hints of
+    what it decodes; procurelint only defines structs, and decodes nothing with msgspec. That
+    import, with the `inspect` module it brings, is a twentieth of a one-manifest check, so the
+    command line imports msgspec as where typing_extensions is not installed (msgspec then
+    takes typing's own functions). Later imports of typing_extensions (pydantic's) proceed as
+    usual. Only the command line, a process of its own, does this: a program that imports
+    procurelint's other modules imports msgspec as it always does."""
+    if "msgspec" in sys.modules or "typing_extensions" in sys.modules:
+        return
+    sys.modules["typing_extensions"] = None  # type: ignore[assignment]
+    try:
+        import msgspec  # noqa: F401
+    finally:
+        del sys.modules["typing_extensions"]
+
+
+_import_msgspec_without_typing_extensions()
+
+from procurelint import __version__  # noqa: E402 - after msgspec, which they all import
+from procurelint.commands import register_all  # noqa: E402
+from procurelint.commands.common import EXIT_USAGE  # noqa: E402
+from procurelint.errors import ProcurelintError  # noqa: E402
 
 
 class _Parser(argparse.ArgumentParser):
