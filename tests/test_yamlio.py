@@ -181,8 +181,34 @@ def test_pyyaml_is_imported_with_the_quick_reader_pattern() -> None:
     literal = source[start:source.index(")", start)]
     if ast.literal_eval(literal) != READER_PATTERN:
         pytest.skip("the installed PyYAML's reader writes another pattern")
+    if not isinstance(getattr(__import__("re"), "_cache", None), dict):
+        pytest.skip("this Python keeps its regular-expression cache otherwise")
     probe = ("import procurelint.documents.yamlio, yaml.reader\n"
              "print(ascii(yaml.reader.Reader.NON_PRINTABLE.pattern))\n")
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                            check=True, timeout=60).stdout.strip()
     assert ast.literal_eval(shown) == READER_PATTERN_QUICK
+
+
+def test_the_pure_python_loader_refuses_a_character_as_a_yaml_error() -> None:
+    """Where PyYAML has no libyaml, its loader refuses a character (a C1 control) as it
+    starts: that is a YAML error of the file, not a crash, and a file that does not parse
+    says nothing of whose it is."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "sys.modules['yaml._yaml'] = None  # as where PyYAML has no libyaml\n"
+             "from procurelint.documents.yamlio import YamlError, parse, top_level_scalars\n"
+             "import yaml\n"
+             "assert not yaml.__with_libyaml__\n"
+             "text = 'kind: AgentManifest\\nname: a\\x80b\\n'\n"
+             "print(list(top_level_scalars(text, frozenset({'kind'}))))\n"
+             "try:\n"
+             "    parse(text, 'f.yaml')\n"
+             "except YamlError as exc:\n"
+             "    print(exc.location.line, exc.location.column, 'x0080' in str(exc))\n")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split("\n")[:2] == ["[]", "1 1 True"]

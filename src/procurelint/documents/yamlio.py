@@ -31,7 +31,9 @@ from typing import Any
 # quickly), is put in the regular-expression cache under the reader's pattern, so the import
 # finds it compiled. Where Python keeps its cache otherwise, or PyYAML writes another
 # pattern, nothing is found there and the import compiles as before. Both patterns match the
-# same characters (tests/test_yamlio.py tries every code point).
+# same characters (tests/test_yamlio.py tries every code point), so whatever else in this
+# process compiles the reader's pattern (ruamel.yaml's reader does) matches as before; only
+# the compiled object's `pattern` shows the quick form.
 READER_PATTERN = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
 READER_PATTERN_QUICK = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"
 _REGEX_CACHE = getattr(re, "_cache", None)
@@ -334,10 +336,11 @@ def read_text(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
 
 def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Document]:
     """Parse every document of a YAML stream, or raise YamlError at the problem's position."""
-    loader = _Loader(text)
     documents: list[Document] = []
     total = 0
+    loader = None
     try:
+        loader = _Loader(text)  # PyYAML's pure-Python loader refuses characters here already
         while loader.check_node():
             node = loader.get_node()
             builder = _Builder(file, limits, total)
@@ -356,7 +359,8 @@ def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Documen
     except RecursionError:
         raise YamlError("document is nested too deeply", Location(file, 1, 1)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return documents
 
 
@@ -369,7 +373,10 @@ def top_level_scalars(text: str, keys: frozenset[str]) -> Iterator[dict[str, str
     still read by other tools, so its `apiVersion` and `kind` still say what it is. Nothing is
     built and no alias is expanded, so a hostile file costs one pass of libyaml (which bounds
     nesting itself)."""
-    loader = _BaseLoader(text)
+    try:
+        loader = _BaseLoader(text)  # the pure-Python loader refuses characters here already
+    except yaml.YAMLError:
+        return
     try:
         while loader.check_node():
             node = loader.get_node()
