@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 
 from procurelint import facts
 from tests.conftest import DATA, EXAMPLES, TODAY, write
@@ -95,6 +96,24 @@ def test_show_unknown_id_suggests_and_exits_2(cli) -> None:
 
 
 # -- import -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["a\u0080b", "a\ud800b", "a\uffffb", "a\u200bb", "a\x00b"])
+def test_an_id_no_catalog_could_hold_is_skipped(cli, tmp_path: Path, bad: str) -> None:
+    """An id with a control character, a lone surrogate, a noncharacter or an invisible format
+    character (each can be written in JSON) is skipped as no usable id, in the model's key or
+    the provider's name; the other entries import."""
+    entry = {"input_cost_per_token": 1e-06, "output_cost_per_token": 3e-06, "mode": "chat",
+             "litellm_provider": "good"}
+    data = {"good/model": entry, f"bad/{bad}": entry,
+            "bad/provider": dict(entry, litellm_provider=f"p{bad}")}
+    source = tmp_path / "prices.json"
+    source.write_text(json.dumps(data), encoding="utf-8")  # ASCII, with \u escapes
+    run = cli("catalog", "import", "--from", "litellm", str(source), "--output", "prices.yaml",
+              "--format", "json", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1795824000"})
+    assert run.code == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert (doc["imported"], doc["skipped"]) == (1, {"no usable id": 2})
+
 
 def test_import_litellm_reports_counts(cli, tmp_path: Path) -> None:
     source = DATA / "litellm" / "model_prices_and_context_window.json"

@@ -164,8 +164,11 @@ def unknown_endpoint(endpoint_id: str, provider: str, offers: list[Any], sources
 
 
 def valid_id(value: Any) -> bool:
-    """Whether a source id can be a catalog identifier (no whitespace, 1 to 200 characters)."""
-    return isinstance(value, str) and 0 < len(value) <= 200 and not any(c.isspace() for c in value)
+    """Whether a source id can be a catalog identifier: 1 to 200 printable characters, none of
+    them whitespace (a control character, a lone surrogate or a noncharacter in a price list's
+    id could not be written to a catalog and read back)."""
+    return (isinstance(value, str) and 0 < len(value) <= 200 and value.isprintable()
+            and not any(c.isspace() for c in value))
 
 
 def price_skip_reason(raw_input: Any, raw_output: Any) -> str | None:
