@@ -704,3 +704,66 @@ def test_git_is_asked_from_a_relative_root_below_the_top(tmp_path: Path, monkeyp
     write(tmp_path, "svc/build/copy.yaml", _violating("copy"))
     monkeypatch.chdir(tmp_path / "svc")
     assert "build" in GitIgnored(Path(".")).folders
+
+
+_SIGNED_ZERO_PACK = """\
+apiVersion: procurelint/v1
+kind: RulePack
+metadata: {name: signs, version: 1.0.0, title: Signed zero}
+spec:
+  rules:
+    - id: SIGN001
+      title: A step whose monthly cost is a negative zero
+      severity: error
+      scope: step
+      when: "step.via == 'primary'"
+      violation: "1.0 / step.monthlyUsd < 0.0"
+      message: "step {step.path} costs a negative zero"
+      rationale: A double's sign is part of its value in CEL.
+      citations: ["none"]
+      remediation: None.
+"""
+
+_SIGNED_ZERO_CATALOG = """\
+apiVersion: procurelint/v1
+kind: Catalog
+metadata: {name: signs, asOf: "2026-11-01"}
+spec:
+  endpoints:
+""" + "".join(f"""\
+    - id: zero/{name}
+      provider: aws
+      country: "US"
+      hipaaBaa: true
+      fedramp: null
+      crossBorderRouting: false
+      certifications: []
+      usPersonsOnly: false
+      dataPolicy: {{trainsOnInputs: false, retentionDays: 0}}
+      offers:
+        - {{model: deepseek/deepseek-v3.2, pricePerMillion: {{input: {zero}, output: {zero}}}}}
+      sources: ["test"]
+""" for name, zero in (("pos", "0.0"), ("neg", "-0.0")))
+
+
+@pytest.mark.parametrize("order", [("pos", "neg"), ("neg", "pos")])
+def test_a_value_that_differs_only_in_its_zero_sign_is_judged_for_itself(
+        cli, tmp_path: Path, order: tuple[str, str]) -> None:
+    """Python holds 0.0 == -0.0, CEL does not (1.0 / -0.0 is negative infinity): a step
+    costing -0.0 must not be judged by the verdict of a step costing 0.0, whichever comes
+    first in the manifest."""
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: signs}\nspec: {packs: [], rulePacks: [pack.yaml], "
+          "catalogs: [catalog.yaml]}\n")
+    write(tmp_path, "pack.yaml", _SIGNED_ZERO_PACK)
+    write(tmp_path, "catalog.yaml", _SIGNED_ZERO_CATALOG)
+    steps = "".join(f"        - {{name: {name}, model: deepseek/deepseek-v3.2, endpoint: zero/{name},"
+                    " tokensPerCall: {input: 10, output: 10}}\n" for name in order)
+    write(tmp_path, "m.yaml", "apiVersion: procurelint/v1\nkind: AgentManifest\n"
+          "metadata: {name: m, team: t, owner: o@example.com}\nspec:\n  workflows:\n"
+          "    - name: wf\n      runsPerMonth: 1000\n      dataClasses: [public]\n"
+          "      steps:\n" + steps)
+    run = cli("check", "--date", TODAY, "--format", "json", cwd=tmp_path)
+    found = [(f["rule"], f["path"]) for f in json.loads(run.stdout)["findings"]
+             if f["rule"] == "SIGN001"]
+    assert found == [("SIGN001", "m/wf/neg")], run.stdout + run.stderr

@@ -226,3 +226,15 @@ def test_a_reused_context_holds_only_the_variables_of_its_call() -> None:
     pool.context("k", {"a": 1, "b": 2})
     with pytest.raises(CelEvalError):
         Program("b == 2").run(pool.context("k", {"a": 1}))
+
+
+def test_freeze_tells_apart_what_cel_tells_apart() -> None:
+    """Python's equality holds 1 == 1.0 == True and 0.0 == -0.0; CEL's values differ, so the
+    frozen forms, which intern projections and key memos, must differ too."""
+    from procurelint.engine.projection import freeze
+
+    distinct = [0.0, -0.0, 1, 1.0, True, 0, False, "1", None, [1], [1.0], {"a": 1}, {"a": 1.0}]
+    frozen = [freeze(v) for v in distinct]
+    assert len(set(frozen)) == len(distinct)
+    assert freeze({"a": [1, -0.0, "x"]}) == freeze({"a": [1, -0.0, "x"]})
+    assert hash(freeze({"a": [2.5]})) == hash(freeze({"a": [2.5]}))

@@ -9,6 +9,7 @@ costs still appear in findings.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -32,11 +33,19 @@ PROJECTED = ("step", "workflow", "manifest")
 
 
 def freeze(value: Any) -> Any:
-    """A value as nested tuples: hashable, equal when the values are equal."""
+    """A value as nested tuples: hashable, and equal only to a value that CEL cannot tell
+    apart from it. Python holds `1 == 1.0 == True` and `0.0 == -0.0`, where CEL has an int, a
+    double and a bool, and a division by either zero gives infinities of opposite signs; so
+    numbers keep their type, and a double its sign."""
     if isinstance(value, dict):
         return tuple((k, freeze(v)) for k, v in value.items())
     if isinstance(value, list):
         return tuple(freeze(v) for v in value)
+    kind = value.__class__
+    if kind is float:
+        return (float, value, math.copysign(1.0, value))
+    if kind is int or kind is bool:
+        return (kind, value)
     return value
 
 
