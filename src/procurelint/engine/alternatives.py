@@ -128,8 +128,8 @@ class AlternativeFinder:
             for r in self._judged
         ]
         self._reads = [
-            (tuple(v for v in STEP_SIDE if v in _variables(r)),
-             tuple(v for v in OFFER_SIDE if v in _variables(r)))
+            (tuple(v for v in STEP_SIDE if v in r.variables),
+             tuple(v for v in OFFER_SIDE if v in r.variables))
             for r in self._judged
         ]
         self._groups: list[tuple[int, dict[str, Any], int]] | None = None
@@ -613,10 +613,6 @@ def _threshold(categories: list[str]) -> int | None:
     thresholds = [catalog_facts.BULK_THRESHOLDS[c] for c in categories
                   if c in catalog_facts.BULK_THRESHOLDS]
     return min(thresholds) if thresholds else None
-
-
-def _variables(rule: CompiledRule) -> frozenset[str]:
-    return rule.when.variables | (rule.violation.variables if rule.violation else frozenset())
 
 
 def cheapest_compliant(finder: AlternativeFinder, info: StepInfo, unit: Unit) -> dict[str, Any]:

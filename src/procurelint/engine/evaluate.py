@@ -55,8 +55,7 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
     context factory), so their identity is their value. Rules that read the same fields of a
     variable share its projector from `projectors`, so that a unit's value of it is projected
     once for them all."""
-    variables = rule.when.variables | (rule.violation.variables if rule.violation else frozenset())
-    names = tuple(sorted(v for v in variables if v in context))
+    names = tuple(sorted(v for v in rule.variables if v in context))
     projector = Projector((rule.rule.when, rule.rule.violation or ""), names=_PROJECTED, fresh=fresh)
     parts = []
     for name in names:
@@ -151,9 +150,7 @@ class Evaluator:
         self._plain_reads = None  # what each rule reads, and its projectors, depend on `_fresh`
         self._projectors.clear()
         self._alternative_vars = sorted(
-            {v for r in self._alternative_rules
-             for v in r.when.variables | (r.violation.variables if r.violation else frozenset())}
-            & STEP_VARIABLES)
+            {v for r in self._alternative_rules for v in r.variables} & STEP_VARIABLES)
         self._alternative_projector = Projector(
             (source for r in self._alternative_rules for source in (r.rule.when, r.rule.violation or "")),
             names=("step", "workflow", "manifest", "alternative"),

@@ -49,9 +49,7 @@ class RuleVerdicts:
         self._small = Projector(
             source for r in self._to_judge for source in (r.rule.when, r.rule.violation or ""))
         self._small_variables = sorted(
-            {v for r in self._to_judge
-             for v in r.when.variables | (r.violation.variables if r.violation else frozenset())}
-            & STEP_VARIABLES) if self._to_judge else []
+            {v for r in self._to_judge for v in r.variables} & STEP_VARIABLES)
 
     def unit(self, unit: Unit) -> dict[str, str]:
         """{rule: outcome} for every step rule whose `when` held for this unit."""

@@ -72,6 +72,11 @@ class CompiledRule(Struct, frozen=True):
     def id(self) -> str:
         return self.rule.id
 
+    @property
+    def variables(self) -> frozenset[str]:
+        """The variables its `when` and `violation` read."""
+        return self.when.variables | (self.violation.variables if self.violation else frozenset())
+
 
 def load_pack(path: Path, display: str, builtin: bool = False) -> LoadedPack:
     pack, doc = load_one(path, "RulePack", display)
