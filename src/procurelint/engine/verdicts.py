@@ -66,11 +66,7 @@ class RuleVerdicts:
 
     def _judged_small(self, unit: Unit) -> dict[str, str]:
         """{rule: outcome} of the rules the check did not keep, for those whose `when` held."""
-        info = unit.info
-        name = info.source.manifest.metadata.name
-        data = self.factory.unit(info, unit, self.spend.workflows.get((name, info.workflow.name), 0.0),
-                                 self.spend.manifests.get(name, 0.0))
-        data["alternative"] = None
+        data = self._data(unit)
         fields = self._small.fields
         small = {v: self._small.project(v, data[v]) if v in fields else data[v]
                  for v in self._small_variables}
@@ -78,21 +74,31 @@ class RuleVerdicts:
         out = {}
         for rule in self._to_judge:
             outcome = verdict(rule, lambda program: program.run(context))
-            if outcome is not None and rule.id in self._alternative:
-                # Judged against the cheapest alternative, which only the evaluator computed.
-                outcome = FIRED if (rule.id, info.path) in self.reported else PASSED
             if outcome is not None:
-                out[rule.id] = outcome
+                out[rule.id] = self._as_reported(rule.id, outcome, unit)
         return out
 
-    def _judged(self, unit: Unit) -> dict[str, str]:
-        """{rule: outcome} of every step rule on a unit's context, for those whose `when`
-        held: for a unit of which the check kept nothing."""
+    def _data(self, unit: Unit) -> dict[str, Any]:
+        """The unit's context, as the evaluator builds it, with no alternative."""
         info = unit.info
         name = info.source.manifest.metadata.name
         data = self.factory.unit(info, unit, self.spend.workflows.get((name, info.workflow.name), 0.0),
                                  self.spend.manifests.get(name, 0.0))
         data["alternative"] = None
+        return data
+
+    def _as_reported(self, rule_id: str, outcome: str, unit: Unit) -> str:
+        """A rule that reads `alternative` is judged against the cheapest alternative, which
+        only the evaluator computed: it fired where the check reported it."""
+        if rule_id in self._alternative:
+            return FIRED if (rule_id, unit.info.path) in self.reported else PASSED
+        return outcome
+
+    def _judged(self, unit: Unit) -> dict[str, str]:
+        """{rule: outcome} of every step rule on a unit's context, for those whose `when`
+        held: for a unit of which the check kept nothing."""
+        info = unit.info
+        data = self._data(unit)
         seen = dict(data)
         for var in ("step", "workflow", "manifest"):
             seen[var] = self.projector.project(var, data[var])
@@ -109,10 +115,4 @@ class RuleVerdicts:
                    if (outcome := verdict(r, lambda program: program.run(context))) is not None]
             if self.projector.exact:
                 self._cache[identity] = (tuple(seen.values()), raw)
-        out = {}
-        for rule_id, outcome in raw:
-            if rule_id in self._alternative:
-                # Judged against the cheapest alternative, which only the evaluator computed.
-                outcome = FIRED if (rule_id, info.path) in self.reported else PASSED
-            out[rule_id] = outcome
-        return out
+        return {rule_id: self._as_reported(rule_id, outcome, unit) for rule_id, outcome in raw}
