@@ -106,11 +106,9 @@ class Evaluator:
         self.pool = ContextPool()
         self._verdicts: dict[int, tuple[tuple[Any, ...], tuple[Judged, ...]]] = {}
         self._outcome_sets: dict[tuple[Judged, ...], tuple[Judged, ...]] = {}
-        self.keep_judged = False
-        """Whether to keep what each unit's plain step rules gave (`judged`), for the audit
-        report (set by a run that will be asked for its report)."""
-        self.judged: dict[int, Sequence[Judged]] = {}
-        """id(unit) -> `judgement.judged` of each of `plain_rules` on that unit."""
+        self.judged: dict[int, Sequence[Judged]] | None = None
+        """id(unit) -> `judgement.judged` of each of `plain_rules` on that unit, kept for the
+        audit report where a run sets it to a dict (None: nothing is kept)."""
         self._rule_facts: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self._program_results: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self._program_names: dict[int, tuple[str, ...]] = {}
@@ -167,7 +165,7 @@ class Evaluator:
         self._verdicts.clear()
         self._outcome_sets.clear()
         self._program_results.clear()
-        self.judged = {}
+        self.judged = None
         self._plain_reads = None
         self._projectors.clear()
         self.pool = ContextPool()
@@ -390,7 +388,7 @@ class Evaluator:
             outcomes = self._outcome_sets.setdefault(judged, judged)  # few differ: held once
             if self.projector.exact:
                 self._verdicts[identity] = (tuple(seen.values()), outcomes)
-        if self.keep_judged:
+        if self.judged is not None:
             self.judged[id(unit)] = outcomes
         for rule, outcome in zip(plain, outcomes):
             if outcome is None or outcome is False:

@@ -102,7 +102,7 @@ class LocalSlice:
         evaluator = self.evaluator
         evaluator.factory.bulk.update(bulk)
         evaluator.only(selection.judged(self.loaded.suppressions))
-        evaluator.keep_judged = self._view is not None
+        evaluator.judged = {} if self._view is not None else None  # what a view reads
         alternatives = evaluator.judge_local(self.walked, self.manifests, spend)
         loaded = self.loaded
         if self._view is None:
@@ -115,7 +115,7 @@ class LocalSlice:
         else:
             self._evaluation = Evaluation(list(evaluator.findings), self.walked, spend,
                                           evaluator.factory, alternatives, self.refs,
-                                          evaluator.plain_rules, evaluator.judged)
+                                          evaluator.plain_rules, evaluator.judged or {})
         return (Loaded([], loaded.findings, loaded.files, loaded.ignored, loaded.suppressions,
                        loaded.not_read),
                 list(evaluator.findings))
