@@ -43,7 +43,7 @@ def outcome(rule: CompiledRule, run: Run) -> bool | str:
     return False if result is None else result
 
 
-def judged(rule: CompiledRule, run: Run) -> bool | str | None:
+def judged(rule: CompiledRule, run: Run) -> Judged:
     """`outcome`, told apart where the rule does not apply: None when `when` is false, False
     when it applies and passed, True when it fired, the text of an evaluation error. The check
     keeps this of each step rule, so that the audit report can show what applied and passed
@@ -63,13 +63,13 @@ def judged(rule: CompiledRule, run: Run) -> bool | str | None:
         return str(exc)
 
 
-def verdict_of(judgement: bool | str | None) -> str | None:
+def verdict_of(result: Judged) -> str | None:
     """The audit report's word for a `judged` value: None where the rule did not apply."""
-    if judgement is None:
+    if result is None:
         return None
-    if judgement is True:
+    if result is True:
         return FIRED
-    return PASSED if judgement is False else ERROR
+    return PASSED if result is False else ERROR
 
 
 def verdict(rule: CompiledRule, run: Run) -> str | None:
