@@ -62,7 +62,6 @@ def test_the_verdicts_kept_by_the_check_are_those_judged_afresh(
         assert {"passed", "fired"} <= outcomes
 
 
-
 def _rule() -> Any:
     config = load_config(None, EXAMPLES)
     return next(r for r in config.rules if r.id == "HIPAA001")
