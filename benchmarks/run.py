@@ -6,8 +6,9 @@
 
 For each corpus shape (benchmarks/corpus.py: `benchmark`, and `slow`, whose compliance
 contexts rarely repeat) it prints, as median and min-max, each against its budget: start-up
-to verdict for a one-manifest repository, `check` over 1,000 and 10,000 manifests (with the
-peak memory of the whole process tree), `-j 1` against the default at 10,000, `--select
+to verdict for a one-manifest repository, `check` over 1,000 and 10,000 manifests, with the
+parse cache cold (no packs: a first run, or CI without a cache) and warm (with the peak memory
+of the whole process tree), `-j 1` against the default at 10,000, `--select
 HIPAA` against the full run, `report` over 1,000, what the cheapest-alternative search
 (COST006) adds, and then one 1,000-manifest check timed by phase in a single process. With
 `--litellm FILE` (LiteLLM's price list), it also times the 1,000-manifest check with that list
@@ -95,12 +96,16 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def _time(cmd: list[str], cwd: Path, runs: int) -> tuple[list[float], float]:
-    """Wall times of `runs` runs, and the peak memory of the process tree over them (MB)."""
+def _time(cmd: list[str], cwd: Path, runs: int, cold: bool = False) -> tuple[list[float], float]:
+    """Wall times of `runs` runs, and the peak memory of the process tree over them (MB);
+    `cold`: each without the parse cache's packs (as a first run, or CI without a cache)."""
     times: list[float] = []
     peak = 0.0
     watch = Path("/proc/self/status").exists()
     for _ in range(runs):
+        if cold:
+            for pack in Path(ENV["PROCURELINT_CACHE_DIR"]).glob("*.pack"):
+                pack.unlink()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 env=ENV)
@@ -150,10 +155,12 @@ def _phases(folder: Path) -> None:
     from procurelint.engine.evaluate import Evaluator
     from procurelint.engine.units import ManifestInput
     from procurelint.run.pipeline import Options, check
+    from procurelint.run.parse_cache import ParseCache
     from procurelint.run.reading import load_manifests, parser_limits
     from procurelint.output import renderer
     from procurelint.documents.yamlio import parse, read_text
 
+    os.environ["PROCURELINT_CACHE_DIR"] = ENV["PROCURELINT_CACHE_DIR"]
     day = dt.date.fromisoformat(DAY)
     marks = [("start", time.perf_counter())]
     config = load_config(None, folder)
@@ -188,6 +195,14 @@ def _phases(folder: Path) -> None:
     loaded = load_manifests(config, candidates, limits)  # for the reference run below
     del loaded
     marks.append(("(parse and validate again, as check does)", time.perf_counter()))
+    cache = ParseCache.open(config.root, config.policy_file, (0, 1), len(candidates), limits)
+    if cache is not None:
+        load_manifests(config, candidates, limits, cache=cache)
+        cache.save()
+        marks.append(("(the same, filling the parse cache)", time.perf_counter()))
+        cache = ParseCache.open(config.root, config.policy_file, (0, 1), len(candidates), limits)
+        load_manifests(config, candidates, limits, cache=cache)
+        marks.append(("(the same, from the parse cache)", time.perf_counter()))
     result = check(config, Options(today=day)).result
     marks.append(("(a whole check in one process)", time.perf_counter()))
     renderer("text")(result)
@@ -228,6 +243,7 @@ def _shape(shape: str, args: argparse.Namespace, runs: int) -> None:
     exe = [sys.executable, "-m", "procurelint", "check", "--date", DAY]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        ENV["PROCURELINT_CACHE_DIR"] = str(root / "cache")  # its own, warmed by the first run
         one = root / "one"
         generate(1, one, shape)
         _time(exe, one, 1)  # fills the cache of built-in data, as any earlier run would have
@@ -236,14 +252,19 @@ def _shape(shape: str, args: argparse.Namespace, runs: int) -> None:
 
         small, big = root / "n1000", root / "n10000"
         generate(1_000, small, shape)
+        times, _ = _time(exe, small, runs, cold=True)
+        _show("check over 1,000 manifests, parse cache cold", times, CHECK_1K)
         times, _ = _time(exe, small, runs)
         median_1k = _show("check over 1,000 manifests", times, CHECK_1K)
         if not args.no_10k:
             generate(10_000, big, shape)
+            times, _ = _time(exe, big, big_runs, cold=True)
+            _show("check over 10,000 manifests, parse cache cold", times, CHECK_10K[shape])
             times, memory = _time(exe, big, big_runs)
             median_10k = _show("check over 10,000 manifests, all packs", times, CHECK_10K[shape])
             _verdict("peak memory of that run (all processes)", memory, MEMORY_10K_MB, "MB")
             _verdict("10,000 / 1,000", median_10k / median_1k, RATIO, "x")
+            _time(exe + ["-j", "1"], big, 1)  # the packs of one process, as the default's are
             one_core, two = _pairs((exe + ["-j", "1"], big), (exe, big), max(2, big_runs - 1))
             _show("check over 10,000, -j 1", one_core)
             _show("check over 10,000, default (all cores)", two)

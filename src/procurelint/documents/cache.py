@@ -279,6 +279,56 @@ def cached(name: str, build: Callable[[], T]) -> T:
     return value
 
 
+_PACK_MAGIC = b"procurelint-pack-1\n"
+MAX_PACKS = 16
+"""Packs kept in the cache folder: a repository splits its files across up to as many packs
+as it has processes, and a machine may check several repositories."""
+
+
+def read_pack(name: str) -> dict[str, bytes]:
+    """The entries of the pack `name`, each key with its text; none when caching is off or
+    the pack is missing, damaged or edited (its content does not match its digest)."""
+    folder = cache_dir()
+    if folder is None:
+        return {}
+    try:
+        raw = (folder / f"{name}.pack").read_bytes()
+    except OSError:
+        return {}
+    if not raw.startswith(_PACK_MAGIC):
+        return {}
+    digest, _, body = raw[len(_PACK_MAGIC):].partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != digest:
+        return {}
+    entries: dict[str, bytes] = {}
+    for line in body.split(b"\n"):
+        key, tab, value = line.partition(b"\t")
+        if tab:
+            entries[key.decode("ascii", "replace")] = value
+    return entries
+
+
+def write_pack(name: str, entries: Mapping[str, bytes]) -> None:
+    """Store a pack: many small entries in one file, each key (ASCII) and its text on one line
+    (neither holds a tab or a newline). Best-effort, as every cache write."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    import tempfile
+
+    body = b"\n".join(key.encode("ascii") + b"\t" + value for key, value in entries.items())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as temp:
+            temp.write(_PACK_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.replace(temp.name, folder / f"{name}.pack")
+        packs = sorted(folder.glob("*.pack"), key=lambda p: p.stat().st_mtime_ns)
+        for old in packs[:-MAX_PACKS]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def _prune(folder: Path) -> None:
     """Keep the cache small: drop the least recently written entries beyond MAX_ENTRIES."""
     entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)

@@ -301,6 +301,63 @@ class _Builder:
         return result
 
 
+def flat_spots(spots: Mapping[Path, Spot]) -> list[int]:
+    """A document's spots as one list of numbers, in the order `parse` found the nodes (each
+    node before the nodes inside it): with the document's value, all that `spots_of` needs to
+    give them back, so that the parse cache stores no paths."""
+    return [number for spot in spots.values() for number in spot]
+
+
+def spots_of(data: Any, flat: list[int]) -> dict[Path, Spot]:
+    """The spots `parse` gave the document whose value is `data`, from its `flat_spots`: the
+    root and each item of a list hold (line, column), each value of a mapping (line, column,
+    key line, key column), in the order `parse` builds them. ValueError when the numbers do
+    not fit the value."""
+    spots: dict[Path, Spot] = {}
+    if not flat:
+        if data is not None:
+            raise ValueError("a document with a value has spots")
+        return spots
+    _SHARED.check()
+    numbers = iter(flat)
+    take = numbers.__next__
+    try:
+        spot = (take(), take())
+        spots[()] = _SHARED.spots.setdefault(spot, spot)
+        _place(data, (), _SHARED.root, spots, take)
+    except StopIteration:
+        raise ValueError("fewer spots than nodes") from None
+    if next(numbers, None) is not None:
+        raise ValueError("more spots than nodes")
+    return spots
+
+
+def _place(value: Any, path: Path, kids: dict[Any, Any], spots: dict[Path, Spot],
+           take: Any) -> None:
+    """The spots of the nodes inside `value`, as `_Builder.sequence` and `.mapping` record them."""
+    shared = _SHARED.spots
+    if value.__class__ is dict:
+        for key, item in value.items():
+            entry = kids.get(key)
+            if entry is None:
+                entry = kids[key] = (path + (key,), {})
+                _SHARED.size += 1
+            spot: Spot = (take(), take(), take(), take())
+            spots[entry[0]] = shared.setdefault(spot, spot)
+            if item.__class__ is dict or item.__class__ is list:
+                _place(item, entry[0], entry[1], spots, take)
+    elif value.__class__ is list:
+        for i, item in enumerate(value):
+            entry = kids.get(i)
+            if entry is None:
+                entry = kids[i] = (path + (i,), {})
+                _SHARED.size += 1
+            spot = (take(), take())
+            spots[entry[0]] = shared.setdefault(spot, spot)
+            if item.__class__ is dict or item.__class__ is list:
+                _place(item, entry[0], entry[1], spots, take)
+
+
 def _decode(raw: bytes, file: str) -> str:
     try:
         text = raw.decode("utf-8")

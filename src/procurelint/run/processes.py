@@ -29,6 +29,7 @@ from procurelint.engine.units import Walk
 from procurelint.errors import ProcurelintError
 from procurelint.findings import Finding
 from procurelint.policy.config import Config
+from procurelint.run.parse_cache import ParseCache
 from procurelint.run.reading import Loaded, Progress, load_manifests
 from procurelint.run.selection import Selection
 
@@ -76,9 +77,12 @@ class LocalSlice:
     """A slice of the files, read and judged in this process."""
 
     def __init__(self, config: Config, work: Work, limits: Limits, today: dt.date,
-                 view: SliceView | None = None, progress: Progress | None = None) -> None:
+                 view: SliceView | None = None, progress: Progress | None = None,
+                 part: tuple[int, int] = (0, 1)) -> None:
         self.config = config
         self.work = work
+        self.part = part
+        """Which slice this is, (index, count): it names the slice's parse cache."""
         self.limits = limits
         self.progress = progress
         self.evaluator = Evaluator(config, today)
@@ -88,12 +92,18 @@ class LocalSlice:
     def contributions(self) -> Contributions:
         chosen = [c for c, selected in self.work if selected]
         others = [c for c, selected in self.work if not selected]
-        self.loaded = load_manifests(self.config, chosen, self.limits, progress=self.progress)
+        config = self.config
+        cache = ParseCache.open(config.copy.of if config.copy else config.root,
+                                config.policy_file, self.part, len(self.work), self.limits)
+        self.loaded = load_manifests(config, chosen, self.limits, progress=self.progress,
+                                     cache=cache)
         self.manifests = list(self.loaded.manifests)
         if others:
-            rest = load_manifests(self.config, others, self.limits, selected=False,
-                                  progress=self.progress)
+            rest = load_manifests(config, others, self.limits, selected=False,
+                                  progress=self.progress, cache=cache)
             self.manifests.extend(rest.manifests)
+        if cache is not None:
+            cache.save()
         self.walked, self.refs = self.evaluator.walk(self.manifests)
         return self.evaluator.contributions(self.walked, self.refs)
 
@@ -183,7 +193,8 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
     in this process, whose evaluator also judges what needs every manifest."""
     size = max(1, -(-len(work) // processes))  # no work (a base revision without files): one empty slice
     pieces = [work[i:i + size] for i in range(0, len(work), size)] or [[]]
-    if len(pieces) == 1:
+    count = len(pieces)
+    if count == 1:
         yield [LocalSlice(config, pieces[0], limits, today, view, progress)]
         return
     import multiprocessing
@@ -196,14 +207,15 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
     children: list[ForkedSlice] = []
     finished = False
     try:
-        for piece in pieces[1:]:
+        for index, piece in enumerate(pieces[1:], start=1):
             ours, theirs = context.Pipe()
             # A child is given this process's ends of every pipe so far, its own included, to
             # close: while it held them, no child would see the end of a pipe when this
             # process gives up, and every child would be waited for to the timeout.
             inherited = [child.conn for child in children] + [ours]
             process = context.Process(target=_child, daemon=True, args=(
-                theirs, inherited, LocalSlice(config, piece, limits, today, view)))
+                theirs, inherited, LocalSlice(config, piece, limits, today, view,
+                                              part=(index, count))))
             process.start()
             theirs.close()
             children.append(ForkedSlice(process, ours))
@@ -212,7 +224,8 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
             scale, total = len(pieces), len(work)
             own_progress = lambda label, done, _: progress(  # noqa: E731
                 label, min(done * scale, total), total)
-        yield [LocalSlice(config, pieces[0], limits, today, view, own_progress), *children]
+        yield [LocalSlice(config, pieces[0], limits, today, view, own_progress, (0, count)),
+               *children]
         finished = True
     finally:
         for child in children:

@@ -19,6 +19,7 @@ from procurelint.errors import YamlError
 from procurelint.findings import Finding
 from procurelint.policy.config import Config
 from procurelint.policy.core_rules import message
+from procurelint.run.parse_cache import ParseCache
 from procurelint.run.suppressions import MARKER, Suppression, scan
 
 NESTED = ("holds procurelint documents below its top level; procurelint reads one document per "
@@ -82,8 +83,10 @@ def _too_big(config: Config, data: dict[str, object]) -> tuple[str, tuple[str | 
 
 
 def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
-                   selected: bool = True, progress: Progress | None = None) -> Loaded:
-    """Parse and validate files; problems become MAN001/MAN002 findings, never exceptions."""
+                   selected: bool = True, progress: Progress | None = None,
+                   cache: ParseCache | None = None) -> Loaded:
+    """Parse and validate files; problems become MAN001/MAN002 findings, never exceptions.
+    With `cache`, files parsed before are taken from it (the same documents)."""
     manifests: list[ManifestInput] = []
     findings: list[Finding] = []
     ignored = 0
@@ -106,7 +109,10 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             text = read_text(str(candidate.path), candidate.display, limits)
             if MARKER in text:
                 suppressions.extend(scan(text, candidate.display))
-            docs = parse(text, candidate.display, limits)
+            if cache is None:
+                docs = parse(text, candidate.display, limits)
+            else:
+                docs = cache.parse(text, candidate.display, limits)
         except YamlError as exc:
             if not (candidate.explicit or _shows_ours(candidate, text)):
                 ignored += 1  # a Helm template, a broken CI file: not ours, noted

@@ -1,0 +1,123 @@
+"""A cache of parsed files, so that a repository's unchanged files are not parsed again.
+
+Parsing is most of reading a large repository (PyYAML's composer and our building of values
+and positions), and a pre-commit hook reads every file of the repository, not only the
+changed ones, for the totals. What parsing a file gave depends on nothing but its text, the
+limits it was parsed under and the code, so it is stored under a digest of the three:
+
+- an entry holds each document's value as JSON and its spots as one string of numbers
+  (`yamlio.flat_spots`); reading it back gives the documents `parse` gives, value for value
+  and type for type (JSON keeps 1, 1.0, True, -0.0 and the non-finite numbers apart);
+- everything after parsing (which documents are ours, limits of the policy, validation) runs
+  on the documents as it does on a fresh parse, so no verdict depends on the cache;
+- a file that does not parse is not stored: it is parsed again, and its error found again;
+- an entry that cannot be read back as documents is a miss, and the file is parsed.
+
+Entries live in one pack per slice of the repository (`documents.cache.read_pack`), named by
+the repository's place, its policy file and the slice, so that a run reads one file, not one
+per manifest. A pack keeps the entries the run used (and a few more, so that a work tree and
+its base revision can share it), and is written again only when it changed. A run of fewer
+than `MIN_FILES` files parses them: reading a pack would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from procurelint.documents.cache import builtin_digest, cache_dir, read_pack, write_pack
+from procurelint.documents.yamlio import Document, Limits, flat_spots, parse, spots_of
+
+MIN_FILES = 64
+"""Below this many files in a slice, parsing them costs less than reading and writing a pack."""
+
+SLACK = 4
+"""A pack keeps unused entries too while they number at most a `SLACK`th of the used ones:
+a work tree and its base revision (`--diff`) then share one pack without evicting each
+other's changed files."""
+
+
+class ParseCache:
+    """The pack of one slice of a repository's files: `parse` from it, `save` what changed."""
+
+    def __init__(self, name: str, prefix: bytes, stored: dict[str, bytes]) -> None:
+        self.name = name
+        self.prefix = prefix
+        self.stored = stored
+        self.used: dict[str, bytes] = {}
+        self.missed = 0
+
+    @classmethod
+    def open(cls, place: Path, policy_file: str | None, part: tuple[int, int], files: int,
+             limits: Limits) -> ParseCache | None:
+        """The cache of slice `part` (index, count) of the repository at `place`, or None
+        when caching is off or the slice has too few files."""
+        if files < MIN_FILES or cache_dir() is None:
+            return None
+        where = f"{os.path.realpath(place)}\0{policy_file}\0{part[0]}/{part[1]}"
+        name = "parse-" + hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        import yaml
+
+        code = (builtin_digest(), yaml.__version__, getattr(yaml, "__with_libyaml__", False),
+                sys.version, repr(limits))
+        prefix = hashlib.sha256(repr(code).encode()).digest()
+        return cls(name, prefix, read_pack(name))
+
+    def parse(self, text: str, file: str, limits: Limits) -> list[Document]:
+        """`yamlio.parse(text, file, limits)`, from the pack when the text was parsed before."""
+        key = hashlib.sha256(self.prefix + text.encode("utf-8", "surrogatepass")).hexdigest()
+        entry = self.stored.get(key)
+        if entry is not None:
+            documents = _documents(entry, file)
+            if documents is not None:
+                self.used[key] = entry
+                return documents
+        documents = parse(text, file, limits)  # a YamlError leaves nothing stored
+        encoded = _entry(documents)
+        if encoded is not None:
+            self.used[key] = encoded
+            self.missed += 1
+        return documents
+
+    def save(self) -> None:
+        """Write the pack again when the run parsed a file anew or left many entries unused."""
+        unused = len(self.stored.keys() - self.used.keys())
+        if not self.missed and unused <= len(self.used) // SLACK:
+            return
+        kept = dict(self.used)
+        if unused <= len(self.used) // SLACK:
+            for key, entry in self.stored.items():
+                kept.setdefault(key, entry)
+        write_pack(self.name, kept)
+
+
+def _entry(documents: list[Document]) -> bytes | None:
+    """The documents as an entry's text (None if one held a value JSON cannot write). `parse`
+    builds values of JSON's own kinds only: dicts with text keys, lists, text, int, float,
+    bool and None, which JSON gives back as they were."""
+    try:
+        return json.dumps([[d.data, ",".join(map(str, flat_spots(d.spots)))] for d in documents],
+                          separators=(",", ":")).encode()
+    except (TypeError, ValueError):
+        return None
+
+
+def _documents(entry: bytes, file: str) -> list[Document] | None:
+    """The documents an entry holds, or None when it does not read back as documents."""
+    try:
+        stored = json.loads(entry)
+        if stored.__class__ is not list:
+            return None
+        documents = []
+        for item in stored:
+            if item.__class__ is not list or len(item) != 2 or item[1].__class__ is not str:
+                return None
+            data, numbers = item
+            flat = list(map(int, numbers.split(","))) if numbers else []
+            documents.append(Document(file, data, spots_of(data, flat)))
+        return documents
+    except (ValueError, RecursionError):
+        return None

@@ -1,0 +1,221 @@
+"""The parse cache gives back exactly what parsing gives, and never a verdict of its own: a
+file read from it is judged as a file parsed afresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procurelint.documents import cache as cache_module
+from procurelint.documents.yamlio import DEFAULT_LIMITS, Limits, parse, spots_of
+from procurelint.output.results_json import render
+from procurelint.policy.config import load_config
+from procurelint.run import parse_cache
+from procurelint.run.parse_cache import MIN_FILES, ParseCache
+from procurelint.run.pipeline import Options, check
+from tests.conftest import REPO, TODAY
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import generate  # noqa: E402
+
+DAY = dt.date.fromisoformat(TODAY)
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PROCURELINT_CACHE_DIR", str(folder))
+    return folder
+
+
+def typed(value: Any) -> Any:
+    """A value with the type of every part spelled out: `==` holds 1, 1.0 and True equal."""
+    if type(value) is dict:
+        return ("dict", [(typed(k), typed(v)) for k, v in value.items()])
+    if type(value) is list:
+        return ("list", [typed(v) for v in value])
+    if type(value) is float:
+        return ("float", repr(value))
+    return (type(value).__name__, value)
+
+
+TEXTS = {
+    "scalars": "a: 1\nb: 1.0\nc: true\nd: -0.0\ne: .inf\nf: -.inf\ng: .nan\nh: 1e300\n"
+               "i: 0x1F\nj: 0o17\nk: 123456789012345678901234567890\nl: null\nm: ~\nn:\n"
+               "o: '1'\np: \"true\"\nq: 2026-12-06\nr: +5\n",
+    "text": "a: \"tab\\there\\nline \\u00e9 \\U0001F600 \\x85 \\u2028\"\n'key\\twith': |\n"
+            "  block\n  text\nb: >\n  folded\n  text\n\"\\u0000\": nul key\n",
+    "aliases": "base: &b {model: m, tiers: [a, b]}\none: *b\ntwo: {<<: *b}\nlist: [*b, *b]\n",
+    "nesting": "a: [[1, [2, [3, []]]], {}, [], {b: {c: [{d: e}]}}]\n",
+    "streams": "---\na: 1\n---\n---\n~\n---\n- 1\n- 2\n---\njust text\n...\n",
+    "empty": "",
+    "comments only": "# nothing\n",
+    "flow and json": '{"apiVersion": "procurelint.dev/v1", "kind": "AgentManifest", "x": [1, 2.5]}\n',
+    "crlf and bom": "\ufeffa: 1\r\nb:\r\n  - c\r\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_a_cached_parse_gives_the_documents_parse_gives(name: str, cache_folder: Path) -> None:
+    text = TEXTS[name]
+    fresh = parse(text, "f.yaml")
+    first = ParseCache.open(REPO, None, (0, 1), MIN_FILES, DEFAULT_LIMITS)
+    assert first is not None
+    first.parse(text, "f.yaml", DEFAULT_LIMITS)
+    first.save()
+    again = ParseCache.open(REPO, None, (0, 1), MIN_FILES, DEFAULT_LIMITS)
+    assert again is not None
+    cached = again.parse(text, "g.yaml", DEFAULT_LIMITS)
+    assert again.missed == 0  # it came from the pack
+    assert [d.file for d in cached] == ["g.yaml"] * len(fresh)
+    assert [typed(d.data) for d in cached] == [typed(d.data) for d in fresh]
+    assert [list(d.spots.items()) for d in cached] == [list(d.spots.items()) for d in fresh]
+
+
+def test_spots_that_do_not_fit_the_value_are_refused() -> None:
+    doc = parse("a: [1, 2]\nb: {c: d}\n", "f.yaml")[0]
+    flat = [n for spot in doc.spots.values() for n in spot]
+    assert spots_of(doc.data, flat) == doc.spots
+    for wrong in (flat[:-1], flat + [1], []):
+        with pytest.raises(ValueError):
+            spots_of(doc.data, wrong)
+
+
+def _corpus(folder: Path, count: int, shape: str) -> Path:
+    generate(count, folder, shape)
+    return folder
+
+
+def _result(root: Path, processes: int = 1) -> str:
+    checked = check(load_config(None, root), Options(today=DAY), processes=processes)
+    return render(checked.result)
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files parse_cache parses afresh (in this process)."""
+    parsed: list[str] = []
+    original = parse_cache.parse
+
+    def counted(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+        parsed.append(file)
+        return original(text, file, limits)
+
+    monkeypatch.setattr(parse_cache, "parse", counted)
+    return parsed
+
+
+@pytest.mark.parametrize("shape", ["benchmark", "slow"])
+def test_a_warm_check_says_what_a_cold_one_says(shape: str, tmp_path: Path, cache_folder: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _corpus(tmp_path / "repo", 2 * MIN_FILES + 10, shape)
+    (root / "broken.yaml").write_text("apiVersion: procurelint/v1\nkind: AgentManifest\nspec: [\n")
+    monkeypatch.setenv("PROCURELINT_CACHE_DIR", "")
+    uncached = _result(root)
+    assert not cache_folder.exists()
+    assert '"file": "broken.yaml"' in uncached
+    monkeypatch.setenv("PROCURELINT_CACHE_DIR", str(cache_folder))
+    parsed = _counting(monkeypatch)
+    assert _result(root) == uncached
+    assert len(parsed) > 2 * MIN_FILES
+    assert len(list(cache_folder.glob("*.pack"))) == 1
+    parsed.clear()
+    assert _result(root) == uncached
+    assert parsed == ["broken.yaml"]  # what does not parse is not stored; the rest is
+    assert _result(root, processes=2) == uncached  # two slices, two packs of their own
+    assert _result(root, processes=2) == uncached
+    assert len(list(cache_folder.glob("*.pack"))) == 3
+
+
+def _deep_manifest(depth: int) -> str:
+    nested = "x"
+    for _ in range(depth):
+        nested = "{a: " + nested + "}"
+    return ("apiVersion: procurelint/v1\nkind: AgentManifest\nmetadata: {name: deep, team: t}\n"
+            f"spec:\n  extra: {nested}\n")
+
+
+def test_a_file_parsed_under_looser_limits_is_judged_by_the_policy_s_limits(
+        tmp_path: Path, cache_folder: Path) -> None:
+    root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
+    (root / "deep.yaml").write_text(_deep_manifest(20))
+    first = json.loads(_result(root))
+    deep = [f for f in first["findings"] if f["file"] == "deep.yaml"]
+    assert not any("nested deeper" in f["message"] for f in deep)
+    assert list(cache_folder.glob("*.pack"))
+    policy = root / "procurelint.yaml"
+    text = policy.read_text()
+    assert "limits:" not in text
+    policy.write_text(text.replace("spec:\n", "spec:\n  limits:\n    maxDepth: 10\n", 1))
+    second = json.loads(_result(root))
+    deep = [f for f in second["findings"] if f["file"] == "deep.yaml"]
+    assert [f["rule"] for f in deep if "nested deeper" in f["message"]] == ["MAN001"]
+
+
+def _pack(cache_folder: Path) -> Path:
+    packs = list(cache_folder.glob("*.pack"))
+    assert len(packs) == 1
+    return packs[0]
+
+
+def test_an_edited_or_damaged_pack_is_parsed_afresh(tmp_path: Path, cache_folder: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
+    expected = _result(root)
+    pack = _pack(cache_folder)
+    head, digest, body = pack.read_bytes().split(b"\n", 2)
+    lines = body.split(b"\n")
+    parsed = _counting(monkeypatch)
+
+    # An edit that leaves the digest as it was: the whole pack is refused.
+    pack.write_bytes(head + b"\n" + digest + b"\n" + body.replace(b"pii", b"xyz"))
+    assert _result(root) == expected
+    assert len(parsed) > MIN_FILES
+
+    # Entries that do not read back as documents, under a digest made to match: each such
+    # file is parsed afresh, and the others come from the pack.
+    broken = [b"[[{}, \"1,2,3\"]]", b"not json", b"[[{\"a\": 1}, 7]]", b"[[null, \"1,x\"]]",
+              b"{}", b"[[[], \"1,1\", 3]]"]
+    for number, entry in enumerate(broken):
+        key = lines[number].partition(b"\t")[0]
+        lines[number] = key + b"\t" + entry
+    body = b"\n".join(lines)
+    pack.write_bytes(head + b"\n" + cache_module.hashlib.sha256(body).hexdigest().encode()
+                     + b"\n" + body)
+    parsed.clear()
+    assert _result(root) == expected
+    assert len(parsed) == len(broken)
+
+
+def test_small_runs_and_a_cache_turned_off_write_no_pack(tmp_path: Path, cache_folder: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    small = _corpus(tmp_path / "small", MIN_FILES // 2, "benchmark")
+    _result(small)
+    assert not list(cache_folder.glob("*.pack"))
+    monkeypatch.setenv("PROCURELINT_CACHE_DIR", "")
+    assert ParseCache.open(small, None, (0, 1), 10 * MIN_FILES, DEFAULT_LIMITS) is None
+
+
+def test_a_pack_keeps_what_the_run_used(tmp_path: Path, cache_folder: Path) -> None:
+    root = _corpus(tmp_path / "repo", 2 * MIN_FILES, "benchmark")
+    _result(root)
+    before = _pack(cache_folder).read_bytes().count(b"\n")
+    manifests = sorted(root.glob("**/*.yaml"))
+    manifests = [m for m in manifests if b"AgentManifest" in m.read_bytes()]
+
+    # One file changed (a work tree and its base revision): both versions are kept.
+    changed = manifests[0]
+    changed.write_text(changed.read_text() + "# changed\n")
+    _result(root)
+    assert _pack(cache_folder).read_bytes().count(b"\n") == before + 1
+
+    # Half the files gone: their entries go too.
+    for gone in manifests[: len(manifests) // 2]:
+        gone.unlink()
+    _result(root)
+    kept = _pack(cache_folder).read_bytes().count(b"\n")
+    assert kept <= before - len(manifests) // 2 + 1
