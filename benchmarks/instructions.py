@@ -10,7 +10,8 @@ them with valgrind's cachegrind, without its cache simulation:
 For each build it runs `check -j 1` once to fill its own cache folder and its bytecode (as
 any earlier run would have), then once under valgrind, on: one manifest of each corpus shape, `--manifests`
 manifests of each shape, and with `--litellm` three slow-shape manifests with LiteLLM's price
-list imported. Needs `valgrind` on PATH (Debian: `apt-get install valgrind`); each counted run
+list imported; then the larger corpora again with the parse cache's packs removed before the
+counted run (cold). Needs `valgrind` on PATH (Debian: `apt-get install valgrind`); each counted run
 is about 50 times slower than the run itself. Instructions are not seconds: a change that
 trades instructions for memory traffic can still be slower, so confirm a large change with
 `run.py` on a quiet machine.
@@ -37,13 +38,16 @@ DAY = "2026-11-28"
 _REFS = re.compile(rb"I\s+refs:\s+([\d,]+)")
 
 
-def instructions(source: Path, corpus: Path, cache: Path) -> int:
-    """Instructions of one warm `check -j 1` of `corpus` with the code of `source`."""
+def instructions(source: Path, corpus: Path, cache: Path, cold: bool = False) -> int:
+    """Instructions of one warm `check -j 1` of `corpus` with the code of `source`; `cold`:
+    with the parse cache's packs removed first (as a first run, or CI without a cache)."""
     env = dict(os.environ, PYTHONPATH=str(source / "src"), PROCURELINT_CACHE_DIR=str(cache),
                PYTHONHASHSEED="0")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode is cached, as on a user's machine
     check = [sys.executable, "-m", "procurelint", "check", "--date", DAY, "-j", "1", "."]
     subprocess.run(check, cwd=corpus, env=env, capture_output=True, check=False)
+    for pack in cache.glob("*.pack") if cold else ():
+        pack.unlink()
     counted = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          *check], cwd=corpus, env=env, capture_output=True, check=False)
@@ -78,18 +82,20 @@ def main() -> int:
         for shape in ("benchmark", "slow"):
             corpora.append((f"one manifest, {shape} shape", tmp / f"one-{shape}"))
             generate(1, corpora[-1][1], shape)
+        cold: list[tuple[str, Path]] = []
         for shape in ("benchmark", "slow"):
             corpora.append((f"{args.manifests} manifests, {shape} shape",
                             tmp / f"many-{shape}"))
             generate(args.manifests, corpora[-1][1], shape)
+            cold.append((f"{args.manifests} {shape}, parse cache cold", corpora[-1][1]))
         if args.litellm is not None:
             corpora.append(("3 slow manifests, LiteLLM imported", tmp / "litellm"))
             generate(3, corpora[-1][1], "slow", litellm=args.litellm)
         names = [name for name, _ in builds]
         print(f"{'check -j 1 over':<40}" + "".join(f"{n[:16]:>18}" for n in names)
               + ("    change" if len(builds) == 2 else ""), flush=True)
-        for label, corpus in corpora:
-            counts = [instructions(source, corpus, tmp / f"cache-{i}")
+        for label, corpus in corpora + cold:
+            counts = [instructions(source, corpus, tmp / f"cache-{i}", (label, corpus) in cold)
                       for i, (_, source) in enumerate(builds)]
             row = f"{label:<40}" + "".join(f"{c:>18,}" for c in counts)
             if len(counts) == 2:

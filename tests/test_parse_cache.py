@@ -178,8 +178,9 @@ def test_an_edited_or_damaged_pack_is_parsed_afresh(tmp_path: Path, cache_folder
 
     # Entries that do not read back as documents, under a digest made to match: each such
     # file is parsed afresh, and the others come from the pack.
-    broken = [b"[[{}, \"1,2,3\"]]", b"not json", b"[[{\"a\": 1}, 7]]", b"[[null, \"1,x\"]]",
-              b"{}", b"[[[], \"1,1\", 3]]"]
+    broken = [b"[[{}, [1, 2, 3]]]", b"not json", b"[[{\"a\": 1}, 7]]", b"[[null, [1, \"x\"]]]",
+              b"{}", b"[[[], [1, 1], 3]]", b"[[{\"a\": 1}, [1, 1, 2, 2.5, 3, 4]]]",
+              b"[[null, [1, 99999999999999999999999]]]"]
     for number, entry in enumerate(broken):
         key = lines[number].partition(b"\t")[0]
         lines[number] = key + b"\t" + entry

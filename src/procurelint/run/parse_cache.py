@@ -5,7 +5,7 @@ and positions), and a pre-commit hook reads every file of the repository, not on
 changed ones, for the totals. What parsing a file gave depends on nothing but its text, the
 limits it was parsed under and the code, so it is stored under a digest of the three:
 
-- an entry holds each document's value as JSON and its spots as one string of numbers
+- an entry holds each document's value as JSON and its spots as one list of numbers
   (`yamlio.flat_spots`); reading it back gives the documents `parse` gives, value for value
   and type for type (JSON keeps 1, 1.0, True, -0.0 and the non-finite numbers apart);
 - everything after parsing (which documents are ours, limits of the policy, validation) runs
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 import os
 import sys
 from pathlib import Path
@@ -99,7 +100,7 @@ def _entry(documents: list[Document]) -> bytes | None:
     builds values of JSON's own kinds only: dicts with text keys, lists, text, int, float,
     bool and None, which JSON gives back as they were."""
     try:
-        return json.dumps([[d.data, ",".join(map(str, flat_spots(d.spots)))] for d in documents],
+        return json.dumps([[d.data, flat_spots(d.spots)] for d in documents],
                           separators=(",", ":")).encode()
     except (TypeError, ValueError):
         return None
@@ -113,11 +114,11 @@ def _documents(entry: bytes, file: str) -> list[Document] | None:
             return None
         documents = []
         for item in stored:
-            if item.__class__ is not list or len(item) != 2 or item[1].__class__ is not str:
+            if item.__class__ is not list or len(item) != 2 or item[1].__class__ is not list:
                 return None
-            data, numbers = item
-            flat = list(map(int, numbers.split(","))) if numbers else []
+            data, flat = item
+            array("q", flat)  # a TypeError unless every one is a whole number
             documents.append(Document(file, data, spots_of(data, flat)))
         return documents
-    except (ValueError, RecursionError):
+    except (ValueError, TypeError, OverflowError, RecursionError):
         return None
