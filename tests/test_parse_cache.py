@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from procurelint.policy.config import load_config
 from procurelint.run import parse_cache
 from procurelint.run.parse_cache import MIN_FILES, ParseCache
 from procurelint.run.pipeline import Options, check
+from procurelint.run.reading import parser_limits
 from tests.conftest import REPO, TODAY
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -53,6 +55,8 @@ TEXTS = {
     "aliases": "base: &b {model: m, tiers: [a, b]}\none: *b\ntwo: {<<: *b}\nlist: [*b, *b]\n",
     "nesting": "a: [[1, [2, [3, []]]], {}, [], {b: {c: [{d: e}]}}]\n",
     "streams": "---\na: 1\n---\n---\n~\n---\n- 1\n- 2\n---\njust text\n...\n",
+    "overflow": "a: 1e309\nb: 1E+400\nc: " + "9" * 320 + "\nd: -" + "9" * 310 + ".5\ne: .NaN\n"
+                "f: -.INF\ng: 1e-400\n",
     "empty": "",
     "comments only": "# nothing\n",
     "flow and json": '{"apiVersion": "procurelint.dev/v1", "kind": "AgentManifest", "x": [1, 2.5]}\n',
@@ -176,20 +180,53 @@ def test_an_edited_or_damaged_pack_is_parsed_afresh(tmp_path: Path, cache_folder
     assert _result(root) == expected
     assert len(parsed) > MIN_FILES
 
-    # Entries that do not read back as documents, under a digest made to match: each such
-    # file is parsed afresh, and the others come from the pack.
-    broken = [b"[[{}, [1, 2, 3]]]", b"not json", b"[[{\"a\": 1}, 7]]", b"[[null, [1, \"x\"]]]",
-              b"{}", b"[[[], [1, 1], 3]]", b"[[{\"a\": 1}, [1, 1, 2, 2.5, 3, 4]]]",
-              b"[[null, [1, 99999999999999999999999]]]"]
+    # Entries that are not a list of [value, list of numbers], under a digest made to match
+    # (whoever can write the cache can): each such file is parsed afresh, the others are not.
+    broken = [b"not json", b"{}", b"[[{\"a\": 1}, 7]]", b"[[[], [1, 1], 3]]", b"[7]",
+              b"[[null, \"1,1\"]]"]
     for number, entry in enumerate(broken):
         key = lines[number].partition(b"\t")[0]
         lines[number] = key + b"\t" + entry
-    body = b"\n".join(lines)
-    pack.write_bytes(head + b"\n" + cache_module.hashlib.sha256(body).hexdigest().encode()
-                     + b"\n" + body)
+    _rewrite(pack, head, lines)
     parsed.clear()
     assert _result(root) == expected
     assert len(parsed) == len(broken)
+
+
+def _rewrite(pack: Path, head: bytes, lines: list[bytes]) -> None:
+    """The pack with these lines, under a digest that matches them."""
+    body = b"\n".join(lines)
+    pack.write_bytes(head + b"\n" + cache_module.hashlib.sha256(body).hexdigest().encode()
+                     + b"\n" + body)
+
+
+@pytest.mark.parametrize("numbers", [[1, 1], [], [1, 1, 2, 2.5], [1, "x"], [1, 10 ** 30],
+                                     [1, None]])
+def test_positions_that_do_not_fit_place_findings_at_the_top_of_the_file(
+        numbers: list[Any], tmp_path: Path, cache_folder: Path) -> None:
+    """An entry whose numbers do not fit its value (only an edit with the digest made to match
+    makes one): its findings stay, placed at 1:1, and nothing fails."""
+    root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
+    expected = json.loads(_result(root))
+    file, count = Counter(f["file"] for f in expected["findings"]
+                          if f["line"] > 1).most_common(1)[0]
+    text = (root / file).read_text()
+    pack = _pack(cache_folder)
+    head, _, body = pack.read_bytes().split(b"\n", 2)
+    lines = body.split(b"\n")
+    entry = ParseCache.open(root, None, (0, 1), MIN_FILES,
+                            parser_limits(load_config(None, root)))
+    assert entry is not None
+    key = cache_module.hashlib.sha256(entry.prefix + text.encode()).hexdigest().encode()
+    [found] = [n for n, line in enumerate(lines) if line.startswith(key + b"\t")]
+    value = json.loads(lines[found].partition(b"\t")[2])
+    value[0][1] = numbers
+    lines[found] = key + b"\t" + json.dumps(value).encode()
+    _rewrite(pack, head, lines)
+    placed = json.loads(_result(root))
+    assert placed["summary"] == expected["summary"]
+    assert [(f["line"], f["column"]) for f in placed["findings"]
+            if f["file"] == file] == [(1, 1)] * count
 
 
 def test_small_runs_and_a_cache_turned_off_write_no_pack(tmp_path: Path, cache_folder: Path,
