@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -202,31 +205,30 @@ def _rewrite(pack: Path, head: bytes, lines: list[bytes]) -> None:
 
 @pytest.mark.parametrize("numbers", [[1, 1], [], [1, 1, 2, 2.5], [1, "x"], [1, 10 ** 30],
                                      [1, None]])
-def test_positions_that_do_not_fit_place_findings_at_the_top_of_the_file(
-        numbers: list[Any], tmp_path: Path, cache_folder: Path) -> None:
+def test_positions_that_do_not_fit_are_parsed_afresh(
+        numbers: list[Any], tmp_path: Path, cache_folder: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """An entry whose numbers do not fit its value (only an edit with the digest made to match
-    makes one): its findings stay, placed at 1:1, and nothing fails."""
+    makes one) is a miss: the file is parsed, and its findings are where they were."""
     root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
-    expected = json.loads(_result(root))
-    file, count = Counter(f["file"] for f in expected["findings"]
-                          if f["line"] > 1).most_common(1)[0]
+    expected = _result(root)
+    file = Counter(f["file"] for f in json.loads(expected)["findings"]
+                   if f["line"] > 1).most_common(1)[0][0]
     text = (root / file).read_text()
     pack = _pack(cache_folder)
     head, _, body = pack.read_bytes().split(b"\n", 2)
     lines = body.split(b"\n")
-    entry = ParseCache.open(root, None, (0, 1), MIN_FILES,
-                            parser_limits(load_config(None, root)))
-    assert entry is not None
-    key = cache_module.hashlib.sha256(entry.prefix + text.encode()).hexdigest().encode()
+    cache = ParseCache.open(root, None, (0, 1), MIN_FILES, parser_limits(load_config(None, root)))
+    assert cache is not None
+    key = cache_module.hashlib.sha256(cache.prefix + text.encode()).hexdigest().encode()
     [found] = [n for n, line in enumerate(lines) if line.startswith(key + b"\t")]
     value = json.loads(lines[found].partition(b"\t")[2])
     value[0][1] = numbers
     lines[found] = key + b"\t" + json.dumps(value).encode()
     _rewrite(pack, head, lines)
-    placed = json.loads(_result(root))
-    assert placed["summary"] == expected["summary"]
-    assert [(f["line"], f["column"]) for f in placed["findings"]
-            if f["file"] == file] == [(1, 1)] * count
+    parsed = _counting(monkeypatch)
+    assert _result(root) == expected
+    assert parsed == [file]
 
 
 def test_small_runs_and_a_cache_turned_off_write_no_pack(tmp_path: Path, cache_folder: Path,
@@ -257,3 +259,81 @@ def test_a_pack_keeps_what_the_run_used(tmp_path: Path, cache_folder: Path) -> N
     _result(root)
     kept = _pack(cache_folder).read_bytes().count(b"\n")
     assert kept <= before - len(manifests) // 2 + 1
+
+
+def _deeper(levels: int, call: Any) -> Any:
+    return call() if levels == 0 else _deeper(levels - 1, call)
+
+
+def test_whether_a_deep_document_parses_does_not_depend_on_the_caller_s_stack() -> None:
+    """The parse cache calls `parse` from one frame deeper than a run without it: a document
+    near the depth a policy allows must parse alike from anywhere."""
+    limits = Limits(max_depth=900)
+    text = "x: " + "[" * 480 + "]" * 480 + "\n"
+    shallow = parse(text, "f.yaml", limits)
+    deep = _deeper(400, lambda: parse(text, "f.yaml", limits))
+    assert list(deep[0].spots.items()) == list(shallow[0].spots.items())
+    assert len(shallow[0].spots) == 481  # the root, the list of `x`, the 479 lists inside it
+    assert sys.getrecursionlimit() == 1000  # given back
+
+
+def test_a_small_file_that_expands_to_a_large_value_is_not_stored(cache_folder: Path) -> None:
+    text = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n" \
+           "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+    cache = ParseCache.open(REPO, None, (0, 1), MIN_FILES, DEFAULT_LIMITS)
+    assert cache is not None
+    cache.parse(text, "bomb.yaml", DEFAULT_LIMITS)
+    cache.parse("a: 1\n", "small.yaml", DEFAULT_LIMITS)
+    assert cache.missed == 1  # the small one only
+
+
+def test_a_pack_that_is_not_a_regular_file_or_holds_odd_keys_is_passed_over(
+        cache_folder: Path) -> None:
+    cache_folder.mkdir()
+    name = "parse-test"
+    fifo = cache_folder / f"{name}.pack"
+    os.mkfifo(fifo)
+    found: list[Any] = []
+    reader = threading.Thread(target=lambda: found.append(cache_module.read_pack(name)),
+                              daemon=True)
+    reader.start()
+    reader.join(10)
+    assert found == [{}]  # not waiting for a writer that never comes
+    fifo.unlink()
+
+    body = "\n".join(["ab12\tone", "\xff\xfe\tnull", "a b\ttwo", "cd34\tthree"]).encode("latin-1")
+    fifo.write_bytes(b"procurelint-pack-1\n" + cache_module.hashlib.sha256(body).hexdigest().encode()
+                     + b"\n" + body)
+    entries = cache_module.read_pack(name)
+    assert entries == {"ab12": b"one", "cd34": b"three"}
+    cache_module.write_pack(name, {**entries, "\xff": b"x"})
+    assert cache_module.read_pack(name) == entries
+
+
+def test_a_pack_that_cannot_be_written_leaves_no_temporary_file(cache_folder: Path) -> None:
+    (cache_folder / "parse-test.pack").mkdir(parents=True)
+    cache_module.write_pack("parse-test", {"ab": b"1"})
+    assert sorted(p.name for p in cache_folder.iterdir()) == ["parse-test.pack"]
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                        "HOME": str(root), "PATH": os.environ["PATH"]})
+
+
+def test_a_work_tree_and_its_base_revision_share_their_pack(tmp_path: Path,
+                                                            cache_folder: Path) -> None:
+    root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "base")
+    changed = next(p for p in sorted(root.glob("**/*.yaml")) if b"AgentManifest" in p.read_bytes())
+    changed.write_text(changed.read_text() + "# changed\n")
+    options = Options(today=DAY, diff="main", scratch=tmp_path / "scratch")
+    check(load_config(None, root), options)
+    assert len(list(cache_folder.glob("*.pack"))) == 1
+    lines = _pack(cache_folder).read_bytes().count(b"\n")
+    check(load_config(None, root), Options(today=DAY, diff="main", scratch=tmp_path / "again"))
+    assert _pack(cache_folder).read_bytes().count(b"\n") == lines  # both versions kept

@@ -23,10 +23,12 @@ plan): a warm run that imported pydantic to read its cache would lose what the c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -292,9 +294,19 @@ def read_pack(name: str) -> dict[str, bytes]:
     if folder is None:
         return {}
     try:
-        raw = (folder / f"{name}.pack").read_bytes()
+        # Not blocking on a FIFO put in its place, and reading only a regular file.
+        handle = os.open(folder / f"{name}.pack", os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return {}
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return {}
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            raw = stream.read()
+    except OSError:
+        return {}
+    finally:
+        os.close(handle)
     if not raw.startswith(_PACK_MAGIC):
         return {}
     digest, _, body = raw[len(_PACK_MAGIC):].partition(b"\n")
@@ -303,8 +315,8 @@ def read_pack(name: str) -> dict[str, bytes]:
     entries: dict[str, bytes] = {}
     for line in body.split(b"\n"):
         key, tab, value = line.partition(b"\t")
-        if tab:
-            entries[key.decode("ascii", "replace")] = value
+        if tab and key.isascii() and key.isalnum():
+            entries[key.decode()] = value
     return entries
 
 
@@ -316,17 +328,22 @@ def write_pack(name: str, entries: Mapping[str, bytes]) -> None:
         return
     import tempfile
 
-    body = b"\n".join(key.encode("ascii") + b"\t" + value for key, value in entries.items())
+    body = b"\n".join(key.encode() + b"\t" + value for key, value in entries.items()
+                      if key.isascii() and key.isalnum())
+    temp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as temp:
+        with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".tmp", delete=False) as temp:
             temp.write(_PACK_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
         os.replace(temp.name, folder / f"{name}.pack")
+        temp = None
         packs = sorted(folder.glob("*.pack"), key=lambda p: p.stat().st_mtime_ns)
         for old in packs[:-MAX_PACKS]:
             old.unlink(missing_ok=True)
     except OSError:
-        pass
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp.name)
 
 
 def _prune(folder: Path) -> None:

@@ -396,6 +396,11 @@ def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Documen
     documents: list[Document] = []
     total = 0
     loader = None
+    # Building takes two calls per level of nesting. Room for the deepest document the limits
+    # allow, above what the caller's stack holds: whether a document parses must not depend on
+    # where `parse` was called from (the parse cache calls it from one frame deeper).
+    recursion = sys.getrecursionlimit()
+    sys.setrecursionlimit(recursion + 2 * limits.max_depth + 50)
     try:
         loader = _Loader(text)  # PyYAML's pure-Python loader refuses characters here already
         while loader.check_node():
@@ -416,6 +421,7 @@ def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Documen
     except RecursionError:
         raise YamlError("document is nested too deeply", Location(file, 1, 1)) from None
     finally:
+        sys.setrecursionlimit(recursion)
         if loader is not None:
             loader.dispose()
     return documents

@@ -11,14 +11,16 @@ limits it was parsed under and the code, so it is stored under a digest of the t
 - everything after parsing (which documents are ours, limits of the policy, validation) runs
   on the documents as it does on a fresh parse, so no verdict depends on the cache;
 - a file that does not parse is not stored: it is parsed again, and its error found again;
-- an entry that cannot be read back as documents is a miss, and the file is parsed;
-- spots are rebuilt only when a location is first asked (`CachedSpots`).
+- an entry that cannot be read back as documents is a miss, and the file is parsed.
 
 Entries live in one pack per slice of the repository (`documents.cache.read_pack`), named by
-the repository's place, its policy file and the slice, so that a run reads one file, not one
-per manifest. A pack keeps the entries the run used (and a few more, so that a work tree and
-its base revision can share it), and is written again only when it changed. A run of fewer
-than `MIN_FILES` files parses them: reading a pack would cost more than it saves.
+the repository's folder (a copy of it, `--staged` or the base revision of `--diff`, is named
+by the repository's), its policy file, the limits and the slice, so that a run reads one
+file, not one per manifest. A pack keeps the entries the run used (and a few more, so that a
+work tree and its base revision share it), and is written again only when it changed. A run
+of fewer than `MIN_FILES` files parses them: reading a pack would cost more than it saves.
+What does not belong is left out: a file whose value is far larger than its text (aliases),
+a key that is not a digest.
 """
 
 from __future__ import annotations
@@ -26,21 +28,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
 from array import array
-from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
 from procurelint.documents.cache import builtin_digest, cache_dir, read_pack, write_pack
-from procurelint.documents.yamlio import (Document, Limits, Path as NodePath, Spot, flat_spots,
-                                          parse, spots_of)
+from procurelint.documents.yamlio import Document, Limits, flat_spots, parse, spots_of
 
 MIN_FILES = 64
 """Below this many files in a slice, parsing them costs less than reading and writing a pack."""
+
+GROWTH = 4
+"""An entry is stored only while it is at most this many times its text (and 4 KB): aliases
+can make a small file's value thousands of times its size, and parsing such a file again
+costs less than holding and storing what it expands to."""
 
 SLACK = 4
 """A pack keeps unused entries too while they number at most a `SLACK`th of the used ones:
@@ -61,17 +64,18 @@ class ParseCache:
     @classmethod
     def open(cls, place: Path, policy_file: str | None, part: tuple[int, int], files: int,
              limits: Limits) -> ParseCache | None:
-        """The cache of slice `part` (index, count) of the repository at `place`, or None
-        when caching is off or the slice has too few files."""
+        """The cache of slice `part` (index, count) of the repository at `place` (for a copy
+        of a repository, the repository's own folder), or None when caching is off or the
+        slice has too few files."""
         if files < MIN_FILES or cache_dir() is None:
             return None
-        where = f"{os.path.realpath(place)}\0{policy_file}\0{part[0]}/{part[1]}"
-        name = "parse-" + hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         import yaml
 
         code = (builtin_digest(), yaml.__version__, getattr(yaml, "__with_libyaml__", False),
                 sys.version, repr(limits))
         prefix = hashlib.sha256(repr(code).encode()).digest()
+        where = f"{os.path.realpath(place)}\0{policy_file}\0{part[0]}/{part[1]}\0{repr(limits)}"
+        name = "parse-" + hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return cls(name, prefix, read_pack(name))
 
     def parse(self, text: str, file: str, limits: Limits) -> list[Document]:
@@ -84,8 +88,8 @@ class ParseCache:
                 self.used[key] = entry
                 return documents
         documents = parse(text, file, limits)  # a YamlError leaves nothing stored
-        encoded = _entry(documents, text)
-        if encoded is not None:
+        encoded = _entry(documents)
+        if encoded is not None and len(encoded) <= GROWTH * len(text) + 4096:
             self.used[key] = encoded
             self.missed += 1
         return documents
@@ -102,28 +106,25 @@ class ParseCache:
         write_pack(self.name, kept)
 
 
-_NON_FINITE = re.compile(r"\.(?:inf|nan)|e[-+]?[0-9]{3}|[0-9]{300}", re.IGNORECASE)
-"""What a text must hold to give a float that is not finite: `.inf` or `.nan`, or a number
-too large for a double (an exponent of three digits, or 300 digits in a row)."""
-
 _quick = msgspec.json.Encoder().encode
 
 
-def _entry(documents: list[Document], text: str) -> bytes | None:
+def _entry(documents: list[Document]) -> bytes | None:
     """The documents as an entry's text (None if one held a value JSON cannot write). `parse`
     builds values of JSON's own kinds only: dicts with text keys, lists, text, int, float,
     bool and None, which JSON gives back as they were. msgspec writes them four times as fast
-    as `json`, but writes NaN and the infinities as null, so `json` writes the texts that can
-    hold them (and text that is not valid UTF-8, which msgspec refuses)."""
+    as `json`, but writes NaN and the infinities as null: `json` writes what msgspec wrote
+    with a null in it (and what msgspec refuses, text that is not valid UTF-8)."""
     value = [[d.data, flat_spots(d.spots)] for d in documents]
-    if _NON_FINITE.search(text) is None:
-        try:
-            return _quick(value)
-        except (TypeError, ValueError):
-            pass
+    try:
+        quick = _quick(value)
+        if b"null" not in quick:
+            return quick
+    except (TypeError, ValueError, RecursionError):
+        pass
     try:
         return json.dumps(value, separators=(",", ":")).encode()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
 
 
@@ -131,51 +132,15 @@ def _documents(entry: bytes, file: str) -> list[Document] | None:
     """The documents an entry holds, or None when it does not read back as documents."""
     try:
         stored = json.loads(entry)
-    except (ValueError, RecursionError):
-        return None
-    if stored.__class__ is not list:
-        return None
-    documents = []
-    for index, item in enumerate(stored):
-        if item.__class__ is not list or len(item) != 2 or item[1].__class__ is not list:
+        if stored.__class__ is not list:
             return None
-        documents.append(Document(file, item[0], CachedSpots(entry, index)))
-    return documents
-
-
-class CachedSpots(Mapping[NodePath, Spot]):
-    """A cached document's spots, rebuilt from its entry when a location is first asked:
-    most documents of a repository are never asked where a node is (they hold no finding),
-    and an entry's text takes less memory than the table it gives."""
-
-    __slots__ = ("_entry", "_index", "_table")
-
-    def __init__(self, entry: bytes, index: int) -> None:
-        self._entry = entry
-        self._index = index
-        self._table: dict[NodePath, Spot] | None = None
-
-    def _load(self) -> dict[NodePath, Spot]:
-        if self._table is None:
-            try:
-                data, flat = json.loads(self._entry)[self._index]
-                array("q", flat)  # a TypeError unless every one is a whole number
-                self._table = spots_of(data, flat)
-            except (ValueError, TypeError, OverflowError, RecursionError):
-                # Only an entry edited with its pack's digest made to match: no positions,
-                # so a finding is placed at the top of its file, never lost.
-                self._table = {}
-            self._entry = b""
-        return self._table
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        return self._load().get(key, default)
-
-    def __getitem__(self, key: NodePath) -> Spot:
-        return self._load()[key]
-
-    def __iter__(self) -> Iterator[NodePath]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
+        documents = []
+        for item in stored:
+            if item.__class__ is not list or len(item) != 2 or item[1].__class__ is not list:
+                return None
+            data, flat = item
+            array("q", flat)  # a TypeError unless every one is a whole number
+            documents.append(Document(file, data, spots_of(data, flat)))
+        return documents
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        return None

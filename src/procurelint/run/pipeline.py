@@ -60,6 +60,9 @@ class Options(Struct):
     """Bound the findings listed (MAX_PER_FILE, MAX_PER_RUN). False where they are compared,
     not shown: the base revision of `diff`, a baseline being recorded (a finding past the
     bound would otherwise come back as new)."""
+    place: Path | None = None
+    """The folder that names the parse cache's packs, when the root is a copy of it (the
+    base revision of `diff`): a work tree and its base then share their packs."""
 
 
 class Checked(Struct):
@@ -81,7 +84,9 @@ def check(config: Config, options: Options, processes: int | None = None,
     if processes is None:
         processes = process_count(options.jobs, len(work))
     processes = max(1, min(processes, len(work)))
-    with slices(config, work, limits, options.today, processes, view, options.progress) as parts:
+    place = options.place or _place(config)
+    with slices(config, work, limits, options.today, processes, view, options.progress,
+                place) as parts:
         contributions = [part.contributions() for part in parts]
         here = parts[0]
         assert isinstance(here, LocalSlice)  # the first slice is always this process's
@@ -118,6 +123,15 @@ def check(config: Config, options: Options, processes: int | None = None,
             _bound(result)
         views = answers(parts, "view", request(result) if request else None) if view else []
     return Checked(result, spend, views)
+
+
+def _place(config: Config) -> Path:
+    """The folder of the repository being checked: for a copy of it (`--staged`, a base
+    revision), the same folder in the repository it stands for."""
+    copy = config.copy
+    if copy is not None and copy.holds(config.root):
+        return copy.of / config.root.relative_to(copy.at)
+    return config.root
 
 
 def _discovered(config: Config) -> list[dict[str, Any]] | None:
@@ -353,11 +367,11 @@ def _base_result(config: Config, options: Options, revision: str) -> Result | No
     paths = [p for p in paths if p.exists()]
     if options.paths and not paths:
         return None
-    saved = config.root
+    saved, place = config.root, options.place or _place(config)
     try:
         config.root = base_root
         return check(config, replace(options, paths=paths, diff=None, baseline=None,
-                                     progress=None, listed=False)).result
+                                     progress=None, listed=False, place=place)).result
     except ConfigError as exc:
         if "no AgentManifest documents found" in exc.message:
             return None

@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from procurelint.documents.files import Candidate
@@ -78,11 +79,13 @@ class LocalSlice:
 
     def __init__(self, config: Config, work: Work, limits: Limits, today: dt.date,
                  view: SliceView | None = None, progress: Progress | None = None,
-                 part: tuple[int, int] = (0, 1)) -> None:
+                 part: tuple[int, int] = (0, 1), place: Path | None = None) -> None:
         self.config = config
         self.work = work
         self.part = part
-        """Which slice this is, (index, count): it names the slice's parse cache."""
+        """Which slice this is, (index, count): with `place`, it names the slice's parse cache."""
+        self.place = place or config.root
+        """The repository's folder (a copy's is that of the repository it stands for)."""
         self.limits = limits
         self.progress = progress
         self.evaluator = Evaluator(config, today)
@@ -93,8 +96,8 @@ class LocalSlice:
         chosen = [c for c, selected in self.work if selected]
         others = [c for c, selected in self.work if not selected]
         config = self.config
-        cache = ParseCache.open(config.copy.of if config.copy else config.root,
-                                config.policy_file, self.part, len(self.work), self.limits)
+        cache = ParseCache.open(self.place, config.policy_file, self.part, len(self.work),
+                                self.limits)
         self.loaded = load_manifests(config, chosen, self.limits, progress=self.progress,
                                      cache=cache)
         self.manifests = list(self.loaded.manifests)
@@ -187,15 +190,15 @@ Slice = Union[LocalSlice, ForkedSlice]
 
 @contextmanager
 def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes: int,
-           view: SliceView | None = None,
-           progress: Progress | None = None) -> Iterator[list[Slice]]:
+           view: SliceView | None = None, progress: Progress | None = None,
+           place: Path | None = None) -> Iterator[list[Slice]]:
     """`work` in `processes` contiguous slices (in order); the first is always a `LocalSlice`
     in this process, whose evaluator also judges what needs every manifest."""
     size = max(1, -(-len(work) // processes))  # no work (a base revision without files): one empty slice
     pieces = [work[i:i + size] for i in range(0, len(work), size)] or [[]]
     count = len(pieces)
     if count == 1:
-        yield [LocalSlice(config, pieces[0], limits, today, view, progress)]
+        yield [LocalSlice(config, pieces[0], limits, today, view, progress, place=place)]
         return
     import multiprocessing
 
@@ -215,7 +218,7 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
             inherited = [child.conn for child in children] + [ours]
             process = context.Process(target=_child, daemon=True, args=(
                 theirs, inherited, LocalSlice(config, piece, limits, today, view,
-                                              part=(index, count))))
+                                              part=(index, count), place=place)))
             process.start()
             theirs.close()
             children.append(ForkedSlice(process, ours))
@@ -224,8 +227,8 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
             scale, total = len(pieces), len(work)
             own_progress = lambda label, done, _: progress(  # noqa: E731
                 label, min(done * scale, total), total)
-        yield [LocalSlice(config, pieces[0], limits, today, view, own_progress, (0, count)),
-               *children]
+        yield [LocalSlice(config, pieces[0], limits, today, view, own_progress, (0, count),
+                          place), *children]
         finished = True
     finally:
         for child in children:
