@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -326,24 +327,26 @@ def write_pack(name: str, entries: Mapping[str, bytes]) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    import tempfile
-
     body = b"\n".join(key.encode() + b"\t" + value for key, value in entries.items()
                       if key.isascii() and key.isalnum())
-    temp = None
+    # A name of this process's own, created anew (not `tempfile`, whose import costs more
+    # than writing a small pack).
+    temp = folder / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".tmp", delete=False) as temp:
-            temp.write(_PACK_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-        os.replace(temp.name, folder / f"{name}.pack")
-        temp = None
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(_PACK_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.replace(temp, folder / f"{name}.pack")
         packs = sorted(folder.glob("*.pack"), key=lambda p: p.stat().st_mtime_ns)
         for old in packs[:-MAX_PACKS]:
             old.unlink(missing_ok=True)
     except OSError:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp.name)
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def _prune(folder: Path) -> None:
