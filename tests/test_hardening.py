@@ -202,3 +202,39 @@ def test_internal_errors_are_readable_and_never_pass(tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert proc.returncode == 2
     assert "internal error: ZeroDivisionError" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("runs", ["9" * 5000, "0x" + "f" * 4000, "0o" + "7" * 5000])
+def test_a_number_too_long_to_write_is_refused_where_it_stands(cli, tmp_path: Path,
+                                                              runs: str) -> None:
+    """Python reads and writes at most `sys.get_int_max_str_digits` decimal digits: such a
+    number is refused as the file is read, not left to fail a message that shows it."""
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n")
+    write(tmp_path, "app.yaml", manifest().replace("runsPerMonth: 1000", f"runsPerMonth: {runs}"))
+    run = cli("check", "--date", TODAY, "-f", "json", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    [found] = json.loads(run.stdout)["findings"]
+    assert (found["rule"], found["line"]) == ("MAN001", 11)
+    assert found["message"].startswith("number has more than")
+
+
+@pytest.mark.parametrize("count", ["1000000000000000", "1000000000000001",
+                                   "123456789012345678901234567890"])
+def test_counts_past_a_quadrillion_are_refused_and_costs_up_to_them_are_reported(
+        cli, tmp_path: Path, count: str) -> None:
+    """Counts are at most 10**15 (MAN002 past it); the largest costs they make (7 x 10**38
+    dollars a month) are still added up, rounded to the cent and reported."""
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n")
+    text = manifest().replace("runsPerMonth: 1000", f"runsPerMonth: {count}").replace(
+        "tokensPerCall: {input: 1000, output: 100}",
+        f"callsPerRun: {count}\n          tokensPerCall: {{input: {count}, output: {count}}}")
+    write(tmp_path, "app.yaml", text)
+    run = cli("check", "--date", TODAY, "-f", "json", cwd=tmp_path)
+    assert run.code in (0, 1), run.stderr
+    result = json.loads(run.stdout)
+    rules = {f["rule"] for f in result["findings"]}
+    if int(count) <= 10**15:
+        assert "MAN002" not in rules
+        assert result["summary"]["monthlyUsd"] > 10**38
+    else:
+        assert rules == {"MAN002"}

@@ -177,9 +177,9 @@ def resolve_plain(text: str) -> Any:
         if _INT.match(text):
             return int(text)
         if _OCT.match(text):
-            return int(text[2:], 8)
+            return _shown(int(text[2:], 8))
         if _HEX.match(text):
-            return int(text[2:], 16)
+            return _shown(int(text[2:], 16))
         if _FLOAT.match(text):
             return float(text)
         if _INF.match(text):
@@ -187,6 +187,14 @@ def resolve_plain(text: str) -> Any:
         if _NAN.match(text):
             return math.nan
     return text
+
+
+def _shown(number: int) -> int:
+    """`number`, or ValueError when Python could not write it in decimal (more digits than
+    `sys.get_int_max_str_digits`), as it could not read it: every message that shows it
+    would fail."""
+    str(number)
+    return number
 
 
 class _Builder:
@@ -256,7 +264,11 @@ class _Builder:
             )
         tag = node.tag
         if not node.style and tag in _IMPLICIT:  # plain: None (Python) or '' (libyaml)
-            return resolve_plain(value) if value else None
+            try:
+                return resolve_plain(value) if value else None
+            except ValueError:  # more digits than Python turns into an int
+                raise self.fail(f"number has more than {sys.get_int_max_str_digits()} digits",
+                                node) from None
         if tag == _STR or tag in _IMPLICIT:
             return value
         raise self.fail(f"unsupported tag {tag!r}; only plain YAML values are allowed", node)

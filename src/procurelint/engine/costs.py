@@ -3,6 +3,7 @@ the endpoint's offer (cached input at its own price, or at the input price where
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from msgspec import Struct
@@ -47,7 +48,11 @@ def monthly_cost(tokens: MonthlyTokens, price: Price | None) -> float:
 
 
 def cents(value: float) -> float:
-    """Money as reported: USD rounded to the cent (half away from zero)."""
-    from decimal import ROUND_HALF_UP, Decimal
+    """Money as reported: USD rounded to the cent (half away from zero). Any finite double
+    has at most 309 digits before the point: the context holds them all."""
+    from decimal import ROUND_HALF_UP, Context, Decimal
 
-    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    if value != value or value in (math.inf, -math.inf):
+        return value
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP,
+                                               context=Context(prec=400)))

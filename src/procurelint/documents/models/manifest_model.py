@@ -7,13 +7,18 @@ from pydantic import Field
 
 from procurelint.documents.models.base import ApiVersion, Identifier, Jurisdiction, Name, Strict
 
+MAX_COUNT = 10**15
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+"""A count of runs, calls, tokens or records: at most a quadrillion, far above any real
+workload, so that their products stay costs that can be added up and reported."""
+
 
 class Tokens(Strict):
-    input: Annotated[int, Field(ge=0)]
+    input: Count
     """Input (prompt) tokens per call that are not read from the provider's prompt cache."""
-    output: Annotated[int, Field(ge=0)]
+    output: Count
     """Output (completion) tokens per call."""
-    cached_input: Annotated[int, Field(ge=0)] = 0
+    cached_input: Count = 0
     """Input tokens per call read from the provider's prompt cache, billed at the catalog's
     cachedInput price in addition to the `input` tokens (not included in them). Default 0."""
 
@@ -62,7 +67,7 @@ class Step(Strict):
     endpoint: Identifier
     """The catalog id of the endpoint that serves the model, e.g. aws-bedrock/us-east-1: where the
     data goes."""
-    calls_per_run: Annotated[int, Field(ge=0)] = 1
+    calls_per_run: Count = 1
     """Model calls the step makes per workflow run. Default 1."""
     tokens_per_call: Tokens | None = None
     """Tokens of one call, for the projected cost; without it the step's cost is unknown."""
@@ -83,12 +88,12 @@ class Workflow(Strict):
     """The workflow's name, unique in its manifest (lowercase kebab-case)."""
     description: str | None = None
     """What the workflow does, for reviewers."""
-    runs_per_month: Annotated[int, Field(ge=0)]
+    runs_per_month: Count
     """Expected runs a month, for the projected cost."""
     data_classes: Annotated[list[Identifier], Field(min_length=1)]
     """The data classes the workflow handles; each maps to a sensitivity tier (`procurelint
     classes`)."""
-    records_per_year: Annotated[int, Field(ge=0)] | None = None
+    records_per_year: Count | None = None
     """Records of US persons' sensitive data the workflow sends a year, for the DOJ bulk-data
     thresholds; unknown when absent."""
     data_subjects: list[Jurisdiction] | None = None
