@@ -202,7 +202,7 @@ def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str,
         if not pack.builtin:
             _bound_cost(rule, key, source, pack, index)
         try:
-            programs[key] = Program(source)
+            programs[key] = Program(source, time_limit)
         except CelCompileError as exc:
             raise ConfigError(
                 f"rule {rule.id}: `{key}` is not a valid CEL expression: {exc}",
