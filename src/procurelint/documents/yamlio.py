@@ -23,6 +23,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
+from itertools import chain
 from typing import Any
 
 # PyYAML's pure-Python reader compiles, at import, a character class of the printable Unicode
@@ -317,7 +318,7 @@ def flat_spots(spots: Mapping[Path, Spot]) -> list[int]:
     """A document's spots as one list of numbers, in the order `parse` found the nodes (each
     node before the nodes inside it): with the document's value, all that `spots_of` needs to
     give them back, so that the parse cache stores no paths."""
-    return [number for spot in spots.values() for number in spot]
+    return list(chain.from_iterable(spots.values()))
 
 
 def spots_of(data: Any, flat: list[int]) -> dict[Path, Spot]:
