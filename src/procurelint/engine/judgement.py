@@ -27,13 +27,20 @@ def timed(rule: CompiledRule, part: str, program: Program, run: Run) -> Any:
     longer than the policy's limits.maxRuleMilliseconds of CPU time: a gate that hangs is a gate
     that is skipped. Building the context is not counted, nor time the machine spent elsewhere."""
     program.seconds = 0.0
-    result = run(program)
-    elapsed = program.seconds
+    try:
+        result = run(program)
+    except CelEvalError:
+        _within_limit(rule, part, program.seconds)  # one that fails late is as slow
+        raise
+    _within_limit(rule, part, program.seconds)
+    return result
+
+
+def _within_limit(rule: CompiledRule, part: str, elapsed: float) -> None:
     if elapsed > rule.time_limit:
         raise ConfigError(
             f"rule {rule.id}: one evaluation of `{part}` took {elapsed * 1000:,.0f} ms, more than "
             f"limits.maxRuleMilliseconds ({rule.time_limit * 1000:,.0f}); simplify the rule")
-    return result
 
 
 def outcome(rule: CompiledRule, run: Run) -> bool | str:
