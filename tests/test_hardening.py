@@ -238,3 +238,51 @@ def test_counts_past_a_quadrillion_are_refused_and_costs_up_to_them_are_reported
         assert result["summary"]["monthlyUsd"] > 10**38
     else:
         assert rules == {"MAN002"}
+
+
+@pytest.mark.parametrize("change", [
+    ("policy", "spec:\n", "spec:\n  budgets: {orgMonthlyUsd: .inf}\n"),
+    ("policy", "spec:\n", "spec:\n  budgets: {teams: {t: 1e400}}\n"),
+    ("policy", "spec:\n", "spec:\n  lifecycleHorizonDays: 3000000\n"),
+    ("app", "  workflows:\n", "  budget: {monthlyUsd: .inf}\n  workflows:\n"),
+    ("catalog", "input: 0.62", "input: 1.7e308"),
+    ("catalog", "output: 1.85", "output: .inf"),
+])
+def test_budgets_prices_and_horizons_that_are_not_finite_are_refused(
+        cli, tmp_path: Path, change: tuple[str, str, str]) -> None:
+    """An infinite budget or price (or a horizon past the calendar) could not be reported: a
+    policy or catalog with one is a configuration error, a manifest with one a finding, never
+    a crash."""
+    policy = ("apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n"
+              "  agreements: {baa: []}\n  catalogs: [catalog.yaml]\n")
+    catalog = ("apiVersion: procurelint/v1\nkind: Catalog\nmetadata: {name: c, asOf: '2026-11-01'}\n"
+               "spec:\n  endpoints:\n    - id: c/us\n      provider: aws\n      country: US\n"
+               "      hipaaBaa: false\n      fedramp: none\n      crossBorderRouting: false\n"
+               "      certifications: []\n      usPersonsOnly: false\n"
+               "      dataPolicy: {trainsOnInputs: false, retentionDays: 0}\n      offers:\n        - {model: deepseek/deepseek-v3.2, "
+               "pricePerMillion: {input: 0.62, output: 1.85}}\n      sources: [fixture]\n")
+    files = {"policy": policy, "app": manifest(endpoint="c/us"), "catalog": catalog}
+    for file, text in (("procurelint.yaml", policy), ("app.yaml", files["app"]),
+                       ("catalog.yaml", catalog)):
+        write(tmp_path, file, text)
+    assert cli("check", "--date", TODAY, cwd=tmp_path).code in (0, 1)  # as written, valid
+    name, old, new = change
+    assert old in files[name]
+    write(tmp_path, {"policy": "procurelint.yaml", "app": "app.yaml",
+                     "catalog": "catalog.yaml"}[name], files[name].replace(old, new, 1))
+    for command in ("check", "report"):
+        run = cli(command, "--date", TODAY, "-f", "json", cwd=tmp_path)
+        assert "internal error" not in run.stderr
+        if name != "app":
+            assert run.code == 2, run.stderr
+    checked = cli("check", "--date", TODAY, "-f", "json", cwd=tmp_path)
+    if name == "app":
+        assert [f["rule"] for f in json.loads(checked.stdout)["findings"]] == ["MAN002"]
+
+
+def test_a_date_near_the_end_of_the_calendar_is_a_date(cli, tmp_path: Path) -> None:
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n")
+    write(tmp_path, "app.yaml", manifest())
+    run = cli("check", "--date", "9999-12-01", "-f", "json", cwd=tmp_path)
+    assert run.code in (0, 1), run.stderr
+    json.loads(run.stdout)

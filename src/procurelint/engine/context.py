@@ -69,7 +69,7 @@ class ContextFactory(Struct):
                 "eu": sorted(facts.EU_EEA),
                 "maxCatalogAgeDays": p.spec.max_catalog_age_days,
                 "lifecycleHorizonDays": p.spec.lifecycle_horizon_days,
-                "lifecycleUntil": (self.today + dt.timedelta(days=p.spec.lifecycle_horizon_days)).isoformat(),
+                "lifecycleUntil": _days_after(self.today, p.spec.lifecycle_horizon_days).isoformat(),
             }
         return self._policy
 
@@ -450,3 +450,11 @@ def _retention(days: int | None) -> str:
     if days is None:
         return "not known, which counts as unlimited"
     return f"{days} day" if days == 1 else f"{days} days"
+
+
+def _days_after(day: dt.date, days: int) -> dt.date:
+    """`day` + `days`, or the last day there is (`--date 9999-12-01` is a date)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max

@@ -69,3 +69,11 @@ def _calendar_day(value: Any) -> Any:
 
 Day = Annotated[dt.date, Field(strict=False), BeforeValidator(_calendar_day)]
 """A calendar date written YYYY-MM-DD: expiry dates, where a misread day changes what counts."""
+
+
+Usd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+"""US dollars (a budget): finite, for a cost compared with it must be reported."""
+
+PerMillion = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+"""US dollars per million tokens: at most a billion, so that a cost (counts are at most
+10**15, `manifest_model.Count`) stays a finite double that can be added up and reported."""

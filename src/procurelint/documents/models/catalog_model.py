@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from procurelint.facts import CAPABILITY_RANK as CAPABILITY_RANK  # its home, free of pydantic
-from procurelint.documents.models.base import IsoDate, ApiVersion, Identifier, Jurisdiction, Strict
+from procurelint.documents.models.base import (ApiVersion, Identifier, IsoDate, Jurisdiction,
+                                              PerMillion, Strict)
 
 Capability = Literal["frontier", "strong", "efficient", "small"]
 
@@ -52,11 +53,11 @@ class Provider(Strict):
 class Price(Strict):
     """USD per million tokens."""
 
-    input: Annotated[float, Field(ge=0)]
+    input: PerMillion
     """USD per million input tokens."""
-    output: Annotated[float, Field(ge=0)]
+    output: PerMillion
     """USD per million output tokens."""
-    cached_input: Annotated[float, Field(ge=0)] | None = None
+    cached_input: PerMillion | None = None
     """USD per million input tokens read from the prompt cache (a manifest's cachedInput tokens,
     billed in addition to its input tokens); absent when the endpoint has no cache price, and
     then cached tokens cost the input price."""

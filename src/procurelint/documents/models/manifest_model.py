@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from procurelint.documents.models.base import ApiVersion, Identifier, Jurisdiction, Name, Strict
+from procurelint.documents.models.base import (ApiVersion, Identifier, Jurisdiction, Name, Strict,
+                                              Usd)
 
 MAX_COUNT = 10**15
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
@@ -103,7 +104,7 @@ class Workflow(Strict):
 
 
 class Budget(Strict):
-    monthly_usd: Annotated[float, Field(ge=0)]
+    monthly_usd: Usd
     """The manifest's monthly budget in USD."""
 
 

@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from procurelint.documents.files import DEFAULT_EXCLUDE
-from procurelint.documents.models.base import ApiVersion, Day, Identifier, IsoDate, Jurisdiction, Name, Strict
+from procurelint.documents.models.base import (ApiVersion, Day, Identifier, IsoDate, Jurisdiction,
+                                              Name, PerMillion, Strict, Usd)
 from procurelint.documents.models.rulepack_model import Rule, Severity
 
 Category = Literal[
@@ -113,18 +114,18 @@ class Agreements(Strict):
 
 
 class PriceCap(Strict):
-    input: Annotated[float, Field(ge=0)] | None = None
+    input: PerMillion | None = None
     """The highest input price allowed, in USD per million tokens."""
-    output: Annotated[float, Field(ge=0)] | None = None
+    output: PerMillion | None = None
     """The highest output price allowed, in USD per million tokens."""
-    cached_input: Annotated[float, Field(ge=0)] | None = None
+    cached_input: PerMillion | None = None
     """The highest cached-input price allowed, in USD per million tokens."""
 
 
 class Budgets(Strict):
-    org_monthly_usd: Annotated[float, Field(ge=0)] | None = None
+    org_monthly_usd: Usd | None = None
     """The organisation's monthly budget in USD."""
-    teams: dict[Identifier, Annotated[float, Field(ge=0)]] = {}
+    teams: dict[Identifier, Usd] = {}
     """Monthly budgets in USD by team."""
     warn_at_percent: Annotated[int, Field(ge=1, le=100)] = 80
     """The share of a budget at which a warning is given. Default 80."""
@@ -199,7 +200,7 @@ class PolicySpec(Strict):
     """Places the EU deems adequate for personal data (default: the built-in list)."""
     max_catalog_age_days: Annotated[int, Field(ge=1)] = 180
     """How old a catalog's asOf may be before CAT001 warns. Default 180."""
-    lifecycle_horizon_days: Annotated[int, Field(ge=0)] = 90
+    lifecycle_horizon_days: Annotated[int, Field(ge=0, le=36_500)] = 90
     """How far ahead LIFE002 warns of a model's retirement, in days. Default 90."""
     budgets: Budgets = Budgets()
     """Organisation and team budgets and price ceilings."""
