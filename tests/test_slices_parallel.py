@@ -81,3 +81,39 @@ def test_slices_build_their_views_at_the_same_time(corpus: Path, tmp_path: Path,
     intervals = _intervals(log)
     assert len({pid for pid, _, _ in intervals}) == 3
     assert _overlapping(intervals), intervals
+
+
+def test_an_answer_is_taken_off_the_pipe_while_this_process_judges(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked slice's answer of many findings fills the pipe long before this process is
+    done with its own slice: it is read meanwhile, so the child is not left waiting to send
+    it, and this process does not read it only afterwards."""
+    from multiprocessing.connection import Connection
+
+    from msgspec.structs import replace
+
+    parent = os.getpid()
+    sent, judged = tmp_path / "sent.log", tmp_path / "judged.log"
+    original_judge = processes.LocalSlice.judge
+    original_send = Connection.send
+
+    def judge(self: Any, *args: Any) -> Any:
+        loaded, findings = original_judge(self, *args)
+        if os.getpid() == parent:
+            time.sleep(2 * PAUSE)  # this process's own slice takes longer
+            judged.write_text(str(time.monotonic()))
+            return loaded, findings
+        many = [replace(findings[0], message=f"{n} " + "x" * 1000) for n in range(4000)]
+        return loaded, findings + many  # 4 MB: a pipe holds 64 KB
+
+    def send(self: Any, obj: Any) -> None:
+        original_send(self, obj)
+        if os.getpid() != parent:
+            with open(sent, "a") as out:
+                out.write(f"{time.monotonic()}\n")
+
+    monkeypatch.setattr(processes.LocalSlice, "judge", judge)
+    monkeypatch.setattr(Connection, "send", send)
+    check(load_config(None, corpus), Options(today=DAY), processes=2)
+    child_done = max(float(line) for line in sent.read_text().split())
+    assert child_done < float(judged.read_text())

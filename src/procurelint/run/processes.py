@@ -17,6 +17,7 @@ import datetime as dt
 import gc
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -179,9 +180,21 @@ class ForkedSlice:
         return self._call("view", request)
 
     def ask(self, name: str, *args: Any) -> Answer:
-        """Send the call at once; the child works on it until its answer is taken."""
+        """Send the call at once; the child works on it until its answer is taken. Meanwhile a
+        thread takes the answer's bytes off the pipe as the child writes them: an answer of
+        many findings fills the pipe long before this process is done with its own slice, and
+        reading it only then would hold up everything after (the thread waits for the pipe
+        outside the GIL; only the unpickling is left for when the answer is taken)."""
         self._send((name, *args))
-        return lambda: _receive(self.conn)
+        box: list[Any] = []
+        reader = threading.Thread(target=_read_into, args=(self.conn, box), daemon=True)
+        reader.start()
+
+        def answer() -> Any:
+            reader.join()
+            return _receive(self.conn, box)
+
+        return answer
 
 
 Slice = Union[LocalSlice, ForkedSlice]
@@ -297,13 +310,29 @@ class WorkerTraceback(Exception):
     """Where an exception raised in a worker process came from: its traceback there."""
 
 
-def _receive(conn: Connection) -> Any:
+def _read_into(conn: Connection, box: list[Any]) -> None:
+    """The bytes of the next answer on `conn` (or what stopped their reading) into `box`."""
+    try:
+        box.append(conn.recv_bytes())
+    except BaseException as exc:  # noqa: BLE001 - raised where the answer is taken
+        box.append(exc)
+
+
+def _receive(conn: Connection, box: list[Any] | None = None) -> Any:
+    """The next answer on `conn`, or the one `_read_into` put in `box`."""
     # An answer can hold a few hundred thousand findings: the collector would walk the whole
     # heap again and again while they are unpickled, and they hold no cycles to collect.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        status, value = conn.recv()
+        if box is None:
+            status, value = conn.recv()
+        else:
+            import pickle  # as multiprocessing reads an answer: imported by it already
+
+            if isinstance(box[0], BaseException):
+                raise box[0]
+            status, value = pickle.loads(box[0])
     except EOFError:
         raise RuntimeError("a worker process of the check ended without a result") from None
     finally:
