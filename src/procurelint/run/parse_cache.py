@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import sys
-from array import array
 from pathlib import Path
 
 import msgspec
@@ -130,6 +129,8 @@ def _entry(documents: list[Document]) -> bytes | None:
 
 def _documents(entry: bytes, file: str) -> list[Document] | None:
     """The documents an entry holds, or None when it does not read back as documents."""
+    from array import array  # here, not at the top: a run too small for the cache never reads one
+
     try:
         stored = json.loads(entry)
         if stored.__class__ is not list:
