@@ -237,13 +237,47 @@ class Positions(Mapping[tuple[Any, ...], tuple[int, ...]]):
 
 def _read(file: Path) -> Any:
     """An entry's value; ValueError when its content does not match its digest."""
-    raw = file.read_bytes()
-    if not raw.startswith(_MAGIC):
-        raise ValueError("not a cache entry")
-    digest, _, body = raw[len(_MAGIC):].partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode() != digest:
-        raise ValueError("cache entry edited")
+    body = _checked(file.read_bytes(), _MAGIC)
+    if body is None:
+        raise ValueError("not a cache entry, or one edited")
     return json.loads(body, object_hook=_decoder(_classes()))
+
+
+def _checked(raw: bytes, magic: bytes) -> bytes | None:
+    """The body of a cache file written by `_store` with `magic`, or None when it is not one
+    or its content does not match its digest."""
+    if not raw.startswith(magic):
+        return None
+    digest, _, body = raw[len(magic):].partition(b"\n")
+    return body if hashlib.sha256(body).hexdigest().encode() == digest else None
+
+
+def _store(file: Path, magic: bytes, body: bytes) -> bool:
+    """Write `body` to `file` under `magic` and its digest, whole or not at all: into a name
+    of this process's own, created anew, then moved into place (not `tempfile`, whose import
+    costs more than writing a small entry). False when it could not be written."""
+    temp = file.with_name(f".{file.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(magic + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.replace(temp, file)
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        return False
+
+
+def _keep_newest(folder: Path, pattern: str, count: int) -> None:
+    """Drop the least recently written files matching `pattern` beyond the `count` newest."""
+    files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
+    for old in files[:-count]:
+        old.unlink(missing_ok=True)
 
 
 def cached(name: str, build: Callable[[], T]) -> T:
@@ -268,15 +302,10 @@ def cached(name: str, build: Callable[[], T]) -> T:
     value = build()
     _memory[key] = value
     if file is not None:
-        import tempfile  # only when writing: a warm run never does
-
         try:
             body = json.dumps(_encode(value), separators=(",", ":")).encode()
-            file.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=file.parent, delete=False) as temp:
-                temp.write(_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-            os.replace(temp.name, file)
-            _prune(file.parent)
+            if _store(file, _MAGIC, body):
+                _prune(file.parent)
         except (OSError, TypeError, ValueError):
             pass
     return value
@@ -308,10 +337,8 @@ def read_pack(name: str) -> dict[str, bytes]:
         return {}
     finally:
         os.close(handle)
-    if not raw.startswith(_PACK_MAGIC):
-        return {}
-    digest, _, body = raw[len(_PACK_MAGIC):].partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode() != digest:
+    body = _checked(raw, _PACK_MAGIC)
+    if body is None:
         return {}
     entries: dict[str, bytes] = {}
     for line in body.split(b"\n"):
@@ -329,30 +356,13 @@ def write_pack(name: str, entries: Mapping[str, bytes]) -> None:
         return
     body = b"\n".join(key.encode() + b"\t" + value for key, value in entries.items()
                       if key.isascii() and key.isalnum())
-    # A name of this process's own, created anew (not `tempfile`, whose import costs more
-    # than writing a small pack).
-    temp = folder / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(_PACK_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-        os.replace(temp, folder / f"{name}.pack")
-        packs = sorted(folder.glob("*.pack"), key=lambda p: p.stat().st_mtime_ns)
-        for old in packs[:-MAX_PACKS]:
-            old.unlink(missing_ok=True)
-    except OSError:
+    if _store(folder / f"{name}.pack", _PACK_MAGIC, body):
         with contextlib.suppress(OSError):
-            os.unlink(temp)
+            _keep_newest(folder, "*.pack", MAX_PACKS)
 
 
 def _prune(folder: Path) -> None:
     """Keep the cache small: drop the least recently written entries beyond MAX_ENTRIES."""
-    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-    for old in entries[:-MAX_ENTRIES]:
-        old.unlink(missing_ok=True)
+    _keep_newest(folder, "*.json", MAX_ENTRIES)
     for stale in folder.glob("*.pickle"):  # entries of earlier versions: never read again
         stale.unlink(missing_ok=True)
