@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import threading
 from collections import Counter
@@ -24,6 +23,7 @@ from procurelint.run.parse_cache import MIN_FILES, ParseCache
 from procurelint.run.pipeline import Options, check
 from procurelint.run.reading import parser_limits
 from tests.conftest import REPO, TODAY
+from tests.test_prmode import git
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate  # noqa: E402
@@ -316,19 +316,12 @@ def test_a_pack_that_cannot_be_written_leaves_no_temporary_file(cache_folder: Pa
     assert sorted(p.name for p in cache_folder.iterdir()) == ["parse-test.pack"]
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-                        "HOME": str(root), "PATH": os.environ["PATH"]})
-
-
 def test_a_work_tree_and_its_base_revision_share_their_pack(tmp_path: Path,
                                                             cache_folder: Path) -> None:
     root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "base")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
     changed = next(p for p in sorted(root.glob("**/*.yaml")) if b"AgentManifest" in p.read_bytes())
     changed.write_text(changed.read_text() + "# changed\n")
     options = Options(today=DAY, diff="main", scratch=tmp_path / "scratch")

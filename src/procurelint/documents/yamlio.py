@@ -347,28 +347,25 @@ def spots_of(data: Any, flat: list[int]) -> dict[Path, Spot]:
 
 def _place(value: Any, path: Path, kids: dict[Any, Any], spots: dict[Path, Spot],
            take: Any) -> None:
-    """The spots of the nodes inside `value`, as `_Builder.sequence` and `.mapping` record them."""
-    shared = _SHARED.spots
+    """The spots of the nodes inside `value`, as `_Builder.sequence` and `.mapping` record them:
+    a mapping's values with their keys' positions (four numbers), a list's items with two."""
     if value.__class__ is dict:
-        for key, item in value.items():
-            entry = kids.get(key)
-            if entry is None:
-                entry = kids[key] = (path + (key,), {})
-                _SHARED.size += 1
-            spot: Spot = (take(), take(), take(), take())
-            spots[entry[0]] = shared.setdefault(spot, spot)
-            if item.__class__ is dict or item.__class__ is list:
-                _place(item, entry[0], entry[1], spots, take)
+        items: Any = value.items()
+        keyed = True
     elif value.__class__ is list:
-        for i, item in enumerate(value):
-            entry = kids.get(i)
-            if entry is None:
-                entry = kids[i] = (path + (i,), {})
-                _SHARED.size += 1
-            spot = (take(), take())
-            spots[entry[0]] = shared.setdefault(spot, spot)
-            if item.__class__ is dict or item.__class__ is list:
-                _place(item, entry[0], entry[1], spots, take)
+        items, keyed = enumerate(value), False
+    else:
+        return
+    shared = _SHARED.spots
+    for key, item in items:
+        entry = kids.get(key)
+        if entry is None:
+            entry = kids[key] = (path + (key,), {})
+            _SHARED.size += 1
+        spot: Spot = (take(), take(), take(), take()) if keyed else (take(), take())
+        spots[entry[0]] = shared.setdefault(spot, spot)
+        if item.__class__ is dict or item.__class__ is list:
+            _place(item, entry[0], entry[1], spots, take)
 
 
 def _decode(raw: bytes, file: str) -> str:

@@ -3,7 +3,6 @@ the endpoint's offer (cached input at its own price, or at the input price where
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from msgspec import Struct
@@ -49,10 +48,9 @@ def monthly_cost(tokens: MonthlyTokens, price: Price | None) -> float:
 
 def cents(value: float) -> float:
     """Money as reported: USD rounded to the cent (half away from zero). Any finite double
-    has at most 309 digits before the point: the context holds them all."""
+    has at most 309 digits before the point: the context holds them all (counts and prices
+    are bounded, so every cost is finite)."""
     from decimal import ROUND_HALF_UP, Context, Decimal
 
-    if value != value or value in (math.inf, -math.inf):
-        return value
     return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP,
                                                context=Context(prec=400)))

@@ -32,6 +32,7 @@ import sys
 from pathlib import Path
 
 import msgspec
+import yaml
 
 from procurelint.documents.cache import builtin_digest, cache_dir, read_pack, write_pack
 from procurelint.documents.yamlio import Document, Limits, flat_spots, parse, spots_of
@@ -68,8 +69,6 @@ class ParseCache:
         slice has too few files."""
         if files < MIN_FILES or cache_dir() is None:
             return None
-        import yaml
-
         code = (builtin_digest(), yaml.__version__, getattr(yaml, "__with_libyaml__", False),
                 sys.version, repr(limits))
         prefix = hashlib.sha256(repr(code).encode()).digest()

@@ -92,6 +92,7 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
     ignored = 0
     suppressions: list[Suppression] = []
     not_read: list[dict[str, str]] = []
+    parse_text = parse if cache is None else cache.parse
     for number, candidate in enumerate(candidates, start=1):
         if progress is not None and number % 64 == 0:
             progress("reading manifests", number, len(candidates))
@@ -109,10 +110,7 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             text = read_text(str(candidate.path), candidate.display, limits)
             if MARKER in text:
                 suppressions.extend(scan(text, candidate.display))
-            if cache is None:
-                docs = parse(text, candidate.display, limits)
-            else:
-                docs = cache.parse(text, candidate.display, limits)
+            docs = parse_text(text, candidate.display, limits)
         except YamlError as exc:
             if not (candidate.explicit or _shows_ours(candidate, text)):
                 ignored += 1  # a Helm template, a broken CI file: not ours, noted
