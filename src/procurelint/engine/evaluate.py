@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from msgspec import Struct
@@ -68,11 +69,7 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
                                                  fresh=fresh)
         parts.append((name, shared))
     whole = any(n in fresh and projector.fields.get(n) is None for n in names)
-    # The step as a unit holds it carries the unit's cost and tokens, and so is a value of its
-    # own for nearly every unit: a memo by it would only grow.
-    unheld = "step" in names or any(n in fresh for n in names)
-    return _Reads(tuple(parts), names, tuple(id(p) for _, p in parts),
-                  None if whole else {}, None if unheld else {})
+    return _Reads(tuple(parts), names, tuple(id(p) for _, p in parts), None if whole else {})
 
 
 _PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
@@ -82,17 +79,65 @@ _PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "pro
 
 class _Reads(Struct):
     """The variables of a unit's context a rule reads, each with a projector to the fields it
-    reads of it, and memos of its outcomes: by the projected values (None where the rule reads
-    the whole of a value new for each unit, which cannot be known again), and by the values as
-    the unit holds them (None where one is new for each unit, or the step). Each memo entry
-    holds its values, so that no other value can take on their identities."""
+    reads of it, and the memo of its outcomes by the projected values (None where the rule
+    reads the whole of a value new for each unit, which cannot be known again). Each memo
+    entry holds its values, so that no other value can take on their identities."""
 
     parts: tuple[tuple[str, Projector], ...]
     names: tuple[str, ...]
     shape: tuple[int, ...]
     """The identities of the projectors: rules of one shape read the same values."""
-    projected: dict[tuple[int, ...], tuple[tuple[Any, ...], Judged]] | None
-    held: dict[tuple[int, ...], tuple[tuple[Any, ...], Judged]] | None
+    projected: dict[Any, tuple[tuple[Any, ...], Judged]] | None
+    slots: tuple[int, ...] = ()
+    """Where the projected values are in a unit's `_Rows.row`, in the order of `parts`."""
+    key: Callable[[list[int]], Any] = lambda ids: ()  # noqa: E731 - a rule that reads nothing
+    """The memo key from a row's identities: its slots' identities (one alone as itself)."""
+
+
+class _Rows:
+    """A unit's values of what the plain step rules read, projected by each projector that
+    they use, in one row; each rule then picks its memo key out of the row's identities (in C,
+    by an `itemgetter`), rather than gathering its values rule by rule, as most units are
+    judged by memos alone. A variable's projections are computed once per value (one that is
+    new for each unit, once per unit)."""
+
+    def __init__(self, pairs: list[tuple[CompiledRule, _Reads]], fresh: frozenset[str]) -> None:
+        groups: dict[str, dict[int, Projector]] = {}
+        for _, reads in pairs:
+            if reads.projected is not None:
+                for name, projector in reads.parts:
+                    groups.setdefault(name, {})[id(projector)] = projector
+        slot: dict[int, int] = {}
+        for projectors in groups.values():
+            for number in projectors:
+                slot[number] = len(slot)
+        self._groups = [(name, tuple(projectors.values()), name in fresh)
+                        for name, projectors in groups.items()]
+        for _, reads in pairs:
+            if reads.projected is not None:
+                reads.slots = tuple(slot[number] for number in reads.shape)
+                if reads.slots:
+                    reads.key = itemgetter(*reads.slots)
+        self._known: dict[tuple[str, int], tuple[Any, tuple[Any, ...], tuple[int, ...]]] = {}
+        """(variable, id(value)) -> the value (holding its identity), its projections and
+        their identities."""
+
+    def row(self, seen: dict[str, Any]) -> tuple[list[Any], list[int]]:
+        """The projected values of a unit, and their identities."""
+        values: list[Any] = []
+        ids: list[int] = []
+        known = self._known
+        for name, projectors, fresh in self._groups:
+            value = seen[name]
+            entry = None if fresh else known.get((name, id(value)))
+            if entry is None or entry[0] is not value:
+                projected = tuple([p.project(name, value) for p in projectors])
+                entry = (value, projected, tuple(map(id, projected)))
+                if not fresh:
+                    known[(name, id(value))] = entry
+            values.extend(entry[1])
+            ids.extend(entry[2])
+        return values, ids
 
 
 class Evaluator:
@@ -112,7 +157,7 @@ class Evaluator:
         self._rule_facts: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self._program_results: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self._program_names: dict[int, tuple[str, ...]] = {}
-        self._plain_reads: list[tuple[CompiledRule, _Reads]] | None = None
+        self._plain_reads: tuple[list[tuple[CompiledRule, _Reads]], _Rows] | None = None
         self._projectors: dict[Any, Projector] = {}
         self._every_scope: dict[str, list[CompiledRule]] = defaultdict(list)
         for rule in config.rules:
@@ -425,44 +470,29 @@ class Evaluator:
         full context."""
         outcomes: list[Judged] = []
         context: Any = None
-        # Rules that read the same fields of a variable share its projector: each unit's value
-        # of it is projected once for all of them.
-        projections: dict[int, Any] = {}
-        pairs = self._plain_reads
-        if pairs is None:  # every unit's context holds the same variables: read once
-            pairs = self._plain_reads = [
-                (rule, _reads_of(rule, seen, self._fresh, self._projectors))
-                for rule in self.plain_rules]
+        if self._plain_reads is None:  # every unit's context holds the same variables: read once
+            # Rules that read the same fields of a variable share its projector: each value of
+            # it is projected once for all of them.
+            pairs = [(rule, _reads_of(rule, seen, self._fresh, self._projectors))
+                     for rule in self.plain_rules]
+            self._plain_reads = (pairs, _Rows(pairs, self._fresh))
+        pairs, rows = self._plain_reads
+        row, ids = rows.row(seen)
         for rule, reads in pairs:
-            if reads.held is not None:
-                held = tuple([seen[name] for name in reads.names])
-                identity = tuple(map(id, held))
-                known = reads.held.get(identity)
-                if known is not None:
-                    outcomes.append(known[1])
-                    continue
-            if reads.projected is None:
+            memo = reads.projected
+            if memo is None:
                 if context is None:
                     context = self.pool.context(key, seen)
                 outcomes.append(self._judged(rule, context))
                 continue
-            gathered = []
-            for (name, projector), number in zip(reads.parts, reads.shape):
-                value = projections.get(number, _ABSENT)
-                if value is _ABSENT:
-                    value = projections[number] = projector.project(name, seen[name])
-                gathered.append(value)
-            values = tuple(gathered)
-            projected = tuple(map(id, values))
-            known = reads.projected.get(projected)
+            known = memo.get(reads.key(ids))
             if known is None:
+                values = tuple([row[i] for i in reads.slots])
                 # Rules of one shape read the same values of every unit: they share a context,
                 # and only the values that changed since its last use are converted again.
                 small = self.pool.context(("projected", reads.names, reads.shape),
                                           dict(zip(reads.names, values)))
-                known = reads.projected[projected] = (values, self._judged(rule, small))
-            if reads.held is not None:
-                reads.held[identity] = (held, known[1])
+                known = memo[reads.key(ids)] = (values, self._judged(rule, small))
             outcomes.append(known[1])
         return outcomes
 
