@@ -238,3 +238,11 @@ def test_freeze_tells_apart_what_cel_tells_apart() -> None:
     assert len(set(frozen)) == len(distinct)
     assert freeze({"a": [1, -0.0, "x"]}) == freeze({"a": [1, -0.0, "x"]})
     assert hash(freeze({"a": [2.5]})) == hash(freeze({"a": [2.5]}))
+    # Subclasses of dict and list freeze as their base types do.
+    from collections import OrderedDict
+
+    class Items(list):  # type: ignore[type-arg]
+        pass
+
+    assert freeze(OrderedDict(a=[1])) == freeze({"a": [1]})
+    assert freeze(Items([1.0])) == freeze([1.0]) != freeze([1])

@@ -36,16 +36,23 @@ def freeze(value: Any) -> Any:
     """A value as nested tuples: hashable, and equal only to a value that CEL cannot tell
     apart from it. Python holds `1 == 1.0 == True` and `0.0 == -0.0`, where CEL has an int, a
     double and a bool, and a division by either zero gives infinities of opposite signs; so
-    numbers keep their type, and a double its sign."""
-    if isinstance(value, dict):
-        return tuple((k, freeze(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return tuple(freeze(v) for v in value)
+    numbers keep their type, and a double its sign. (The commonest kinds are tested first: a
+    unit's step is frozen for every unit.)"""
     kind = value.__class__
+    if kind is str or value is None:
+        return value
+    if kind is list:
+        return tuple([freeze(v) for v in value])
+    if kind is dict:
+        return tuple([(k, freeze(v)) for k, v in value.items()])
     if kind is float:
         return (float, value, math.copysign(1.0, value))
     if kind is int or kind is bool:
         return (kind, value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
     return value
 
 
