@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from typing import Any
 
 from procurelint import facts as catalog_facts
@@ -112,6 +113,9 @@ class AlternativeFinder:
                          key=lambda o: (o[0] + o[1] + o[2], o[3], o[4]))
             for rank in set(CAPABILITY_RANK.values())
         }
+        # Per rank, each offer's place in `_by_sum[rank]` by its place in `_offers` (filled on
+        # first use): a mask's compliant offers are put in that order without a pass over all.
+        self._places: dict[int, dict[int, int]] = {}
         # Judging by facts: filled on first use (a run without COST006, `cost` or `report`
         # never builds them).
         sources = [(r.rule.when, r.rule.violation or "") for r in self.rules]
@@ -133,9 +137,12 @@ class AlternativeFinder:
             for r in self._judged
         ]
         self._groups: list[tuple[int, dict[str, Any], int]] | None = None
+        self._every = 0
+        """The mask of every offer in `_groups`."""
         self._index: dict[tuple[str, str], int] | None = None
         self._group_verdicts: dict[tuple[Any, ...], bool] = {}
         self._masks: dict[tuple[Any, ...], int] = {}
+        self._by_inputs: dict[tuple[int, bool], list[tuple[dict[str, Any], int]]] = {}
         self._partitions: dict[tuple[Any, ...], list[tuple[tuple[int, ...], dict[str, Any], int]]] = {}
         self._outcomes: dict[tuple[Any, ...], bool] = {}
         self._when: dict[tuple[Any, ...], bool] = {}
@@ -235,6 +242,9 @@ class AlternativeFinder:
                 else:
                     group[2] |= 1 << index
             self._groups = [(g[0], g[1], g[2]) for g in groups.values()]
+            self._every = 0
+            for _, _, offers in self._groups:
+                self._every |= offers
         return self._groups
 
     def _bulk_value(self, info: StepInfo, provider_id: str) -> dict[str, Any]:
@@ -263,9 +273,7 @@ class AlternativeFinder:
             return mask
         eu_personal, sides = self._step_side(key, info)
         groups = self._offer_groups()
-        every = 0
-        for _, _, offers in groups:
-            every |= offers
+        every = self._every
         violated = 0
         for number, rule in enumerate(self._judged):
             if violated == every:
@@ -300,11 +308,18 @@ class AlternativeFinder:
                 "tiers": factory.tier_list(info.tiers), "policy": factory.policy(),
                 "today": factory.today_text, "alternative": None,
             }
+            eu_personal = bool(values["workflow"]["euSubjects"] and values["step"]["personal"])
+            step_stable = False
+            if self._facts.fields["step"] is not None:
+                # What each rule reads of the step is part of what they all read: each rule
+                # projects that, interned (so once per value), not the whole step again.
+                values["step"] = self._facts.project("step", values["step"], False)
+                step_stable = True
             sides = []
             for number, projector in enumerate(self._rule_facts):
-                mine = {v: projector.project(v, values[v], v != "step") for v in self._reads[number][0]}
+                mine = {v: projector.project(v, values[v], v != "step" or step_stable)
+                        for v in self._reads[number][0]}
                 sides.append((mine, tuple(id(value) for value in mine.values())))
-            eu_personal = bool(values["workflow"]["euSubjects"] and values["step"]["personal"])
             found = self._sides[key] = (eu_personal, sides)
         return found
 
@@ -385,24 +400,37 @@ class AlternativeFinder:
             number = variant[0]
             reads = self._reads[number][1]
             merged: dict[tuple[int, ...], list[Any]] = {}
-            # Groups that agree on the values this rule reads share its projection of them:
-            # projected once per such set (an imported price list has thousands of groups, and
-            # most rules read only a few dozen distinct endpoints or providers of them).
-            by_inputs: dict[tuple[Any, ...], list[Any]] = {}
+            for values, offers in self._inputs(number, eu_personal, groups):
+                theirs = self._offer_side(number, values, info, eu_personal)
+                signature = tuple(id(theirs[name]) for name in reads)
+                entry = merged.get(signature)
+                if entry is None:
+                    entry = merged[signature] = [signature, theirs, 0]
+                entry[2] |= offers
+            found = self._partitions[variant] = [(e[0], e[1], e[2]) for e in merged.values()]
+        return found
+
+    def _inputs(self, number: int, eu_personal: bool, groups: list[tuple[int, dict[str, Any], int]]
+                ) -> list[tuple[dict[str, Any], int]]:
+        """The offer groups merged by the catalog values one rule reads of them, whatever the
+        step: (the values of the first, the mask of all their offers). Groups that agree on
+        them share the rule's projection of them, projected once per such set and variant (an
+        imported price list has thousands of groups, and most rules read only a few dozen
+        distinct endpoints or providers of them)."""
+        found = self._by_inputs.get((number, eu_personal))
+        if found is None:
+            reads = self._reads[number][1]
+            merged: dict[tuple[Any, ...], list[Any]] = {}
             for _, values, offers in groups:
                 inputs = tuple([values["provider_id"] if name == "bulk"
                                 else id(values["transfer"][eu_personal]) if name == "transfer"
                                 else id(values[name]) for name in reads])
-                entry = by_inputs.get(inputs)
+                entry = merged.get(inputs)
                 if entry is None:
-                    theirs = self._offer_side(number, values, info, eu_personal)
-                    signature = tuple(id(theirs[name]) for name in reads)
-                    entry = merged.get(signature)
-                    if entry is None:
-                        entry = merged[signature] = [signature, theirs, 0]
-                    by_inputs[inputs] = entry
-                entry[2] |= offers
-            found = self._partitions[variant] = [(e[0], e[1], e[2]) for e in merged.values()]
+                    merged[inputs] = [values, offers]
+                else:
+                    entry[1] |= offers
+            found = self._by_inputs[(number, eu_personal)] = [(e[0], e[1]) for e in merged.values()]
         return found
 
     def compliant(self, info: StepInfo, endpoint_id: str, model_id: str) -> bool:
@@ -515,12 +543,17 @@ class AlternativeFinder:
         front = self._fronts.get((key, rank))
         if front is None:
             front = []
-            # Bit i of the mask as character i, tested in constant time.
-            bits = bin(self._mask(key, info))[:1:-1] if self.by_facts else None
+            by_sum = self._by_sum[rank]
+            if self.by_facts:  # the compliant offers only, in the order of their summed prices
+                places = self._places.get(rank)
+                if places is None:
+                    places = self._places[rank] = {o[5]: p for p, o in enumerate(by_sum)}
+                candidates = [by_sum[p] for p in sorted(
+                    places[i] for i in _set_bits(self._mask(key, info)) if i in places)]
+            else:
+                candidates = by_sum
             lowest = (float("inf"),) * 3
-            for offer in self._by_sum[rank]:
-                if bits is not None and (offer[5] >= len(bits) or bits[offer[5]] != "1"):
-                    continue
+            for offer in candidates:
                 # Skip only offers a compliant one beats on every price, or matches exactly
                 # (coming first by name): then the named alternative is the same, cost and
                 # name, whichever way a step's search ran. An offer below the front's lowest
@@ -529,7 +562,7 @@ class AlternativeFinder:
                         and any((p[0] < offer[0] and p[1] < offer[1] and p[2] < offer[2])
                                 or p[:3] == offer[:3] for p in front):
                     continue
-                if bits is not None or self.compliant(info, offer[3], offer[4]):
+                if self.by_facts or self.compliant(info, offer[3], offer[4]):
                     front.append(offer[:5])
                     lowest = (min(lowest[0], offer[0]), min(lowest[1], offer[1]),
                               min(lowest[2], offer[2]))
@@ -585,6 +618,15 @@ class AlternativeFinder:
             return None
         cost, endpoint_id, model_id = best
         return _alternative(model_id, endpoint_id, cost, current)
+
+
+def _set_bits(mask: int) -> Iterator[int]:
+    """The places of the bits `mask` sets, lowest first."""
+    bits = bin(mask)[:1:-1]  # bit i as character i
+    place = bits.find("1")
+    while place >= 0:
+        yield place
+        place = bits.find("1", place + 1)
 
 
 def _alternative(model_id: str, endpoint_id: str, cost: float, current: float) -> dict[str, Any]:
