@@ -42,15 +42,42 @@ def _kept_and_afresh(evaluation: Evaluation, request: Any) -> tuple[list[Any], l
             sum(id(u) in evaluation.judged for u in units))
 
 
+# Rules that the check's memos must handle apart: one that reads no variable, one that reads
+# the step whole (then no unit's step is interned, and every rule's view of it is new for each
+# unit), one that reads a field of several variables.
+_UNUSUAL_RULES = """\
+  rules:
+    - id: ROWS001
+      title: reads nothing
+      severity: info
+      violation: "1 == 1"
+      message: "step {step.path}"
+    - id: ROWS002
+      title: reads the whole step
+      severity: warning
+      violation: "size(step) > 5 && size(step.dataClasses) > 1"
+      message: "step {step.path}"
+    - id: ROWS003
+      title: reads fields of several variables
+      severity: warning
+      when: "step.phi"
+      violation: "endpoint.country != 'US' || model.developerJurisdiction != 'US'"
+      message: "step {step.path}"
+"""
+
+
 @pytest.mark.parametrize(("shape", "processes"), [("examples", 1), ("benchmark", 1),
-                                                  ("slow", 1), ("slow", 2)])
+                                                  ("slow", 1), ("slow", 2), ("unusual", 1)])
 def test_the_verdicts_kept_by_the_check_are_those_judged_afresh(
         shape: str, processes: int, tmp_path: Path) -> None:
     if shape == "examples":
         root = EXAMPLES
     else:
         root = tmp_path / shape
-        generate(40, root, shape)
+        generate(40, root, "slow" if shape == "unusual" else shape)
+        if shape == "unusual":
+            with (root / "procurelint.yaml").open("a") as policy:
+                policy.write(_UNUSUAL_RULES)
     checked = check(load_config(None, root), Options(today=DAY), processes=processes,
                     view=_kept_and_afresh, request=reported)
     assert len(checked.views) == processes
