@@ -135,3 +135,52 @@ def test_an_offer_judged_by_facts_is_judged_as_on_the_whole_context(
                 unit.info.path, endpoint_id, model_id)
             verdicts.add(verdict)
     assert verdicts == {True, False}
+
+
+# Compliance rules whose verdict depends on what the step would cost at an offer (one reads
+# the cost, one the whole step), which turn judging by facts off.
+_COSTLY_RULES = """\
+  rules:
+    - id: DEAR001
+      title: a dear step leaves the US
+      severity: error
+      violation: "step.monthlyUsd > 300.0 && endpoint.country != 'US'"
+      message: "step {step.path}"
+    - id: DEAR002
+      title: reads the whole step
+      severity: error
+      violation: "size(step) > 5 && step.tierRank >= 3 && model.developerJurisdiction != 'US'"
+      message: "step {step.path}"
+"""
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_rules_reading_the_cost_judge_offers_as_the_whole_context_does(
+        tmp_path: Path, count: int) -> None:
+    """With a compliance rule that reads the step's cost or the whole step, each (step, offer)
+    is judged rule by rule, those rules on the step as it would cost at that offer: the search
+    names what judging every rule on the whole context names, on every step."""
+    generate(count, tmp_path, "slow")
+    with (tmp_path / "procurelint.yaml").open("a") as policy:
+        policy.write(_COSTLY_RULES)
+    evaluator, primaries, finder = _judged(tmp_path)
+    assert finder.by_rule and not finder.by_facts
+    each = AlternativeFinder(evaluator.config, evaluator.factory, evaluator.by_scope["step"])
+    each.by_rule = False  # every (step, offer) judged on the whole context
+    found = 0
+    for unit in primaries:
+        expected = each.find(unit.info, unit, None)
+        assert finder.find(unit.info, unit, None) == expected, unit.info.path
+        assert cheapest_compliant(finder, unit.info, unit) == cheapest_compliant(each, unit.info, unit)
+        found += expected is not None
+    assert found > 0
+    # And offer by offer, where the cost decides: the same verdicts, of both kinds.
+    offers = evaluator.config.catalog.offers()
+    verdicts = set()
+    for unit in primaries[:6]:
+        for endpoint_id, model_id, _ in offers:
+            verdict = finder.compliant(unit.info, endpoint_id, model_id)
+            assert verdict == each.compliant(unit.info, endpoint_id, model_id), (
+                unit.info.path, endpoint_id, model_id)
+            verdicts.add(verdict)
+    assert verdicts == {True, False}

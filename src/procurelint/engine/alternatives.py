@@ -15,7 +15,10 @@ prices only that short list for its own token mix.
 
 Where a compliance rule reads what a step costs (`step.monthlyUsd`), or the whole step, its
 verdict depends on each offer's price for each step: such a policy is judged per step and
-offer, cheapest offer first, as a fallback.
+offer, cheapest offer first. Even then each pair is judged rule by rule: the rules that read
+the cost (or the whole step) on the step as it would cost at that offer, every other rule by
+the facts it reads, as above (with the LiteLLM price list imported, 150 manifests and one
+such rule went from 189 s to 20 s).
 """
 
 from __future__ import annotations
@@ -87,6 +90,10 @@ class AlternativeFinder:
         # Judging by facts (the module's docstring) needs a step whose compliance does not
         # depend on the offer's price for it.
         self.by_facts = not self._reads_cost
+        # Otherwise each (step, offer) is judged rule by rule: the rules that read the step's
+        # cost (or the whole step) on the step as that offer would cost it, the others by the
+        # facts they read, as when judging by facts. False: on the whole context (`_evaluate`).
+        self.by_rule = self._reads_cost
         # `steps`: how many steps the run searches for, when known (see FEW_STEPS).
         self.few_steps = steps is not None and steps < FEW_STEPS
         self._verdicts: dict[tuple[Any, ...], bool] = {}
@@ -143,6 +150,12 @@ class AlternativeFinder:
         self._group_verdicts: dict[tuple[Any, ...], bool] = {}
         self._masks: dict[tuple[Any, ...], int] = {}
         self._by_inputs: dict[tuple[int, bool], list[tuple[dict[str, Any], int]]] = {}
+        self._side_steps: dict[tuple[Any, ...], dict[str, Any]] = {}
+        """A group of steps' `step` value as `_step_side` gave it to the rules."""
+        self._costly = frozenset(
+            number for number, projector in enumerate(self._rule_facts)
+            if projector.fields["step"] is None or "monthlyUsd" in projector.fields["step"])
+        """The rules (by number in `_judged`) that read the step's cost, or the whole step."""
         self._partitions: dict[tuple[Any, ...], list[tuple[tuple[int, ...], dict[str, Any], int]]] = {}
         self._outcomes: dict[tuple[Any, ...], bool] = {}
         self._when: dict[tuple[Any, ...], bool] = {}
@@ -321,6 +334,7 @@ class AlternativeFinder:
                         for v in self._reads[number][0]}
                 sides.append((mine, tuple(id(value) for value in mine.values())))
             found = self._sides[key] = (eu_personal, sides)
+            self._side_steps[key] = values["step"]
         return found
 
     def _offer_values(self, index: int) -> dict[str, Any] | None:
@@ -439,11 +453,14 @@ class AlternativeFinder:
         remembered = key + (endpoint_id, model_id)
         verdict = self._verdicts.get(remembered)
         if verdict is None:
-            index = self._offer_index().get((endpoint_id, model_id)) if self.by_facts else None
+            index = self._offer_index().get((endpoint_id, model_id)) \
+                if self.by_facts or self.by_rule else None
             if index is None:
                 verdict = self._evaluate(info, endpoint_id, model_id)
-            else:
+            elif self.by_facts:
                 verdict = self._compliant_by_facts(key, info, index)
+            else:
+                verdict = self._judged_by_rule(key, info, index, endpoint_id, model_id)
             self._verdicts[remembered] = verdict
         return verdict
 
@@ -479,6 +496,33 @@ class AlternativeFinder:
             theirs = self._offer_side(number, values, info, eu_personal)
             if not self._passes(number, rule, mine, side, theirs):
                 return False
+        return True
+
+    def _judged_by_rule(self, key: tuple[Any, ...], info: StepInfo, index: int,
+                        endpoint_id: str, model_id: str) -> bool:
+        """`_judged_by_facts` where some rules read the step's cost: those are judged on the
+        step as it would cost at this offer, with nothing remembered (the cost is new for
+        nearly every pair), and every other rule by facts, remembered as there."""
+        values = self._offer_values(index)
+        if values is None:
+            return False  # an aggregator's
+        eu_personal, sides = self._step_side(key, info)
+        step: dict[str, Any] | None = None
+        for number, rule in enumerate(self._judged):
+            mine, side = sides[number]
+            theirs = self._offer_side(number, values, info, eu_personal)
+            if number not in self._costly:
+                if self._applies(number, rule, side, mine) and \
+                        not self._passes(number, rule, mine, side, theirs):
+                    return False
+                continue
+            if step is None:
+                step = dict(self._side_steps[key])
+                step["monthlyUsd"] = monthly_cost(
+                    info.tokens, self.config.catalog.offer(endpoint_id, model_id))
+            context = self.pool.context(("rule facts", number), {**mine, "step": step, **theirs})
+            if judgement.outcome(rule, context_runner(context)) is not False:
+                return False  # violated, or not evaluable, which is reported as a violation
         return True
 
     def _signature(self, values: dict[str, Any]) -> tuple[Any, ...]:
