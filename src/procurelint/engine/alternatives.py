@@ -17,8 +17,8 @@ Where a compliance rule reads what a step costs (`step.monthlyUsd`), or the whol
 verdict depends on each offer's price for each step: such a policy is judged per step and
 offer, cheapest offer first. Even then each pair is judged rule by rule: the rules that read
 the cost (or the whole step) on the step as it would cost at that offer, every other rule by
-the facts it reads, as above (with the LiteLLM price list imported, 150 manifests and one
-such rule went from 189 s to 20 s).
+the facts it reads, as above (with the LiteLLM price list imported, a one-process check of
+150 manifests with one such rule went from 189 s to 27 s).
 """
 
 from __future__ import annotations
