@@ -459,8 +459,10 @@ class AlternativeFinder:
                 verdict = self._evaluate(info, endpoint_id, model_id)
             elif self.by_facts:
                 verdict = self._compliant_by_facts(key, info, index)
-            else:
-                verdict = self._judged_by_rule(key, info, index, endpoint_id, model_id)
+            else:  # some rule reads the step's cost: judged at this offer's
+                values = self._offer_values(index)  # None: an aggregator's
+                cost = monthly_cost(info.tokens, self.config.catalog.offer(endpoint_id, model_id))
+                verdict = values is not None and self._judged_by_facts(key, info, values, cost)
             self._verdicts[remembered] = verdict
         return verdict
 
@@ -486,43 +488,30 @@ class AlternativeFinder:
             verdict = self._group_verdicts[group] = self._judged_by_facts(key, info, values)
         return verdict
 
-    def _judged_by_facts(self, key: tuple[Any, ...], info: StepInfo,
-                         values: dict[str, Any]) -> bool:
+    def _judged_by_facts(self, key: tuple[Any, ...], info: StepInfo, values: dict[str, Any],
+                         cost: float | None = None) -> bool:
+        """Whether an offer (its `values`) passes every compliance rule for a group of steps,
+        each rule judged by the facts it reads of both, remembered. With `cost` (what the step
+        would cost a month at this offer), the rules that read the cost or the whole step are
+        judged on the step as it would cost there, with nothing remembered (the cost is new
+        for nearly every pair)."""
         eu_personal, sides = self._step_side(key, info)
+        step: dict[str, Any] | None = None
         for number, rule in enumerate(self._judged):
             mine, side = sides[number]
+            if cost is not None and number in self._costly:
+                if step is None:
+                    step = {**self._side_steps[key], "monthlyUsd": cost}
+                theirs = self._offer_side(number, values, info, eu_personal)
+                context = self.pool.context(("rule facts", number), {**mine, "step": step, **theirs})
+                if judgement.outcome(rule, context_runner(context)) is not False:
+                    return False  # violated, or not evaluable, which is reported as a violation
+                continue
             if not self._applies(number, rule, side, mine):
                 continue
             theirs = self._offer_side(number, values, info, eu_personal)
             if not self._passes(number, rule, mine, side, theirs):
                 return False
-        return True
-
-    def _judged_by_rule(self, key: tuple[Any, ...], info: StepInfo, index: int,
-                        endpoint_id: str, model_id: str) -> bool:
-        """`_judged_by_facts` where some rules read the step's cost: those are judged on the
-        step as it would cost at this offer, with nothing remembered (the cost is new for
-        nearly every pair), and every other rule by facts, remembered as there."""
-        values = self._offer_values(index)
-        if values is None:
-            return False  # an aggregator's
-        eu_personal, sides = self._step_side(key, info)
-        step: dict[str, Any] | None = None
-        for number, rule in enumerate(self._judged):
-            mine, side = sides[number]
-            theirs = self._offer_side(number, values, info, eu_personal)
-            if number not in self._costly:
-                if self._applies(number, rule, side, mine) and \
-                        not self._passes(number, rule, mine, side, theirs):
-                    return False
-                continue
-            if step is None:
-                step = dict(self._side_steps[key])
-                step["monthlyUsd"] = monthly_cost(
-                    info.tokens, self.config.catalog.offer(endpoint_id, model_id))
-            context = self.pool.context(("rule facts", number), {**mine, "step": step, **theirs})
-            if judgement.outcome(rule, context_runner(context)) is not False:
-                return False  # violated, or not evaluable, which is reported as a violation
         return True
 
     def _signature(self, values: dict[str, Any]) -> tuple[Any, ...]:

@@ -485,14 +485,15 @@ class Evaluator:
                     context = self.pool.context(key, seen)
                 outcomes.append(self._judged(rule, context))
                 continue
-            known = memo.get(reads.key(ids))
+            memo_key = reads.key(ids)
+            known = memo.get(memo_key)
             if known is None:
                 values = tuple([row[i] for i in reads.slots])
                 # Rules of one shape read the same values of every unit: they share a context,
                 # and only the values that changed since its last use are converted again.
                 small = self.pool.context(("projected", reads.names, reads.shape),
                                           dict(zip(reads.names, values)))
-                known = memo[reads.key(ids)] = (values, self._judged(rule, small))
+                known = memo[memo_key] = (values, self._judged(rule, small))
             outcomes.append(known[1])
         return outcomes
 

@@ -49,10 +49,10 @@ def freeze(value: Any) -> Any:
         return (float, value, math.copysign(1.0, value))
     if kind is int or kind is bool:
         return (kind, value)
-    if isinstance(value, dict):
-        return tuple((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, dict):  # a subclass freezes as its base type does
+        return freeze(dict(value))
     if isinstance(value, list):
-        return tuple(freeze(v) for v in value)
+        return freeze(list(value))
     return value
 
 
