@@ -126,15 +126,20 @@ def test_an_offer_judged_by_facts_is_judged_as_on_the_whole_context(
     assert finder.by_facts
     each = AlternativeFinder(evaluator.config, evaluator.factory, evaluator.by_scope["step"])
     each.by_facts = False
-    offers = evaluator.config.catalog.offers()
+    assert _offer_by_offer(finder, each, primaries[:8], evaluator) == {True, False}
+
+
+def _offer_by_offer(finder: AlternativeFinder, each: AlternativeFinder, units: list,
+                    evaluator: Evaluator) -> set[bool]:
+    """Asserts that both finders judge every offer alike for these units; the verdicts seen."""
     verdicts = set()
-    for unit in primaries[:8]:
-        for endpoint_id, model_id, _ in offers:
+    for unit in units:
+        for endpoint_id, model_id, _ in evaluator.config.catalog.offers():
             verdict = finder.compliant(unit.info, endpoint_id, model_id)
             assert verdict == each.compliant(unit.info, endpoint_id, model_id), (
                 unit.info.path, endpoint_id, model_id)
             verdicts.add(verdict)
-    assert verdicts == {True, False}
+    return verdicts
 
 
 # Compliance rules whose verdict depends on what the step would cost at an offer (one reads
@@ -175,12 +180,4 @@ def test_rules_reading_the_cost_judge_offers_as_the_whole_context_does(
         found += expected is not None
     assert found > 0
     # And offer by offer, where the cost decides: the same verdicts, of both kinds.
-    offers = evaluator.config.catalog.offers()
-    verdicts = set()
-    for unit in primaries[:6]:
-        for endpoint_id, model_id, _ in offers:
-            verdict = finder.compliant(unit.info, endpoint_id, model_id)
-            assert verdict == each.compliant(unit.info, endpoint_id, model_id), (
-                unit.info.path, endpoint_id, model_id)
-            verdicts.add(verdict)
-    assert verdicts == {True, False}
+    assert _offer_by_offer(finder, each, primaries[:6], evaluator) == {True, False}
