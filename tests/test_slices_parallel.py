@@ -117,3 +117,39 @@ def test_an_answer_is_taken_off_the_pipe_while_this_process_judges(
     check(load_config(None, corpus), Options(today=DAY), processes=2)
     child_done = max(float(line) for line in sent.read_text().split())
     assert child_done < float(judged.read_text())
+
+
+def test_the_collector_is_off_in_every_slice_while_judging_and_on_again_after(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cycle collector only rescans the check's live objects: it is off while the
+    pipeline runs, in this process and in the forked slices, and as it was afterwards, also
+    when the check fails."""
+    import gc
+
+    from procurelint.errors import ConfigError
+
+    log = tmp_path / "collector.log"
+    original = Evaluator.judge_local
+
+    def judge_local(*args: Any) -> Any:
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()} {gc.isenabled()}\n")
+        return original(*args)
+
+    monkeypatch.setattr(Evaluator, "judge_local", judge_local)
+    config = load_config(None, corpus)
+    assert gc.isenabled()
+    check(config, Options(today=DAY), processes=2)
+    rows = [line.split() for line in log.read_text().splitlines()]
+    assert len({pid for pid, _ in rows}) == 2
+    assert {enabled for _, enabled in rows} == {"False"}
+    assert gc.isenabled()
+    with pytest.raises(ConfigError):
+        check(config, Options(today=DAY, select=["NOSUCH001"]))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        check(config, Options(today=DAY), processes=1)
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()

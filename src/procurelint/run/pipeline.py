@@ -10,6 +10,9 @@ their order are here only.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +81,29 @@ def check(config: Config, options: Options, processes: int | None = None,
     """Run the pipeline. `view(evaluation, request(result))` runs where each slice was judged,
     after the result is settled, and its value is returned per slice; `request` is a
     function of the result. `processes` forces the split (tests split small repositories)."""
+    with _collector_paused():
+        return _check(config, options, processes, view, request)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cycle collector off while the pipeline runs. A check builds millions of objects
+    that live to its end (parsed manifests, walked units, memos, findings) and makes next to
+    no cyclic garbage (a few hundred objects over 10,000 manifests, evaluation errors
+    included): the collector only rescans the live ones, and one full scan of the young
+    objects of 10,000 manifests took a second. Objects are still freed as their references
+    go; a forked slice inherits the setting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(config: Config, options: Options, processes: int | None, view: SliceView | None,
+           request: Any) -> Checked:
     check_selection(config, options)
     limits = options.limits or parser_limits(config)
     work, not_read = _work(config, options)
