@@ -319,11 +319,9 @@ def _read_into(conn: Connection, box: list[Any]) -> None:
 
 
 def _receive(conn: Connection, box: list[Any] | None = None) -> Any:
-    """The next answer on `conn`, or the one `_read_into` put in `box`."""
-    # An answer can hold a few hundred thousand findings: the collector would walk the whole
-    # heap again and again while they are unpickled, and they hold no cycles to collect.
-    collecting = gc.isenabled()
-    gc.disable()
+    """The next answer on `conn`, or the one `_read_into` put in `box`. (An answer can hold a
+    few hundred thousand findings: the pipeline runs with the cycle collector paused, which
+    would otherwise walk the heap again and again while they are unpickled.)"""
     try:
         if box is None:
             status, value = conn.recv()
@@ -335,9 +333,6 @@ def _receive(conn: Connection, box: list[Any] | None = None) -> Any:
             status, value = pickle.loads(box[0])
     except EOFError:
         raise RuntimeError("a worker process of the check ended without a result") from None
-    finally:
-        if collecting:
-            gc.enable()
     if status == "ok":
         return value
     kind, message, location = value
