@@ -34,8 +34,9 @@ class Finding(Struct):
         return (self.file, self.line, self.column, self.rule, self.path, self.message)
 
     def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
-        # A worker process sends its findings to the parent by pickle, often by the hundred
-        # thousand: as a tuple of the fields this takes a third of the default's time.
+        # A worker process sends findings to the parent by pickle (those it judged go as
+        # lists of fields, `run.processes`): as a tuple of the fields this takes a third of
+        # the default's time.
         return (Finding, (self.rule, self.severity, self.message, self.file, self.line,
                           self.column, self.path, self.citations, self.remediation, self.waived,
                           self.waiver))

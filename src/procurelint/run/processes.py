@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
@@ -174,7 +175,7 @@ class ForkedSlice:
 
     def judge(self, spend: Spend, bulk: dict[str, Any],
               selection: Selection) -> tuple[Loaded, list[Finding]]:
-        return self._call("judge", spend, bulk, selection)  # type: ignore[no-any-return]
+        return _from_columns(self._call("judge", spend, bulk, selection))
 
     def view(self, request: Any) -> Any:
         return self._call("view", request)
@@ -192,7 +193,8 @@ class ForkedSlice:
 
         def answer() -> Any:
             reader.join()
-            return _receive(self.conn, box)
+            value = _receive(self.conn, box)
+            return _from_columns(value) if name == "judge" else value
 
         return answer
 
@@ -264,7 +266,8 @@ def _child(conn: Connection, inherited: list[Connection], local: LocalSlice) -> 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for other in inherited:
         other.close()
-    calls: dict[str, Callable[..., Any]] = {"judge": local.judge, "view": local.view}
+    calls: dict[str, Callable[..., Any]] = {
+        "judge": lambda *args: _as_columns(local.judge(*args)), "view": local.view}
     try:
         conn.send(_answer(local.contributions))
         while True:
@@ -281,6 +284,22 @@ def _child(conn: Connection, inherited: list[Connection], local: LocalSlice) -> 
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     os._exit(0)
+
+
+FIELDS = Finding.__struct_fields__
+
+
+def _as_columns(judged: tuple[Loaded, list[Finding]]) -> tuple[Loaded, tuple[list[Any], ...]]:
+    """A forked slice's judgement with its findings as one list per field, as the slice sends
+    it: pickling a few lists of plain values takes about half the time of pickling the
+    findings one by one, and it is the last thing the parent waits for."""
+    loaded, findings = judged
+    return loaded, tuple(list(map(attrgetter(name), findings)) for name in FIELDS)
+
+
+def _from_columns(sent: tuple[Loaded, tuple[list[Any], ...]]) -> tuple[Loaded, list[Finding]]:
+    loaded, columns = sent
+    return loaded, list(map(Finding, *columns))
 
 
 def _answer(call: Callable[..., Any], *args: Any) -> tuple[str, Any]:
