@@ -119,37 +119,44 @@ def test_an_answer_is_taken_off_the_pipe_while_this_process_judges(
     assert child_done < float(judged.read_text())
 
 
-def test_the_collector_is_off_in_every_slice_while_judging_and_on_again_after(
+def test_every_slice_reads_with_the_collector_on_and_judges_with_it_off(
         corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cycle collector only rescans the check's live objects: it is off while the
-    pipeline runs, in this process and in the forked slices, and as it was afterwards, also
-    when the check fails."""
+    """The cycle collector runs while files are read (a hostile file can leave cyclic garbage)
+    and is off while they are judged (it would only scan the check's live objects), in this
+    process and in the forked slices; afterwards it is as it was, also when the check fails."""
     import gc
 
     from procurelint.errors import ConfigError
 
     log = tmp_path / "collector.log"
-    original = Evaluator.judge_local
 
-    def judge_local(*args: Any) -> Any:
-        with open(log, "a") as out:
-            out.write(f"{os.getpid()} {gc.isenabled()}\n")
-        return original(*args)
+    def logged(phase: str, original: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with open(log, "a") as out:
+                out.write(f"{os.getpid()} {phase} {gc.isenabled()}\n")
+            return original(*args, **kwargs)
+        return call
 
-    monkeypatch.setattr(Evaluator, "judge_local", judge_local)
+    monkeypatch.setattr(processes, "load_manifests", logged("read", processes.load_manifests))
+    monkeypatch.setattr(Evaluator, "judge_local", logged("judge", Evaluator.judge_local))
     config = load_config(None, corpus)
     assert gc.isenabled()
     check(config, Options(today=DAY), processes=2)
     rows = [line.split() for line in log.read_text().splitlines()]
-    assert len({pid for pid, _ in rows}) == 2
-    assert {enabled for _, enabled in rows} == {"False"}
+    assert len({pid for pid, _, _ in rows}) == 2
+    assert {(phase, enabled) for _, phase, enabled in rows} == {
+        ("read", "True"), ("judge", "False")}
     assert gc.isenabled()
     with pytest.raises(ConfigError):
         check(config, Options(today=DAY, select=["NOSUCH001"]))
     assert gc.isenabled()
+    log.unlink()
     gc.disable()
     try:
         check(config, Options(today=DAY), processes=1)
         assert not gc.isenabled()  # a caller's choice is left alone
     finally:
         gc.enable()
+    rows = [line.split() for line in log.read_text().splitlines()]
+    assert {(phase, enabled) for _, phase, enabled in rows} == {
+        ("read", "True"), ("judge", "False")}

@@ -10,9 +10,6 @@ their order are here only.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,14 +19,15 @@ from msgspec.structs import replace
 from procurelint import __version__
 from procurelint.documents.files import Candidate, GitIgnored, discover
 from procurelint.engine.costs import cents
-from procurelint.engine.totals import ManifestRef, Spend
+from procurelint.engine.totals import Contributions, ManifestRef, Spend
 from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding, Result, RuleMeta, Summary
 from procurelint.documents.yamlio import Limits
 from procurelint.policy.config import Config, Copy
 from procurelint.policy.merged_catalog import change_json
 from procurelint.run.apply_waivers import apply_waivers
-from procurelint.run.processes import LocalSlice, SliceView, answers, process_count, slices
+from procurelint.run.processes import (LocalSlice, Slice, SliceView, answers, collector,
+                                       process_count, slices)
 from procurelint.run.reading import Loaded, Progress, core_finding, parser_limits
 from procurelint.run.selection import Selection, matches, wanted
 from procurelint.run.suppressions import Suppression
@@ -81,29 +79,6 @@ def check(config: Config, options: Options, processes: int | None = None,
     """Run the pipeline. `view(evaluation, request(result))` runs where each slice was judged,
     after the result is settled, and its value is returned per slice; `request` is a
     function of the result. `processes` forces the split (tests split small repositories)."""
-    with _collector_paused():
-        return _check(config, options, processes, view, request)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cycle collector off while the pipeline runs. A check builds millions of objects
-    that live to its end (parsed manifests, walked units, memos, findings) and makes next to
-    no cyclic garbage (a few hundred objects over 10,000 manifests, evaluation errors
-    included): the collector only rescans the live ones, and one full scan of the young
-    objects of 10,000 manifests took a second. Objects are still freed as their references
-    go; a forked slice inherits the setting."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _check(config: Config, options: Options, processes: int | None, view: SliceView | None,
-           request: Any) -> Checked:
     check_selection(config, options)
     limits = options.limits or parser_limits(config)
     work, not_read = _work(config, options)
@@ -114,40 +89,48 @@ def _check(config: Config, options: Options, processes: int | None, view: SliceV
     with slices(config, work, limits, options.today, processes, view, options.progress,
                 place) as parts:
         contributions = [part.contributions() for part in parts]
-        here = parts[0]
-        assert isinstance(here, LocalSlice)  # the first slice is always this process's
-        judge = here.evaluator
-        spend = judge.settle(contributions)
-        bulk = dict(judge.factory.bulk)
-        loaded = Loaded([], [], 0, 0)
-        evaluated: list[Finding] = []
-        selection = Selection(tuple(options.select), tuple(options.ignore))
-        for theirs, findings in answers(parts, "judge", spend, bulk, selection):
-            loaded.findings.extend(theirs.findings)
-            loaded.suppressions.extend(theirs.suppressions)
-            loaded.files += theirs.files
-            loaded.ignored += theirs.ignored
-            loaded.not_read.extend(theirs.not_read)
-            evaluated.extend(findings)
-        refs = [ref for part in contributions for ref in part.refs]
-        uses = _discovered(config)
-        if not any(ref.selected for ref in refs) and not uses:
-            _require_manifests(options, config, loaded)
-        mark = len(judge.findings)
-        judge.only(selection.judged(loaded.suppressions))
-        judge.duplicates(refs)
-        judge.judge_global(refs, spend)
-        if uses is not None:
-            judge.judge_drift(uses, [d for part in contributions for d in part.declared])
-        evaluated.extend(judge.findings[mark:])
-        evaluated.extend(_unused_policies(config, work))
-        result = _finish(config, options, loaded, refs, evaluated, spend)
-        result.not_read = sorted(not_read + loaded.not_read, key=lambda e: e["file"])
-        result.summary.skipped = len(result.not_read)
-        _compare(config, options, result)
-        if options.listed:
-            _bound(result)
-        views = answers(parts, "view", request(result) if request else None) if view else []
+        with collector(running=False):
+            return _judged(config, options, parts, contributions, work, not_read, view, request)
+
+
+def _judged(config: Config, options: Options, parts: list[Slice],
+            contributions: list[Contributions], work: list[tuple[Candidate, bool]],
+            not_read: list[dict[str, str]], view: SliceView | None, request: Any) -> Checked:
+    """Judging, from the slices' contributions to the result (and each slice's view)."""
+    here = parts[0]
+    assert isinstance(here, LocalSlice)  # the first slice is always this process's
+    judge = here.evaluator
+    spend = judge.settle(contributions)
+    bulk = dict(judge.factory.bulk)
+    loaded = Loaded([], [], 0, 0)
+    evaluated: list[Finding] = []
+    selection = Selection(tuple(options.select), tuple(options.ignore))
+    for theirs, findings in answers(parts, "judge", spend, bulk, selection):
+        loaded.findings.extend(theirs.findings)
+        loaded.suppressions.extend(theirs.suppressions)
+        loaded.files += theirs.files
+        loaded.ignored += theirs.ignored
+        loaded.not_read.extend(theirs.not_read)
+        evaluated.extend(findings)
+    refs = [ref for part in contributions for ref in part.refs]
+    uses = _discovered(config)
+    if not any(ref.selected for ref in refs) and not uses:
+        _require_manifests(options, config, loaded)
+    mark = len(judge.findings)
+    judge.only(selection.judged(loaded.suppressions))
+    judge.duplicates(refs)
+    judge.judge_global(refs, spend)
+    if uses is not None:
+        judge.judge_drift(uses, [d for part in contributions for d in part.declared])
+    evaluated.extend(judge.findings[mark:])
+    evaluated.extend(_unused_policies(config, work))
+    result = _finish(config, options, loaded, refs, evaluated, spend)
+    result.not_read = sorted(not_read + loaded.not_read, key=lambda e: e["file"])
+    result.summary.skipped = len(result.not_read)
+    _compare(config, options, result)
+    if options.listed:
+        _bound(result)
+    views = answers(parts, "view", request(result) if request else None) if view else []
     return Checked(result, spend, views)
 
 
