@@ -371,9 +371,9 @@ def _read_into(conn: Connection, box: list[Any]) -> None:
 
 
 def _receive(conn: Connection, box: list[Any] | None = None) -> Any:
-    """The next answer on `conn`, or the one `_read_into` put in `box`. (An answer can hold a
-    few hundred thousand findings: the pipeline runs with the cycle collector paused, which
-    would otherwise walk the heap again and again while they are unpickled.)"""
+    """The next answer on `conn`, or the one `_read_into` put in `box`. (An answer to `judge`
+    can hold a few hundred thousand findings: it is taken while judging, with the cycle
+    collector off, which would otherwise walk the heap again and again as they are built.)"""
     try:
         if box is None:
             status, value = conn.recv()
