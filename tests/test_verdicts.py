@@ -116,3 +116,41 @@ def test_one_judgement_in_the_words_of_the_check_and_of_the_report(
     assert judgement.judged(rule, run) == found
     assert judgement.outcome(rule, run) == (False if found is None else found)
     assert judgement.verdict(rule, run) == verdict
+
+
+_FAILING_ALTERNATIVE_RULE = """\
+  rules:
+    - id: ALTS001
+      title: fails on every step
+      severity: warning
+      violation: "alternative.nosuch.deeper == step.path"
+      message: "step {step.path}"
+"""
+
+
+def test_an_error_the_check_remembers_keeps_no_frames(tmp_path: Path) -> None:
+    """A rule on the cheaper alternative that fails on every step: its error is remembered and
+    given again for every unit with the same values. What is remembered must not hold the
+    frames the error was raised through: once the memo is let go they would be cyclic garbage,
+    which nothing frees while the collector is off for judging (and an error raised again
+    gathered one more frame each time)."""
+    import gc
+    import types
+
+    root = tmp_path / "failing"
+    generate(40, root, "slow")
+    with (root / "procurelint.yaml").open("a") as policy:
+        policy.write(_FAILING_ALTERNATIVE_RULE)
+    config = load_config(None, root)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        result = check(config, Options(today=DAY), processes=1).result
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, (types.FrameType, types.TracebackType))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    errors = [f for f in result.findings if f.rule == "ALTS001"]
+    assert len(errors) > 10 and all("could not be evaluated" in f.message for f in errors)
+    assert left == []

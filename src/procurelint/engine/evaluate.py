@@ -140,6 +140,16 @@ class _Rows:
         return values, ids
 
 
+class _Failed:
+    """An evaluation error as a memo keeps it: what it said, raised anew each time. (The error
+    itself would keep the frames it was raised through, and gather more on each raise.)"""
+
+    __slots__ = ("args",)
+
+    def __init__(self, args: tuple[Any, ...]) -> None:
+        self.args = args
+
+
 class Evaluator:
     """One run of the rules over a set of manifests."""
 
@@ -382,10 +392,10 @@ class Evaluator:
                 try:
                     known = (values, program.run(context))
                 except CelEvalError as exc:
-                    known = (values, exc)
+                    known = (values, _Failed(exc.args))
                 self._program_results[key] = known
-            if isinstance(known[1], CelEvalError):
-                raise known[1]
+            if known[1].__class__ is _Failed:
+                raise CelEvalError(*known[1].args)
             return known[1]
 
         return judgement.outcome(rule, run)
