@@ -105,6 +105,7 @@ class ParseCache:
 
 
 _quick = msgspec.json.Encoder().encode
+_quick_read = msgspec.json.Decoder().decode
 
 
 def _entry(documents: list[Document]) -> bytes | None:
@@ -131,7 +132,10 @@ def _documents(entry: bytes, file: str) -> list[Document] | None:
     from array import array  # here, not at the top: a run too small for the cache never reads one
 
     try:
-        stored = json.loads(entry)
+        try:
+            stored = _quick_read(entry)  # a third of `json`'s time, the same values
+        except msgspec.DecodeError:  # NaN and the infinities, as `json` writes them, and only reads them
+            stored = json.loads(entry)
         if stored.__class__ is not list:
             return None
         documents = []
