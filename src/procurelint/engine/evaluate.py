@@ -69,7 +69,9 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
                                                  fresh=fresh)
         parts.append((name, shared))
     whole = any(n in fresh and projector.fields.get(n) is None for n in names)
-    return _Reads(tuple(parts), names, tuple(id(p) for _, p in parts), None if whole else {})
+    kept = tuple(i for i, n in enumerate(names) if n not in _PROJECTED and n not in fresh)
+    return _Reads(tuple(parts), names, tuple(id(p) for _, p in parts), None if whole else {},
+                  kept=kept)
 
 
 _PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
@@ -92,6 +94,10 @@ class _Reads(Struct):
     """Where the projected values are in a unit's `_Rows.row`, in the order of `parts`."""
     key: Callable[[list[int]], Any] = lambda ids: ()  # noqa: E731 - a rule that reads nothing
     """The memo key from a row's identities: its slots' identities (one alone as itself)."""
+    kept: tuple[int, ...] = ()
+    """Where in `names` are the values passed whole that live as long as the run (the tiers, a
+    tier): few, and costly to convert (the tiers hold every tier's jurisdictions), so each of
+    their combinations keeps a context of its own rather than being converted again."""
 
 
 class _Rows:
@@ -499,10 +505,12 @@ class Evaluator:
             known = memo.get(memo_key)
             if known is None:
                 values = tuple([row[i] for i in reads.slots])
-                # Rules of one shape read the same values of every unit: they share a context,
-                # and only the values that changed since its last use are converted again.
-                small = self.pool.context(("projected", reads.names, reads.shape),
-                                          dict(zip(reads.names, values)))
+                # Rules of one shape read the same values of every unit: they share a context
+                # for each combination of the few values they read whole (`_Reads.kept`), and
+                # only the values that changed since its last use are converted again.
+                small = self.pool.context(
+                    ("projected", reads.names, reads.shape, *[id(values[i]) for i in reads.kept]),
+                    dict(zip(reads.names, values)))
                 known = memo[memo_key] = (values, self._judged(rule, small))
             outcomes.append(known[1])
         return outcomes
