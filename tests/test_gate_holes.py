@@ -491,6 +491,28 @@ def test_phi_redacted_is_still_phi(cli, tmp_path: Path) -> None:
     assert "MAN008" not in _rules(result)
 
 
+def test_steps_alike_but_for_their_de_identification_are_judged_apart(cli, tmp_path: Path) -> None:
+    """Steps that declare the same classes in the same workflow share what their classes
+    resolve to, unless their de-identification differs: safe harbor lifts PHI, redaction does
+    not, in whichever order the steps come."""
+    performer = ("        - name: redact\n          model: openai/gpt-oss-120b\n"
+                 "          endpoint: aws-bedrock/us-east-1\n"
+                 "          tokensPerCall: {input: 10, output: 10}\n")
+    steps = {name: (f"        - name: {name}\n          model: deepseek/deepseek-v3.2\n"
+                    "          endpoint: deepseek/api\n"
+                    "          tokensPerCall: {input: 1000, output: 100}\n"
+                    "          dataClasses: [public]\n"
+                    f"          deidentification: {{method: {method}, performedBy: redact}}\n")
+             for name, method in (("lifted", "safe-harbor"), ("redacted", "redaction"))}
+    head = manifest(classes="phi").split("        - name: step\n")[0]
+    for order in (("lifted", "redacted"), ("redacted", "lifted")):
+        write(tmp_path, "app.yaml", head + performer + "".join(steps[n] for n in order))
+        code, result = _check(cli, tmp_path)
+        assert code == 1
+        phi = {f["path"] for f in result["findings"] if f["rule"] == "HIPAA001"}
+        assert "app/flow/redacted" in phi and "app/flow/lifted" not in phi, phi
+
+
 def _procurelint(*args: str) -> list[str]:
     import shlex
     import sys

@@ -94,6 +94,7 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
     out = Walk()
     classes = config.data_classes
     least = config.tiers[0].name
+    resolved: dict[Any, _Classes] = {}
     for source in manifests:
         manifest = source.manifest
         name = manifest.metadata.name
@@ -121,7 +122,8 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
                     report("MAN007", spath, source.location(*node, "name"),
                            message("MAN007.step", name=step.name, workflow=wpath))
                 seen_steps.add(step.name)
-                info = _resolve_step(config, source, workflow, step, wi, si, spath, least, report)
+                info = _resolve_step(config, source, workflow, step, wi, si, spath, least, report,
+                                     resolved)
                 out.steps.append(info)
                 _units(config, info, report, out.units)
     return out
@@ -168,19 +170,55 @@ def _unknown_class(cls: str, classes: Mapping[str, Any], tiers: list[str] | None
 
 
 def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, step: Step,
-                  wi: int, si: int, spath: str, least: str, report: Report) -> StepInfo:
+                  wi: int, si: int, spath: str, least: str, report: Report,
+                  resolved: dict[Any, _Classes]) -> StepInfo:
     classes = config.data_classes
     node = _step_node(wi, si)
     own = step.data_classes
-    resolved = list(own) if own is not None else list(workflow.data_classes)
-    if own is not None:
-        resolved += [c for c in workflow.data_classes
-                     if c in classes and c not in resolved and _stays(config, c, step)]
     if own is not None:
         for ci, cls in enumerate(own):
             if cls not in classes:
                 report("MAN006", spath, source.location(*node, "dataClasses", ci),
                        _unknown_class(cls, classes, [tier.name for tier in config.tiers]))
+    method = step.deidentification.method if step.deidentification is not None else None
+    key = (None if own is None else tuple(own), tuple(workflow.data_classes),
+           tuple(source.manifest.spec.regimes), method)
+    found = resolved.get(key)
+    if found is None:
+        found = resolved[key] = _classes_of(config, own, workflow.data_classes,
+                                            source.manifest.spec.regimes, method, least)
+    tokens = monthly_tokens(workflow.runs_per_month, step.calls_per_run, step.tokens_per_call)
+    return StepInfo(
+        source=source, workflow=workflow, step=step, wi=wi, si=si, path=spath,
+        classes=found.classes, tier=found.tiers[-1], tiers=found.tiers, regimes=found.regimes,
+        data_regimes=found.data_regimes, categories=found.categories,
+        bulk_categories=found.bulk_categories, dropped=found.dropped,
+        dropped_regimes=found.dropped_regimes, tokens=tokens, node=node,
+    )
+
+
+class _Classes(Struct, frozen=True):
+    """What a step's data classes make of it, with its workflow's and its manifest's regimes.
+    Steps alike in these share one (lists that nothing changes): most steps of a repository
+    declare one of a few combinations."""
+
+    classes: list[str]
+    tiers: list[str]
+    regimes: list[str]
+    data_regimes: list[str]
+    categories: list[str]
+    bulk_categories: list[str]
+    dropped: list[str]
+    dropped_regimes: list[str]
+
+
+def _classes_of(config: Config, own: list[str] | None, inherited: list[str],
+                manifest_regimes: list[str], method: str | None, least: str) -> _Classes:
+    classes = config.data_classes
+    resolved = list(own) if own is not None else list(inherited)
+    if own is not None:
+        resolved += [c for c in inherited
+                     if c in classes and c not in resolved and _stays(config, c, method)]
     known = [c for c in resolved if c in classes]
     rank = config.tier_rank
     tier_names = sorted({classes[c].tier for c in known}, key=rank.__getitem__)
@@ -188,24 +226,18 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
         # An unknown class is already an error; judge the step as the most sensitive tier.
         tier_names = sorted(set(tier_names) | {config.tiers[-1].name}, key=rank.__getitem__)
     data_regimes = sorted({r for c in known for r in classes[c].regimes})
-    regimes = sorted(set(data_regimes) | set(source.manifest.spec.regimes))
+    regimes = sorted(set(data_regimes) | set(manifest_regimes))
     categories: list[str] = sorted({cat for c in known for cat in classes[c].categories})
-    bulk_categories = sorted(set(categories) | {cat for c in workflow.data_classes if c in classes
+    bulk_categories = sorted(set(categories) | {cat for c in inherited if c in classes
                                                 for cat in classes[c].categories})
     dropped: list[str] = []
     if own is not None:
-        for cls in workflow.data_classes:
+        for cls in inherited:
             if cls in classes and cls not in own and _sensitive(config, cls, least):
                 dropped.append(cls)
     dropped_regimes = sorted({r for c in dropped for r in classes[c].regimes})
-    tokens = monthly_tokens(workflow.runs_per_month, step.calls_per_run, step.tokens_per_call)
-    return StepInfo(
-        source=source, workflow=workflow, step=step, wi=wi, si=si, path=spath,
-        classes=resolved, tier=tier_names[-1], tiers=tier_names, regimes=regimes,
-        data_regimes=data_regimes,
-        categories=categories, bulk_categories=bulk_categories, dropped=dropped, dropped_regimes=dropped_regimes,
-        tokens=tokens, node=node,
-    )
+    return _Classes(resolved, tier_names, regimes, data_regimes, categories, bulk_categories,
+                    dropped, dropped_regimes)
 
 
 STICKY_REGIMES = frozenset({"federal", "federal-cui", "itar"})
@@ -215,12 +247,12 @@ LIFTING_METHODS = frozenset({"safe-harbor", "expert-determination"})
 """The only methods that make PHI stop being PHI (45 CFR 164.514(b))."""
 
 
-def _stays(config: Config, cls: str, step: Step) -> bool:
-    """Whether a class of the workflow stays on a step that declares classes without it."""
+def _stays(config: Config, cls: str, method: str | None) -> bool:
+    """Whether a class of the workflow stays on a step that declares classes without it, and
+    whose de-identification (if any) used `method`."""
     regimes = set(config.data_classes[cls].regimes)
     if regimes & STICKY_REGIMES:
         return True
-    method = step.deidentification.method if step.deidentification is not None else None
     return "hipaa" in regimes and method not in LIFTING_METHODS
 
 
