@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from collections import defaultdict
-from operator import itemgetter
+from operator import is_, itemgetter
 from typing import Any
 
 from msgspec import Struct
@@ -440,9 +440,9 @@ class Evaluator:
         if self.projector.exact:
             # Keyed by the hash of the values' identities (a collision is only a miss: the
             # entry holds its values, which must be these very objects).
-            identity = hash(tuple([id(v) for v in seen.values()]))
+            identity = hash(tuple(map(id, seen.values())))
             cached = self._verdicts.get(identity)
-            if cached is not None and all(a is b for a, b in zip(cached[0], seen.values())):
+            if cached is not None and all(map(is_, cached[0], seen.values())):
                 outcomes = cached[1]
         if outcomes is None:
             judged = tuple(self._step_outcomes(seen, key))
