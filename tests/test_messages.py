@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tests.conftest import TODAY, write
 
 POLICY = """\
@@ -86,3 +89,40 @@ def test_jur001_names_the_tier_and_the_places_it_does_not_allow(cli) -> None:
     assert ("sends restricted data to deepseek/api, where tier restricted (only US) does not allow "
             "it: the endpoint is in CN, provider deepseek is established in CN, the parent of "
             "deepseek is established in CN") in out
+
+
+_NODES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False, width=32)
+    | st.sampled_from(["", "x", "{y}"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["a", "b", "0", "why"]), inner, max_size=3),
+    max_leaves=12)
+
+
+def _walked(context: dict, path: list[str], text: str) -> str:
+    """What a placeholder reads as, written out plainly: None past a null, the placeholder
+    as written past a missing key or a value that is not a mapping."""
+    from procurelint.engine.messages import _show
+
+    node = context
+    for part in path:
+        if node is None:
+            break
+        if not isinstance(node, dict) or part not in node:
+            return text
+        node = node[part]
+    return _show(node)
+
+
+@given(_NODES.filter(lambda node: isinstance(node, dict)),
+       st.lists(st.builds(lambda first, rest: [first, *rest], st.sampled_from(["a", "b", "c"]),
+                          st.lists(st.sampled_from(["a", "b", "0", "c"]), max_size=4)),
+                min_size=1, max_size=4))
+def test_a_placeholder_reads_its_path_or_stays_as_written(context: dict, paths: list) -> None:
+    """Placeholders are read by indexing alone where they can be; where the path meets a
+    null, a missing key, a list or text, they read as the plain walk of the path says."""
+    from procurelint.engine.messages import render
+
+    placeholders = ["{" + ".".join(path) + "}" for path in paths]
+    expected = "-".join(_walked(context, path, text) for path, text in zip(paths, placeholders))
+    assert render("-".join(placeholders), context) == expected

@@ -4,6 +4,8 @@ context the rule was judged on. Nothing in a message is executed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from operator import is_, itemgetter
 from typing import Any
 
 from procurelint.wording import fact_text
@@ -11,20 +13,57 @@ from procurelint.wording import fact_text
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
-Template = tuple[tuple[str, tuple[str, ...] | None], ...]
+Getter = Callable[[dict[str, Any]], Any]
+Template = tuple[tuple[str, Getter | None, tuple[str, ...]], ...]
 _TEMPLATES: dict[str, Template] = {}
 
 
 def _parse(template: str) -> Template:
-    """A message template as literal text and placeholder paths, parsed once per rule."""
-    parts: list[tuple[str, tuple[str, ...] | None]] = []
+    """A message template as literal text and placeholders (each with a getter of its value
+    and its path), parsed once per rule."""
+    parts: list[tuple[str, Getter | None, tuple[str, ...]]] = []
     last = 0
     for match in _PLACEHOLDER.finditer(template):
-        parts.append((template[last:match.start()], None))
-        parts.append((match.group(0), tuple(match.group(1).split("."))))
+        parts.append((template[last:match.start()], None, ()))
+        path = tuple(match.group(1).split("."))
+        parts.append((match.group(0), _getter(path), path))
         last = match.end()
-    parts.append((template[last:], None))
+    parts.append((template[last:], None, ()))
     return tuple(parts)
+
+
+def _getter(path: tuple[str, ...]) -> Getter:
+    """The value at `path` by indexing alone: what most placeholders are. It raises where the
+    path meets a missing key or a value that is not a mapping, which `_walk` then explains."""
+    if len(path) == 1:
+        return itemgetter(path[0])
+    if len(path) == 2:
+        first, second = path
+        return lambda context: context[first][second]
+    if len(path) == 3:
+        first, second, third = path
+        return lambda context: context[first][second][third]
+
+    def get(context: dict[str, Any]) -> Any:
+        node: Any = context
+        for part in path:
+            node = node[part]
+        return node
+
+    return get
+
+
+def _walk(context: dict[str, Any], path: tuple[str, ...], text: str) -> Any:
+    """The value at `path`: None past a null, `text` (the placeholder as written) past a key
+    that is missing or a value that is not a mapping."""
+    node: Any = context
+    for part in path:
+        if node is None:
+            break
+        if not isinstance(node, dict) or part not in node:
+            return text
+        node = node[part]
+    return node
 
 
 def _show(node: Any) -> str:
@@ -40,10 +79,26 @@ def _place_list(codes: list[str]) -> str:
     return ", ".join(shown)
 
 
+_PLACES: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
+"""`_places_not_allowed` by the identities of what it reads, each held with its text: units
+share the catalog's entries and the policy's lists of tiers, which nothing changes."""
+
+
 def _places_not_allowed(context: dict[str, Any]) -> str:
     """The most sensitive tier of the unit's data that its chain of control fails, what the
     tier allows, and which places fail it, unknown ones named as unknown (JUR001)."""
-    endpoint, provider, route = context["endpoint"], context["provider"], context["route"]
+    read = (context["endpoint"], context["provider"], context["route"], context.get("tiers"))
+    key = tuple(map(id, read))
+    found = _PLACES.get(key)
+    if found is None or not all(map(is_, found[0], read)):
+        if len(_PLACES) >= 4096:
+            _PLACES.clear()
+        found = _PLACES[key] = (read, _places(*read))
+    return found[1]
+
+
+def _places(endpoint: dict[str, Any], provider: dict[str, Any], route: dict[str, Any],
+            tiers: list[dict[str, Any]] | None) -> str:
     pinned = endpoint["isAggregator"] and route["pinned"] and route["allowFallbacks"] is False
     pid = provider["id"]
     places = [] if pinned else [("the endpoint's country is unknown", "the endpoint is in {}",
@@ -52,7 +107,7 @@ def _places_not_allowed(context: dict[str, Any]) -> str:
                 f"provider {pid} is established in {{}}", provider["jurisdiction"]),
                (f"where the parent of {pid} is established is unknown",
                 f"the parent of {pid} is established in {{}}", provider["parentJurisdiction"])]
-    for tier in reversed(context.get("tiers") or []):  # most sensitive first
+    for tier in reversed(tiers or []):  # most sensitive first
         allow, deny = tier["allowJurisdictions"], tier["denyJurisdictions"]
         if allow is None and deny is None:
             continue
@@ -79,8 +134,8 @@ def render(template: str, context: dict[str, Any]) -> str:
     if parts is None:
         parts = _TEMPLATES[template] = _parse(template)
     out = []
-    for text, path in parts:
-        if path is None:
+    for text, get, path in parts:
+        if get is None:
             out.append(text)
             continue
         if len(path) == 2 and path[0] == "why" and path[1] in WHY:
@@ -89,13 +144,12 @@ def render(template: str, context: dict[str, Any]) -> str:
             except (KeyError, TypeError):
                 out.append(text)  # not a context it can explain: stays as written
             continue
-        node: Any = context
-        for part in path:
-            if node is None:
-                break
-            if not isinstance(node, dict) or part not in node:
-                node = text  # an unknown placeholder stays as written
-                break
-            node = node[part]
-        out.append(text if node is text else _show(node))
+        try:
+            node = get(context)
+        except (KeyError, TypeError, IndexError):
+            node = _walk(context, path, text)
+            if node is text:  # an unknown placeholder stays as written
+                out.append(text)
+                continue
+        out.append(node if node.__class__ is str else _show(node))
     return "".join(out)
