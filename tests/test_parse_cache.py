@@ -186,7 +186,8 @@ def test_an_edited_or_damaged_pack_is_parsed_afresh(tmp_path: Path, cache_folder
     # Entries that are not a list of [value, list of numbers], under a digest made to match
     # (whoever can write the cache can): each such file is parsed afresh, the others are not.
     broken = [b"not json", b"{}", b"[[{\"a\": 1}, 7]]", b"[[[], [1, 1], 3]]", b"[7]",
-              b"[[null, \"1,1\"]]"]
+              b"[[null, \"1,1\"]]", b"[[NaN, [1, 1.5]]]", b"[[NaN, 7]]", b"{\"a\": NaN}",
+              b"[[1, [9223372036854775808]]]"]
     for number, entry in enumerate(broken):
         key = lines[number].partition(b"\t")[0]
         lines[number] = key + b"\t" + entry
