@@ -389,10 +389,10 @@ class Evaluator:
 
         def run(program: Program) -> Any:
             nonlocal context
-            values = tuple(small.get(name, _ABSENT) for name in self._reads(program))
+            values = tuple([small.get(name, _ABSENT) for name in self._reads(program)])
             key = (id(program), *map(id, values))
             known = self._program_results.get(key)
-            if known is None or not all(a is b for a, b in zip(known[0], values)):
+            if known is None or not all(map(is_, known[0], values)):
                 if context is None:
                     context = self.pool.context("alternative-rules", small)
                 try:
