@@ -32,7 +32,8 @@ class Colour(str, Enum):
 
 
 def test_unusual_values_are_written_by_the_standard_library() -> None:
-    for value in ({"a": [float("nan"), float("inf")]}, {1: "x", None: 2}, [Colour.RED], {"k": True}):
+    for value in ({"a": [float("nan"), float("inf")]}, {1: "x", None: 2}, [Colour.RED], {"k": True},
+                  {"lone \ud800 surrogate": ["\udfff"]}, [1e16, -0.0, 5e-324, 10 ** 30]):
         assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
 
 
