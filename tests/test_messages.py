@@ -119,3 +119,21 @@ def test_a_placeholder_reads_its_path_or_stays_as_written(context: dict, paths: 
     placeholders = ["{" + ".".join(path) + "}" for path in paths]
     expected = "-".join(_walked(context, path, text) for path, text in zip(paths, placeholders))
     assert render("-".join(placeholders), context) == expected
+
+
+def test_a_why_placeholder_explains_the_context_it_can_and_stays_as_written_elsewhere() -> None:
+    """`{why.NAME}` is worked out from the context by `WHY`'s function; in a context it cannot
+    explain (a rule of another scope), and for a name `WHY` does not know, it stays as
+    written, as any unknown placeholder does."""
+    from procurelint.engine.messages import render
+
+    endpoint = {"isAggregator": False, "country": "CN"}
+    provider = {"id": "acme", "jurisdiction": "CN", "parentJurisdiction": None}
+    tiers = [{"name": "restricted", "allowJurisdictions": ["US"], "denyJurisdictions": None}]
+    context = {"endpoint": endpoint, "provider": provider, "route": {}, "tiers": tiers}
+    assert render("where {why.placesNotAllowed}", context) == (
+        "where tier restricted (only US) does not allow it: the endpoint is in CN, provider acme "
+        "is established in CN, where the parent of acme is established is unknown")
+    assert render("{why.placesNotAllowed}", {"workflow": {}}) == "{why.placesNotAllowed}"
+    assert render("{why.placesNotAllowed}", {**context, "endpoint": None}) == "{why.placesNotAllowed}"
+    assert render("{why.other} {why}", context) == "{why.other} {why}"

@@ -19,14 +19,15 @@ _TEMPLATES: dict[str, Template] = {}
 
 
 def _parse(template: str) -> Template:
-    """A message template as literal text and placeholders (each with a getter of its value
-    and its path), parsed once per rule."""
+    """A message template as literal text and placeholders (each with a getter of its value,
+    `WHY`'s function for `{why.NAME}`, and its path), parsed once per rule."""
     parts: list[tuple[str, Getter | None, tuple[str, ...]]] = []
     last = 0
     for match in _PLACEHOLDER.finditer(template):
         parts.append((template[last:match.start()], None, ()))
         path = tuple(match.group(1).split("."))
-        parts.append((match.group(0), _getter(path), path))
+        why = WHY.get(path[1]) if len(path) == 2 and path[0] == "why" else None
+        parts.append((match.group(0), why or _getter(path), path))
         last = match.end()
     parts.append((template[last:], None, ()))
     return tuple(parts)
@@ -138,15 +139,11 @@ def render(template: str, context: dict[str, Any]) -> str:
         if get is None:
             out.append(text)
             continue
-        if len(path) == 2 and path[0] == "why" and path[1] in WHY:
-            try:
-                out.append(WHY[path[1]](context))
-            except (KeyError, TypeError):
-                out.append(text)  # not a context it can explain: stays as written
-            continue
         try:
             node = get(context)
         except (KeyError, TypeError, IndexError):
+            # Not there, or (for `{why.NAME}`) not a context it can explain: no context holds
+            # `why`, so such a placeholder stays as written.
             node = _walk(context, path, text)
             if node is text:  # an unknown placeholder stays as written
                 out.append(text)
