@@ -94,7 +94,7 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
     out = Walk()
     classes = config.data_classes
     least = config.tiers[0].name
-    resolved: dict[Any, _Classes] = {}
+    by_classes: dict[Any, _Classes] = {}
     for source in manifests:
         manifest = source.manifest
         name = manifest.metadata.name
@@ -123,7 +123,7 @@ def walk(config: Config, manifests: list[ManifestInput], report: Report) -> Walk
                            message("MAN007.step", name=step.name, workflow=wpath))
                 seen_steps.add(step.name)
                 info = _resolve_step(config, source, workflow, step, wi, si, spath, least, report,
-                                     resolved)
+                                     by_classes)
                 out.steps.append(info)
                 _units(config, info, report, out.units)
     return out
@@ -171,7 +171,7 @@ def _unknown_class(cls: str, classes: Mapping[str, Any], tiers: list[str] | None
 
 def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, step: Step,
                   wi: int, si: int, spath: str, least: str, report: Report,
-                  resolved: dict[Any, _Classes]) -> StepInfo:
+                  by_classes: dict[Any, _Classes]) -> StepInfo:
     classes = config.data_classes
     node = _step_node(wi, si)
     own = step.data_classes
@@ -183,9 +183,9 @@ def _resolve_step(config: Config, source: ManifestInput, workflow: Workflow, ste
     method = step.deidentification.method if step.deidentification is not None else None
     key = (None if own is None else tuple(own), tuple(workflow.data_classes),
            tuple(source.manifest.spec.regimes), method)
-    found = resolved.get(key)
+    found = by_classes.get(key)
     if found is None:
-        found = resolved[key] = _classes_of(config, own, workflow.data_classes,
+        found = by_classes[key] = _classes_of(config, own, workflow.data_classes,
                                             source.manifest.spec.regimes, method, least)
     tokens = monthly_tokens(workflow.runs_per_month, step.calls_per_run, step.tokens_per_call)
     return StepInfo(
