@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from procurelint.policy.config import load_config
 from procurelint.errors import ConfigError, YamlError
+from procurelint.findings import Finding, Result, Summary
 from procurelint.run.pipeline import Options, check
 from procurelint.documents.yamlio import Limits, parse
 from tests.conftest import node_at, node_paths
@@ -198,3 +199,47 @@ def test_broken_waivers_never_waive(field: str, how: str) -> None:
         waiver[field] = {"zz": 1}
     policy = "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  waivers: w.yaml\n"
     assert _run(manifest(classes="internal"), {"procurelint.yaml": policy, "w.yaml": yaml.safe_dump(data)})
+
+
+def _bound_by_hand(findings: list[Finding], per_file: int, per_run: int) -> tuple[list[Finding], dict[str, int], int]:
+    """The listing bound as `_bound`'s docstring states it, one finding at a time: a finding is
+    listed while its file has fewer than `per_file` listed and the run fewer than `per_run`;
+    every other is counted, as waived or by its severity."""
+    listed: list[Finding] = []
+    counted: dict[str, int] = {}
+    waived = 0
+    for finding in findings:
+        if sum(f.file == finding.file for f in listed) < per_file and len(listed) < per_run:
+            listed.append(finding)
+        elif finding.waived:
+            waived += 1
+        else:
+            counted[finding.severity] = counted.get(finding.severity, 0) + 1
+    return listed, counted, waived
+
+
+FINDINGS = st.lists(st.builds(
+    lambda file, severity, waived: Finding(rule="R1", severity=severity, message="m", file=file,
+                                           line=1, column=1, path="", waived=waived),
+    st.sampled_from(["a.yaml", "b.yaml", "c.yaml"]), st.sampled_from(["error", "warning", "info"]),
+    st.booleans()), max_size=40)
+
+
+@SETTINGS
+@given(FINDINGS, st.integers(1, 6), st.integers(0, 8))
+def test_findings_past_the_listing_bound_are_each_counted_once(
+        findings: list[Finding], per_file: int, more: int) -> None:
+    from procurelint.run import pipeline
+
+    per_run = per_file + more  # as in the product: a run lists at least a file's bound
+    result = Result(findings=list(findings), summary=Summary(), fail_on="error", policy_name="p",
+                    policy_version=None, packs={}, disabled_packs=[], catalog_as_of=None)
+    saved = pipeline.MAX_PER_FILE, pipeline.MAX_PER_RUN
+    pipeline.MAX_PER_FILE, pipeline.MAX_PER_RUN = per_file, per_run
+    try:
+        pipeline._bound(result)
+    finally:
+        pipeline.MAX_PER_FILE, pipeline.MAX_PER_RUN = saved
+    listed, counted, waived = _bound_by_hand(findings, per_file, per_run)
+    assert result.findings == listed
+    assert result.omitted == counted and result.omitted_waived == waived
