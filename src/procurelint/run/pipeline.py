@@ -10,9 +10,6 @@ their order are here only.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from itertools import compress
-from operator import attrgetter, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -280,26 +277,15 @@ def _bound(result: Result) -> None:
         return
     kept: list[Finding] = []
     per_file: dict[str, int] = {}
-    findings = result.findings
-    listed = 0  # findings looked at: once MAX_PER_RUN are kept, the rest are only counted
-    for finding in findings:
-        if len(kept) == MAX_PER_RUN:
-            break
-        listed += 1
+    for finding in result.findings:
         seen = per_file.get(finding.file, 0)
-        if seen < MAX_PER_FILE:
+        if seen < MAX_PER_FILE and len(kept) < MAX_PER_RUN:
             per_file[finding.file] = seen + 1
             kept.append(finding)
         elif finding.waived:
             result.omitted_waived += 1
         else:
             result.omitted[finding.severity] = result.omitted.get(finding.severity, 0) + 1
-    rest = findings[listed:]  # counted in C: a large repository leaves hundreds of thousands
-    waived = list(map(attrgetter("waived"), rest))
-    result.omitted_waived += sum(waived)
-    for severity, count in Counter(compress(map(attrgetter("severity"), rest),
-                                            map(not_, waived))).items():
-        result.omitted[severity] = result.omitted.get(severity, 0) + count
     result.findings = kept
 
 
