@@ -210,3 +210,108 @@ def test_files_the_policy_names_outside_the_repository_are_read_from_beside_it(
         assert run.code == 1, (args, run.stdout + run.stderr)
         hipaa = [f for f in json.loads(run.stdout)["findings"] if f["rule"] == "HIPAA001"]
         assert hipaa and not any(f.get("waived") for f in hipaa), (args, hipaa)
+
+
+# --- a work tree that holds the index's files as the index does is judged where it lies ------
+
+def _both(cli, root: Path, *args: str, cwd: Path | None = None) -> tuple[object, object]:
+    """`check --staged` judged in place and on a copy of the index (PROCURELINT_STAGED_COPY=1)."""
+    run = ["check", "--staged", "--date", TODAY, "-f", "json", *args]
+    here = cli(*run, cwd=cwd or root)
+    copied = cli(*run, cwd=cwd or root, env={"PROCURELINT_STAGED_COPY": "1"})
+    return here, copied
+
+
+def test_in_place_the_commit_is_judged_as_on_a_copy_of_the_index(cli, tmp_path: Path) -> None:
+    """What git does not track (a draft, a folder of drafts, files .gitignore names) is passed
+    over without a word, as it is not in the copy; a tracked file that .gitignore names is
+    judged, as it is in the commit."""
+    root = project(tmp_path / "repo")
+    write(root, ".gitignore", "build/\n*.local.yaml\n")
+    write(root, "claims/forced.local.yaml", MANIFEST.replace("claims-triage", "forced"))
+    git(root, "add", ".gitignore")
+    git(root, "add", "-f", "claims/forced.local.yaml")
+    write(root, "claims/draft.yaml", MANIFEST.replace("claims-triage", "draft"))
+    write(root, "drafts/one.yaml", MANIFEST.replace("claims-triage", "one"))
+    write(root, "build/out.yaml", MANIFEST.replace("claims-triage", "built"))
+    write(root, "claims/mine.local.yaml", MANIFEST.replace("claims-triage", "mine"))
+    for cwd in (root, root / "claims"):
+        here, copied = _both(cli, root, cwd=cwd)
+        assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+        doc = json.loads(here.stdout)
+        files = {f["file"] for f in doc["findings"]} | {e["file"] for e in doc.get("notRead", [])}
+        assert "claims/forced.local.yaml" in files
+        assert not files & {"claims/draft.yaml", "drafts/one.yaml", "build/out.yaml",
+                            "claims/mine.local.yaml"}, files
+
+
+def test_in_place_a_policy_git_does_not_track_is_not_the_commits(cli, tmp_path: Path) -> None:
+    """An untracked procurelint.yaml nearer than the committed one, or a catalog the policy
+    names through a link git does not track, is not in the commit: the commit is judged as on
+    a copy of the index, by the committed policy, or refused as the copy refuses it."""
+    root = project(tmp_path / "repo")
+    write(root, "claims/procurelint.yaml", PLANTED)
+    here, copied = _both(cli, root, cwd=root / "claims")
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr
+    assert json.loads(here.stdout)["policy"]["name"] == "clean-example"
+
+    (root / "claims/procurelint.yaml").unlink()
+    policy = (root / "procurelint.yaml").read_text(encoding="utf-8")
+    write(root, "procurelint.yaml", policy.replace("catalogs: [catalog.yaml]",
+                                                   "catalogs: [linked.yaml]"))
+    git(root, "add", "procurelint.yaml")
+    os.symlink("catalog.yaml", root / "linked.yaml")
+    assert cli("check", "--date", TODAY, cwd=root).code == 0  # the work tree reads the link
+    here, copied = _both(cli, root)
+    assert here.code == copied.code == 2, here.stdout + here.stderr
+    assert here.stderr == copied.stderr and "linked.yaml" in here.stderr
+
+    # `..` after a link git does not track leads beside the link's target, not to the
+    # committed catalog.yaml that the same path names without the link
+    write(tmp_path, "elsewhere/catalog.yaml", (root / "catalog.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "elsewhere/inner").mkdir()
+    os.symlink(tmp_path / "elsewhere/inner", root / "through")
+    write(root, "procurelint.yaml", policy.replace("catalogs: [catalog.yaml]",
+                                                   "catalogs: [through/../catalog.yaml]"))
+    git(root, "add", "procurelint.yaml")
+    assert cli("check", "--date", TODAY, cwd=root).code != 2  # the work tree reads elsewhere/
+    here, copied = _both(cli, root)
+    assert here.code == copied.code == 2, here.stdout + here.stderr
+    assert here.stderr == copied.stderr and "through/../catalog.yaml" in here.stderr
+
+
+def test_in_place_needs_git_to_compare_every_entry(tmp_path: Path) -> None:
+    """The work tree is judged in place only when git vouches that it holds every entry of the
+    index as the index does."""
+    from procurelint.run.pull_request import committed_in_place
+
+    root = project(tmp_path / "repo")
+    top = root.resolve()
+    assert committed_in_place(top) == {"procurelint.yaml", "catalog.yaml", "intake.yaml",
+                                       "claims/claims-triage.yaml"}
+    write(root, "claims/draft.yaml", MANIFEST)  # untracked: left to the walk to pass over
+    assert committed_in_place(top) is not None
+
+    write(root, "claims/claims-triage.yaml", MANIFEST)  # an unstaged edit
+    assert committed_in_place(top) is None
+    git(root, "add", "-u")
+    assert committed_in_place(top) is not None
+
+    for flag in ("--assume-unchanged", "--skip-worktree"):  # git would not compare it
+        git(root, "update-index", flag, "intake.yaml")
+        assert committed_in_place(top) is None, flag
+        git(root, "update-index", flag.replace("--", "--no-"), "intake.yaml")
+    assert committed_in_place(top) is not None
+
+    os.symlink("intake.yaml", root / "link.yaml")  # a link, re-pointed in the copy
+    git(root, "add", "link.yaml")
+    assert committed_in_place(top) is None
+    git(root, "rm", "-q", "--cached", "link.yaml")
+    (root / "link.yaml").unlink()
+    assert committed_in_place(top) is not None
+
+    blob = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{blob},sub")  # a submodule
+    (root / "sub").mkdir()
+    assert committed_in_place(top) is None

@@ -7,7 +7,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from procurelint.commands.common import (
     EXIT_CLEAN, EXIT_FINDINGS, FAIL_ON, add_config, add_date, add_jobs, ids, search_start, today,
@@ -15,7 +15,7 @@ from procurelint.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from procurelint.policy.config import Copy
+    from procurelint.policy.config import Config, Copy
 
 
 def register(commands: Any) -> None:
@@ -58,17 +58,48 @@ def run(args: argparse.Namespace) -> int:
 
     outputs = [(renderer(name), file.absolute() if file else None)
                for name, file in parse_formats(args.format, args.output)]
-    with _staged(args) as copy:
+    with _staged(args) as staged:
+        if not isinstance(staged, InPlace):
+            return _check(args, outputs, staged)
+        try:
+            return _check(args, outputs, in_place=staged)
+        except _NeedsCopy:
+            pass  # judged below, on a copy of the index
+    with _staged(args, in_place=False) as copy:
+        assert not isinstance(copy, InPlace)
         return _check(args, outputs, copy)
 
 
+class InPlace(NamedTuple):
+    """`--staged` judging the work tree where it lies: it holds every file of the index as the
+    index does (`committed_in_place`), so only what git does not track must be passed over."""
+
+    top: Path
+    tracked: frozenset[str]
+    """The index's files, relative to `top`."""
+
+
+class _NeedsCopy(Exception):
+    """Judging in place could read something the commit does not hold (a file the policy names
+    that git does not track, a policy above the repository, the repository's model uses), or
+    failed: the commit is judged on a copy of the index instead, which words any error."""
+
+
 def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
-           copy: Copy | None = None) -> int:
+           copy: Copy | None = None, in_place: InPlace | None = None) -> int:
+    from procurelint.errors import ProcurelintError
     from procurelint.policy.config import load_config
     from procurelint.run.pipeline import Options, check
     from procurelint.progress import Progress
 
-    config = load_config(args.config, search_start(args.paths), copy=copy)
+    try:
+        config = load_config(args.config, search_start(args.paths), copy=copy)
+    except ProcurelintError:
+        if in_place is not None:
+            raise _NeedsCopy from None
+        raise
+    if in_place is not None and not _committed(config, in_place, args.baseline):
+        raise _NeedsCopy
     if copy is not None and args.config is None and not copy.holds(config.root):
         # A policy above the repository judges the commit's files, which are the copy's (the
         # work tree in their place holds edits and drafts the commit has not).
@@ -78,31 +109,72 @@ def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
         options = Options(paths=list(args.paths), select=ids(args.select), ignore=ids(args.ignore),
                           fail_on=args.fail_on, today=today(args.date), progress=progress,
                           jobs=args.jobs, baseline=args.baseline, diff=args.diff,
-                          scratch=Path(scratch) if scratch else None)
+                          scratch=Path(scratch) if scratch else None,
+                          committed_only=in_place is not None)
         if args.policy_from:
             from procurelint.run.pull_request import policy_from
 
             config, options.baseline = policy_from(
                 config, args.config, args.policy_from, Path(str(scratch)) / "policy",
                 search_start(args.paths), args.baseline)
-        result = check(config, options).result
+        try:
+            result = check(config, options).result
+        except ProcurelintError:
+            if in_place is not None:
+                raise _NeedsCopy from None
+            raise
     progress.close()
     for render, file in outputs:
         write(render(result), file)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
 
 
+def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> bool:
+    """Whether judging in place reads only files of the commit: the root is inside the
+    repository, every configuration file read there (the policy, the catalogs, packs and
+    waivers it names) and the baseline are tracked, and the repository's model uses, which
+    are found in every kind of file, are not looked for. (Files outside the repository are
+    read from there either way.)"""
+    from procurelint.documents.loading import config_files
+
+    top = str(in_place.top)
+    if not _inside(str(config.root.resolve()), top) or config.policy.spec.discovery.enabled:
+        return False
+    read = config_files() + ([os.path.abspath(baseline)] if baseline is not None else [])
+    return all(_tracked(path, top, in_place.tracked) for path in read)
+
+
+def _tracked(named: str, top: str, tracked: frozenset[str]) -> bool:
+    """Whether a file, named by an absolute path as it was read, reads the same in the copy of
+    the index: it lies outside the repository (read from there either way), or git tracks it
+    and the path leads there without a symbolic link (the index holds none, so a link is one
+    git does not track, which the copy would not have; so is a `..` after one)."""
+    path, real = os.path.normpath(named), os.path.realpath(named)
+    if not (_inside(path, top) or _inside(real, top)):
+        return True
+    return path == real and os.path.relpath(path, top).replace(os.sep, "/") in tracked
+
+
+def _inside(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
+
+
 @contextlib.contextmanager
-def _staged(args: argparse.Namespace) -> Iterator[Copy | None]:
-    """With --staged in a git work tree: run in a copy of the index, from the same folder of it,
-    with PATH, --config and --baseline moved into the copy (output files stay where named);
-    yield the copy, which stands in the place of the repository (`Copy`)."""
+def _staged(args: argparse.Namespace, in_place: bool = True) -> Iterator[Copy | InPlace | None]:
+    """With --staged in a git work tree: the work tree itself (`InPlace`) when it holds every
+    file of the index as the index does (as under pre-commit, which puts unstaged edits aside;
+    copying a large repository's every file on each commit costs more than checking it) and
+    no PATH is named; else a copy of the index, run in from the same folder of it, with PATH,
+    --config and --baseline moved into the copy (output files stay where named), which stands
+    in the place of the repository (`Copy`). `in_place=False`, or PROCURELINT_STAGED_COPY=1,
+    always copies."""
     if not args.staged:
         yield None
         return
     from procurelint.errors import ConfigError
     from procurelint.policy.config import Copy
-    from procurelint.run.pull_request import export_index, in_work_tree, toplevel
+    from procurelint.run.pull_request import (committed_in_place, export_index, in_work_tree,
+                                              toplevel)
 
     if args.diff or args.policy_from:
         raise ConfigError("--staged judges the next commit; it cannot be combined with --diff "
@@ -114,6 +186,11 @@ def _staged(args: argparse.Namespace) -> Iterator[Copy | None]:
     import tempfile
 
     top = toplevel(here)
+    if in_place and not args.paths and os.environ.get("PROCURELINT_STAGED_COPY") != "1":
+        tracked = committed_in_place(top)
+        if tracked is not None:
+            yield InPlace(top, tracked)
+            return
 
     def moved(path: Path | None, copy: Path) -> Path | None:
         if path is None:

@@ -32,7 +32,18 @@ def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Do
     key = f"doc-{kind}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
     loaded: tuple[Any, Document] = cached(key, lambda: _load_one(path, kind, name))
     _CONFIG_FILES.setdefault(path.name, {})[os.path.realpath(path)] = hashlib.sha256(raw).digest()
+    _LOADED.setdefault(os.path.join(os.getcwd(), path))
     return loaded
+
+
+_LOADED: dict[str, None] = {}
+"""Every file `load_one` loaded in this process, as it was named, made absolute."""
+
+
+def config_files() -> list[str]:
+    """The files `load_one` loaded in this process, in order, as they were named (made
+    absolute, but `..` and links left as they were): the policy and what it names."""
+    return list(_LOADED)
 
 
 _CONFIG_FILES: dict[str, dict[str, bytes]] = {}

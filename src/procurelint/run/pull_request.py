@@ -47,6 +47,34 @@ def in_work_tree(root: Path) -> bool:
     return proc.returncode == 0 and proc.stdout.strip() == b"true"
 
 
+def committed_in_place(top: Path) -> frozenset[str] | None:
+    """The files of the index, relative to `top`, when the work tree holds every one of them as
+    the index does, so that `--staged` can judge the work tree where it lies rather than a copy
+    of the index: no entry differs from the work tree (`git diff`), and every entry is a file
+    at stage 0 that git compares (not marked skip-worktree or assume-unchanged), neither a
+    symbolic link (whose copy `_checkout_index` re-points) nor a submodule (whose files the
+    index does not hold). None otherwise, or when git cannot say."""
+    try:
+        same = subprocess.run(["git", "diff", "--quiet", "--no-ext-diff"], cwd=top,
+                              capture_output=True, check=False)
+        if same.returncode != 0:
+            return None  # an unstaged edit, or git failed
+        listing = _git(top, "ls-files", "-z", "--stage", "-v")
+    except (OSError, ConfigError):
+        return None
+    tracked: set[str] = set()
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        head, _, name = entry.partition(b"\t")
+        fields = head.split(b" ")
+        if len(fields) != 4 or fields[0] != b"H" or fields[1] not in (b"100644", b"100755") \
+                or fields[3] != b"0":
+            return None
+        tracked.add(os.fsdecode(name))
+    return frozenset(tracked)
+
+
 def export_index(root: Path, into: Path) -> Path:
     """Write the files staged in the index (what the next commit will hold) into `into`, and
     return the work tree's top there. Untracked files and unstaged edits are left out; the
