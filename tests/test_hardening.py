@@ -286,3 +286,29 @@ def test_a_date_near_the_end_of_the_calendar_is_a_date(cli, tmp_path: Path) -> N
     run = cli("check", "--date", "9999-12-01", "-f", "json", cwd=tmp_path)
     assert run.code in (0, 1), run.stderr
     json.loads(run.stdout)
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="needs file names of any bytes")
+def test_a_file_named_as_another_is_shown_does_not_hide_it(cli, tmp_path: Path) -> None:
+    """A name that is not UTF-8 is shown escaped (`caf\\xe9.yaml`); a second file named with
+    that escape letter for letter would be shown under the same name. Neither stands in for
+    the other: the two are a MAN001 finding, whichever is found first."""
+    root = tmp_path / "repo"
+    write(root, "procurelint.yaml", (REPO / "examples/clean/procurelint.yaml").read_text())
+    write(root, "catalog.yaml", (REPO / "examples/clean/catalog.yaml").read_text())
+    with open(os.fsencode(root) + b"/caf\xe9.yaml", "w", encoding="utf-8") as out:
+        out.write(manifest(classes="internal"))  # JUR001 on deepseek/api
+    write(root, "caf\\xe9.yaml", manifest(classes="internal").replace("deepseek/api", "deepinfra/api"))
+    write(root, "other.yaml", manifest().replace("name: app", "name: other"))
+    for args in ([], ["caf\\xe9.yaml", os.fsdecode(b"caf\xe9.yaml")],
+                 [os.fsdecode(b"caf\xe9.yaml"), "caf\\xe9.yaml"]):
+        run = cli("check", "-f", "json", "--date", TODAY, *args, cwd=root)
+        assert run.code == 1, run.stdout + run.stderr
+        errors = [(f["rule"], f["file"]) for f in json.loads(run.stdout)["findings"]
+                  if f["severity"] == "error"]
+        assert errors == [("MAN001", "caf\\xe9.yaml")], (args, errors)
+    # one file named twice is one file
+    write(root, "x/.keep", "")
+    run = cli("check", "-f", "json", "--date", TODAY, "other.yaml", "./other.yaml", "x/../other.yaml",
+              cwd=root)
+    assert run.code == 0 and json.loads(run.stdout)["summary"]["manifests"] == 1, run.stdout

@@ -231,6 +231,14 @@ def _link_problem(path: Path, root: Path) -> str | None:
     return None
 
 
+def _different_files(one: Path, other: Path) -> bool:
+    """Whether two paths, shown under one name, are different files (not one reached twice)."""
+    try:
+        return not os.path.samefile(one, other)
+    except OSError:
+        return one != other
+
+
 def display_name(path: Path, root: Path) -> str:
     """The path as the user knows it: relative to the root, links not resolved. Bytes of the
     name that are not UTF-8 are shown as `\\xNN`, so that every output can carry the name."""
@@ -285,8 +293,18 @@ class _Walker:
             self.links.setdefault(shown, set()).add(name)
 
     def add(self, candidate: Candidate) -> None:
-        """Keep a file once, by the name it is judged under; a read beats a skip."""
+        """Keep a file once, by the name it is judged under; a read beats a skip. Two files
+        read under one name (a name that is not UTF-8 is shown escaped, as another file may be
+        named letter for letter) are a MAN001 finding: neither may stand in for the other."""
         known = self.found.get(candidate.display)
+        if known is not None and known.skipped is None and candidate.skipped is None \
+                and _different_files(known.path, candidate.path):
+            first = min(known.path, candidate.path, key=os.fsencode)
+            self.found[candidate.display] = Candidate(
+                first, candidate.display,
+                f"two files are shown under the name {candidate.display}: one of them is named "
+                "with bytes that are not UTF-8, shown as \\xNN. Rename it in UTF-8")
+            return
         if known is not None and (known.skipped is None or candidate.skipped is not None):
             return
         self.found[candidate.display] = candidate
