@@ -279,6 +279,14 @@ def test_in_place_a_policy_git_does_not_track_is_not_the_commits(cli, tmp_path: 
     assert here.code == copied.code == 2, here.stdout + here.stderr
     assert here.stderr == copied.stderr and "through/../catalog.yaml" in here.stderr
 
+    # and so does `..` after a folder git does not track: the copy has no such folder
+    (root / "through").unlink()
+    write(root, "through/.keep", "")
+    assert cli("check", "--date", TODAY, cwd=root).code != 2  # the work tree reads catalog.yaml
+    here, copied = _both(cli, root)
+    assert here.code == copied.code == 2, here.stdout + here.stderr
+    assert here.stderr == copied.stderr and "through/../catalog.yaml" in here.stderr
+
 
 def test_in_place_needs_git_to_compare_every_entry(tmp_path: Path) -> None:
     """The work tree is judged in place only when git vouches that it holds every entry of the
@@ -289,7 +297,7 @@ def test_in_place_needs_git_to_compare_every_entry(tmp_path: Path) -> None:
     top = root.resolve()
     assert committed_in_place(top) == {"procurelint.yaml", "catalog.yaml", "intake.yaml",
                                        "claims/claims-triage.yaml"}
-    write(root, "claims/draft.yaml", MANIFEST)  # untracked: left to the walk to pass over
+    write(root, "claims/draft.yaml", MANIFEST)  # untracked: not among the index's files
     assert committed_in_place(top) is not None
 
     write(root, "claims/claims-triage.yaml", MANIFEST)  # an unstaged edit
@@ -315,3 +323,71 @@ def test_in_place_needs_git_to_compare_every_entry(tmp_path: Path) -> None:
     git(root, "update-index", "--add", "--cacheinfo", f"160000,{blob},sub")  # a submodule
     (root / "sub").mkdir()
     assert committed_in_place(top) is None
+
+
+@pytest.mark.skipif(os.uname().sysname == "Darwin", reason="needs file names of any bytes")
+def test_in_place_a_name_that_is_not_utf8_is_the_files_git_tracks(cli, tmp_path: Path) -> None:
+    """A name that is not UTF-8 is shown escaped (`caf\\xe9.yaml`). An untracked file of such a
+    name is passed over; an untracked file whose name is that escape, letter for letter, does
+    not stand in for the tracked file it spells."""
+    root = project(tmp_path / "repo")
+    top = os.fsencode(root)
+    with open(top + b"/claims/caf\xe9.yaml", "w", encoding="utf-8") as out:
+        out.write(MANIFEST.replace("claims-triage", "cafe"))  # judged: HIPAA001
+    git(root, "add", "-A")
+    write(root, "claims/caf\\xe9.yaml", FIXED.replace("claims-triage", "cafe"))
+    with open(top + b"/claims/draft\xe9.yaml", "w", encoding="utf-8") as out:
+        out.write(MANIFEST.replace("claims-triage", "draft"))
+    here, copied = _both(cli, root)
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+    assert here.code == 1, here.stdout
+    hipaa = {f["file"] for f in json.loads(here.stdout)["findings"] if f["rule"] == "HIPAA001"}
+    assert hipaa == {"claims/caf\\xe9.yaml"}, hipaa
+
+
+def test_in_place_a_policy_in_a_folder_git_does_not_track_is_not_the_commits(
+        cli, tmp_path: Path) -> None:
+    """Run from a folder git does not track, or with --config in a repository nested there,
+    the check reads what the copy would read: the committed policy for the first, nothing (an
+    error) for the second."""
+    root = project(tmp_path / "repo")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    git(root, "add", "-A")
+    write(root, "drafts/procurelint.yaml", PLANTED)
+    here, copied = _both(cli, root, cwd=root / "drafts")
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+    assert here.code == 1 and json.loads(here.stdout)["policy"]["name"] == "clean-example"
+
+    (root / "drafts/procurelint.yaml").unlink()
+    here, copied = _both(cli, root, cwd=root / "drafts")
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+    assert here.code == 1
+
+    # the committed policy, named through a folder the copy does not have
+    here, copied = _both(cli, root, "--config", "drafts/../procurelint.yaml")
+    assert here.code == copied.code == 2, here.stdout + here.stderr
+    assert here.stderr == copied.stderr and "drafts/../procurelint.yaml" in here.stderr
+
+    nest = root / "nest"
+    write(nest, "procurelint.yaml", PLANTED)
+    git(nest, "init", "-q")
+    git(nest, "add", "-A")
+    git(nest, "commit", "-q", "-m", "nested")
+    here, copied = _both(cli, root, "--config", "nest/procurelint.yaml")
+    assert here.code == copied.code == 2, here.stdout + here.stderr
+    assert here.stderr == copied.stderr and "nest/procurelint.yaml" in here.stderr
+
+
+def test_a_baseline_outside_the_repository_is_read_from_there(cli, tmp_path: Path) -> None:
+    """`--baseline ../accepted.json`, named from inside the repository, is the same file on a
+    copy of the index as in place."""
+    root = project(tmp_path / "repo")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    git(root, "add", "-A")
+    made = cli("baseline", "--output", str(tmp_path / "accepted.json"), "--date", TODAY,
+               "--approved-by", "ciso@example.com", "--expires", "2027-03-31", cwd=root)
+    assert made.code == 0, made.stderr
+    assert cli("check", "--staged", "--date", TODAY, cwd=root).code == 1
+    here, copied = _both(cli, root, "--baseline", "../accepted.json")
+    assert here.code == copied.code == 0, here.stdout + here.stderr + copied.stderr
+    assert here.stdout == copied.stdout

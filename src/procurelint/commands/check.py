@@ -98,8 +98,11 @@ def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
         if in_place is not None:
             raise _NeedsCopy from None
         raise
-    if in_place is not None and not _committed(config, in_place, args.baseline):
-        raise _NeedsCopy
+    committed = None
+    if in_place is not None:
+        committed = _committed(config, in_place, args.baseline)
+        if committed is None:
+            raise _NeedsCopy
     if copy is not None and args.config is None and not copy.holds(config.root):
         # A policy above the repository judges the commit's files, which are the copy's (the
         # work tree in their place holds edits and drafts the commit has not).
@@ -110,7 +113,7 @@ def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
                           fail_on=args.fail_on, today=today(args.date), progress=progress,
                           jobs=args.jobs, baseline=args.baseline, diff=args.diff,
                           scratch=Path(scratch) if scratch else None,
-                          committed_only=in_place is not None)
+                          committed=committed)
         if args.policy_from:
             from procurelint.run.pull_request import policy_from
 
@@ -129,30 +132,56 @@ def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
 
 
-def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> bool:
-    """Whether judging in place reads only files of the commit: the root is inside the
-    repository, every configuration file read there (the policy, the catalogs, packs and
-    waivers it names) and the baseline are tracked, and the repository's model uses, which
-    are found in every kind of file, are not looked for. (Files outside the repository are
-    read from there either way.)"""
+def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list[str] | None:
+    """The index's files under the root, relative to it, when judging in place reads only
+    files of the commit: the root is inside the repository, every configuration file read
+    there (the policy, the catalogs, packs and waivers it names) and the baseline are files of
+    the index reached as the copy would reach them, and the repository's model uses, which
+    are found in every kind of file, are not looked for. None otherwise. (What lies outside
+    the repository is read from there either way.)"""
     from procurelint.documents.loading import config_files
 
     top = str(in_place.top)
-    if not _inside(str(config.root.resolve()), top) or config.policy.spec.discovery.enabled:
-        return False
-    read = config_files() + ([os.path.abspath(baseline)] if baseline is not None else [])
-    return all(_tracked(path, top, in_place.tracked) for path in read)
+    root = str(config.root.resolve())
+    if not _inside(root, top) or config.policy.spec.discovery.enabled:
+        return None
+    folders = {name[:i] for name in in_place.tracked for i, c in enumerate(name) if c == "/"}
+    read = config_files()
+    if baseline is not None:
+        read.append(os.path.join(os.getcwd(), baseline))
+    if not all(_reached(path, top, in_place.tracked, folders) for path in read):
+        return None
+    prefix = os.path.relpath(root, top).replace(os.sep, "/") + "/"
+    if prefix == "./":
+        return sorted(in_place.tracked)
+    return sorted(name[len(prefix):] for name in in_place.tracked if name.startswith(prefix))
 
 
-def _tracked(named: str, top: str, tracked: frozenset[str]) -> bool:
-    """Whether a file, named by an absolute path as it was read, reads the same in the copy of
-    the index: it lies outside the repository (read from there either way), or git tracks it
-    and the path leads there without a symbolic link (the index holds none, so a link is one
-    git does not track, which the copy would not have; so is a `..` after one)."""
-    path, real = os.path.normpath(named), os.path.realpath(named)
-    if not (_inside(path, top) or _inside(real, top)):
-        return True
-    return path == real and os.path.relpath(path, top).replace(os.sep, "/") in tracked
+def _reached(named: str, top: str, files: frozenset[str], folders: set[str]) -> bool:
+    """Whether a file, named by an absolute path as it was read (`..` and all), is read alike
+    in a copy of the index: the path, taken step by step inside the repository, goes through
+    folders of the index to a file of it (a folder git does not track, or a link, is not in
+    the copy, even when a `..` steps back out of it); or it leads outside the repository
+    without coming back (what lies outside is read from there either way)."""
+    if not _inside(named, top):
+        inside_after = _inside(os.path.realpath(named), top) or _inside(os.path.normpath(named), top)
+        return not inside_after
+    steps = named[len(top):].replace(os.sep, "/").strip("/").split("/")
+    here: list[str] = []
+    for number, step in enumerate(steps):
+        if step in ("", "."):
+            continue
+        if step == "..":
+            if not here:  # out of the repository: the rest must stay out
+                rest = os.path.normpath(os.path.join(top, *steps[number:]))
+                return not _inside(rest, top) and not _inside(os.path.realpath(rest), top)
+            here.pop()
+            continue
+        here.append(step)
+        name = "/".join(here)
+        if number < len(steps) - 1 and name not in folders:
+            return False
+    return "/".join(here) in files
 
 
 def _inside(path: str, top: str) -> bool:
@@ -192,19 +221,24 @@ def _staged(args: argparse.Namespace, in_place: bool = True) -> Iterator[Copy | 
             yield InPlace(top, tracked)
             return
 
-    def moved(path: Path | None, copy: Path) -> Path | None:
+    def moved(path: Path | None, copy: Path, as_named: bool = False) -> Path | None:
+        """`path` in the copy. `as_named`: a relative path that stays inside the repository
+        is kept as the user wrote it (the copy is run in from the same folder), so that a
+        message names it so."""
         if path is None:
             return None
         full = Path(os.path.abspath(here / path))
         try:
-            return copy / full.relative_to(top)
+            in_copy = copy / full.relative_to(top)
         except ValueError:
-            return path  # outside the repository: not part of the commit
+            return full  # outside the repository: not part of the commit, and read from here
+        return path if as_named and not path.is_absolute() else in_copy
 
     with tempfile.TemporaryDirectory(prefix="procurelint-staged-") as scratch:
         copy = export_index(here, Path(scratch))
         args.paths = [moved(p, copy) for p in args.paths]
-        args.config, args.baseline = moved(args.config, copy), moved(args.baseline, copy)
+        args.config, args.baseline = (moved(args.config, copy, as_named=True),
+                                      moved(args.baseline, copy, as_named=True))
         inside = copy / here.relative_to(top)
         inside.mkdir(parents=True, exist_ok=True)
         os.chdir(inside)

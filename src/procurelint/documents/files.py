@@ -166,10 +166,9 @@ def _git_could_find_a_repository(root: Path) -> bool:
 class GitIgnored:
     """What git ignores and does not track under a root, asked once (`git ls-files`)."""
 
-    LISTING: tuple[str, ...] = ("--others", "--ignored", "--exclude-standard", "--directory")
-    """The `git ls-files` options that list them: a folder wholly ignored is listed once."""
-
     def __init__(self, root: Path | None) -> None:
+        """None: nothing is ignored (the files judged are all tracked: `discover`'s
+        `committed`)."""
         self.files: set[str] = set()
         self.folders: set[str] = set()
         if root is None or not _git_could_find_a_repository(root):
@@ -177,8 +176,11 @@ class GitIgnored:
         import subprocess
 
         try:
-            run = subprocess.run(["git", "ls-files", "-z", *self.LISTING],
-                                 cwd=root, capture_output=True, timeout=60, check=False)
+            run = subprocess.run(
+                ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
+                 "--directory"],
+                cwd=root, capture_output=True, timeout=60, check=False,
+            )
         except (OSError, subprocess.SubprocessError):
             return  # no git: nothing is ignored
         if run.returncode != 0:
@@ -195,15 +197,6 @@ class GitIgnored:
             return True
         parts = relative.split("/")
         return any("/".join(parts[:i]) in self.folders for i in range(1, len(parts)))
-
-
-class Uncommitted(GitIgnored):
-    """What git does not track under a root, ignored or not: what the next commit will not
-    hold. `check --staged` judging the work tree in place (when it holds the index's files as
-    the index does) passes over these without a word, as if they were not there, which they
-    are not in a copy of the index."""
-
-    LISTING = ("--others", "--directory")
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -272,16 +265,13 @@ class _Walker:
     target's), so that each is read once; each folder is walked once (a link cycle ends)."""
 
     def __init__(self, root: Path, include: list[str], exclude: list[str], limit: int,
-                 ignored: GitIgnored, policy: Path | None = None,
-                 unseen: Uncommitted | None = None) -> None:
+                 ignored: GitIgnored, policy: Path | None = None) -> None:
         self.root = root
         self.policy = os.path.abspath(policy) if policy is not None else None
         self.include = include
         self.exclude = exclude
         self.limit = limit
         self.ignored = ignored
-        self.unseen = unseen
-        """Files and folders passed over without a word (`Uncommitted`), or None."""
         self.found: dict[str, Candidate] = {}
         self.count = 0
         self.walked: set[str] = set()
@@ -336,8 +326,6 @@ class _Walker:
             shown_as = shown
         if not explicit and not included(shown_as, self.include):
             return
-        if self.unseen is not None and shown_as in self.unseen:
-            return
         reason = None if explicit else self._skip_reason(shown_as)
         reached_as = shown_as
         if link if link is not None else path.is_symlink():
@@ -385,8 +373,6 @@ class _Walker:
                     files.append(entry)
                 elif entry.name in VCS_FOLDERS:
                     continue
-                elif self.unseen is not None and self._unseen(entry.path, reached, top):
-                    continue
                 elif entry.is_symlink():
                     via = None if reached is None else reached + "/" + _below(entry.path, top)
                     self._folder_link(Path(entry.path), via)
@@ -396,13 +382,6 @@ class _Walker:
                 via = None if reached is None else reached + "/" + _below(entry.path, top)
                 self.file(Path(entry.path), reached=via, link=entry.is_symlink())
             pending.extend(reversed(kept))
-
-    def _unseen(self, path: str, reached: str | None, top: str) -> bool:
-        """Whether a folder is one of `unseen`, by the name it is reached by."""
-        assert self.unseen is not None
-        name = display_name(Path(path), self.root) if reached is None else \
-            reached + "/" + _below(path, top)
-        return name in self.unseen
 
     def _folder_link(self, path: Path, reached: str | None) -> None:
         """A link to a folder: walked where it leads when that is inside the repository (each
@@ -420,16 +399,20 @@ class _Walker:
 def discover(root: Path, paths: list[Path], include: list[str], exclude: list[str],
              limit: int = 50_000, policy: Path | None = None,
              ignored: GitIgnored | None = None,
-             unseen: Uncommitted | None = None) -> list[Candidate]:
+             committed: list[str] | None = None) -> list[Candidate]:
     """The files a check reads: `paths` (files as given, folders filtered) or the whole root,
     with the skipped files that look like ours (`Candidate.skipped`), sorted by name. `policy`
     is the run's own policy file: a link that leads outside the repository there is not a
     MAN001 finding (it was read as the policy, wherever it leads). `ignored`: what git ignores
-    under the root, when a caller has asked already. `unseen`: files and folders to pass over
-    as if they were not there (`Uncommitted`)."""
+    under the root, when a caller has asked already. `committed`: in place of the walk of the
+    root, these files under it (relative to it, as git names them: `--staged` judging the work
+    tree in place, which must see what a copy of the index holds and nothing else)."""
     root = root.resolve()
-    walker = _Walker(root, include, exclude, limit, ignored or GitIgnored(root), policy, unseen)
-    if not paths:
+    walker = _Walker(root, include, exclude, limit, ignored or GitIgnored(root), policy)
+    if committed is not None:
+        for name in committed:
+            walker.file(Path(os.path.join(root, name)))
+    elif not paths:
         walker.folder(root)
     for path in paths:
         if path.is_dir():

@@ -17,7 +17,7 @@ from msgspec import Struct, field
 from msgspec.structs import replace
 
 from procurelint import __version__
-from procurelint.documents.files import Candidate, GitIgnored, Uncommitted, discover
+from procurelint.documents.files import Candidate, GitIgnored, discover
 from procurelint.engine.costs import cents
 from procurelint.engine.totals import Contributions, ManifestRef, Spend
 from procurelint.errors import ConfigError, Location
@@ -64,9 +64,10 @@ class Options(Struct):
     place: Path | None = None
     """The folder that names the parse cache's packs, when the root is a copy of it (the
     base revision of `diff`): a work tree and its base then share their packs."""
-    committed_only: bool = False
-    """Judge only what git tracks under the root, as if nothing else were there: `--staged`
-    judging the work tree in place, where it holds the index's files as the index does."""
+    committed: list[str] | None = None
+    """The files to judge under the root, relative to it, in place of a walk of it: the files
+    of git's index, for `--staged` judging the work tree in place (it holds them as the index
+    does), which must see nothing else, and nothing git ignores among them."""
 
 
 class Checked(Struct):
@@ -162,20 +163,18 @@ def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]
     exactly as a check of all. And the files that look like ours but are not read."""
     spec = config.policy.spec
     policy = config.root / config.policy_file if config.policy_file else None
-    unseen = None
-    if options.committed_only:  # as in a copy of the index: nothing else there, nothing ignored
-        ignored, unseen = GitIgnored(None), Uncommitted(config.root.resolve())
-    else:
-        ignored = GitIgnored(config.root.resolve())  # asked of git once for both walks
+    # Asked of git once for both walks; in place of the index's files, nothing is ignored.
+    ignored = GitIgnored(None if options.committed is not None else config.root.resolve())
     found = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files,
-                     policy, ignored, unseen)
+                     policy, ignored, options.committed)
     chosen = [c for c in found if c.skipped is None]
     not_read = [{"file": c.display, "reason": c.skipped} for c in found if c.skipped is not None]
     work = [(c, True) for c in chosen]
     if options.paths:
         names = {c.display for c in found}
         work += [(c, False) for c in discover(config.root, [], spec.include, spec.exclude,
-                                              spec.limits.max_files, policy, ignored, unseen)
+                                              spec.limits.max_files, policy, ignored,
+                                              options.committed)
                  if c.display not in names and c.skipped is None]
     return work, not_read
 
