@@ -388,6 +388,7 @@ def test_a_baseline_outside_the_repository_is_read_from_there(cli, tmp_path: Pat
                "--approved-by", "ciso@example.com", "--expires", "2027-03-31", cwd=root)
     assert made.code == 0, made.stderr
     assert cli("check", "--staged", "--date", TODAY, cwd=root).code == 1
-    here, copied = _both(cli, root, "--baseline", "../accepted.json")
+    beside = os.path.join(os.pardir, "accepted.json")  # relative, from the repository
+    here, copied = _both(cli, root, "--baseline", beside)
     assert here.code == copied.code == 0, here.stdout + here.stderr + copied.stderr
     assert here.stdout == copied.stdout
