@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -363,10 +364,11 @@ def test_in_place_a_policy_in_a_folder_git_does_not_track_is_not_the_commits(
     assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
     assert here.code == 1
 
-    # the committed policy, named through a folder the copy does not have
+    # the committed policy, named through a folder the copy does not have: the copy reads
+    # the file the path leads to, which the index holds
     here, copied = _both(cli, root, "--config", "drafts/../procurelint.yaml")
-    assert here.code == copied.code == 2, here.stdout + here.stderr
-    assert here.stderr == copied.stderr and "drafts/../procurelint.yaml" in here.stderr
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+    assert here.code == 1 and json.loads(here.stdout)["policy"]["name"] == "clean-example"
 
     nest = root / "nest"
     write(nest, "procurelint.yaml", PLANTED)
@@ -392,3 +394,145 @@ def test_a_baseline_outside_the_repository_is_read_from_there(cli, tmp_path: Pat
     here, copied = _both(cli, root, "--baseline", beside)
     assert here.code == copied.code == 0, here.stdout + here.stderr + copied.stderr
     assert here.stdout == copied.stdout
+
+
+def test_in_place_no_monitor_or_setting_of_git_vouches_for_an_edit(tmp_path: Path) -> None:
+    """git compares a file's content only when its stat data changed. A file-system monitor
+    that missed an edit, or a same-size edit whose modification time was set back (with
+    `core.trustctime` off and `core.checkStat` minimal), would pass for unchanged: git is asked
+    without the monitor, with the change time trusted and every stat field compared."""
+    from procurelint.run.pull_request import committed_in_place
+
+    root = project(tmp_path / "repo")
+    top = root.resolve()
+    intake = root / "intake.yaml"
+    text = intake.read_text(encoding="utf-8")
+    old = 1_600_000_000
+    os.utime(intake, (old, old))
+    git(root, "add", "intake.yaml")
+    monitor = root / ".git" / "monitor.sh"
+    monitor.write_text('#!/bin/sh\nprintf "token\\0"\n', encoding="utf-8")  # "nothing changed"
+    monitor.chmod(0o755)
+    git(root, "config", "core.fsmonitor", str(monitor))
+    git(root, "config", "core.fsmonitorHookVersion", "2")
+    git(root, "config", "core.trustctime", "false")
+    git(root, "config", "core.checkStat", "minimal")
+    git(root, "update-index", "--fsmonitor-valid", "intake.yaml")
+    assert committed_in_place(top) is not None
+    time.sleep(1.1)  # a change time of its own, in whole seconds too
+    intake.write_text(text.replace("e", "E", 1), encoding="utf-8")  # the same size
+    os.utime(intake, (old, old))
+    lied = subprocess.run(["git", "diff", "--quiet"], cwd=root, capture_output=True, check=False)
+    assert lied.returncode == 0  # what the repository's own settings make git say
+    assert committed_in_place(top) is None
+
+
+def test_a_path_that_leaves_the_repository_and_comes_back_is_the_commits(
+        cli, tmp_path: Path) -> None:
+    """`--config ../repo/procurelint.yaml`, or a path through a link to the repository, names
+    the repository's policy: on a copy of the index it is the copy's, never a file beside the
+    copy in the temporary folder, nor the work tree's."""
+    temp = tmp_path / "tmp"
+    write(temp, "repo/procurelint.yaml", PLANTED)  # beside the copy, were `..` taken there
+    root = project(tmp_path / "repo")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    git(root, "add", "-A")
+    write(root, "claims/claims-triage.yaml", FIXED)  # the work tree passes, the commit fails
+    os.symlink(root, tmp_path / "link")
+    env = {"TMPDIR": str(temp)}
+    runs = [cli("check", "--staged", "--date", TODAY, "-f", "json", "--config", config,
+                cwd=root, env=env)
+            for config in (os.path.join(os.pardir, "repo", "procurelint.yaml"),
+                           str(tmp_path / "link" / "procurelint.yaml"), "procurelint.yaml")]
+    for run in runs:
+        assert run.code == 1, run.stdout + run.stderr
+        assert json.loads(run.stdout)["policy"]["name"] == "clean-example"
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+
+
+def test_a_copy_is_not_judged_by_git_around_it(cli, tmp_path: Path) -> None:
+    """A copy of the index, or of the base revision of --diff, holds git's files only: none is
+    passed over as ignored, though git run in the temporary folder would find another
+    repository there (here, one that ignores every YAML file) or the one GIT_DIR names (as git
+    exports it to hooks in a linked work tree)."""
+    outer = tmp_path / "outer"
+    write(outer, ".gitignore", "*.yaml\n")
+    git(outer, "init", "-q")
+    (outer / "tmp").mkdir()
+    root = project(tmp_path / "repo")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "violation")
+    env = {"TMPDIR": str(outer / "tmp"), "PROCURELINT_STAGED_COPY": "1"}
+    run = cli("check", "--staged", "--date", TODAY, cwd=root, env=env)
+    assert run.code == 1 and "HIPAA001" in run.stdout, run.stdout + run.stderr
+    run = cli("check", "--diff", "HEAD", "--date", TODAY, "-f", "json", cwd=root, env=env)
+    assert run.code == 0, run.stdout + run.stderr  # the base holds the same findings: none new
+
+    write(root, "sub/.gitignore", "drafts/\n")
+    for name in ("procurelint.yaml", "catalog.yaml"):
+        write(root, f"sub/{name}", (root / name).read_text(encoding="utf-8"))
+    write(root, "sub/drafts/bad.yaml", MANIFEST.replace("claims-triage", "bad"))
+    git(root, "add", "-f", "sub")
+    env = {"GIT_DIR": str(root / ".git")}
+    here, copied = _both(cli, root, "--config", "sub/procurelint.yaml")
+    assert here.code == copied.code == 1, here.stdout + copied.stdout
+    with_git_dir = cli("check", "--staged", "--date", TODAY, "-f", "json", "--config",
+                       "sub/procurelint.yaml", cwd=root,
+                       env={**env, "PROCURELINT_STAGED_COPY": "1"})
+    assert (with_git_dir.code, with_git_dir.stdout) == (copied.code, copied.stdout)
+    with_git_dir = cli("check", "--staged", "--date", TODAY, "-f", "json", "--config",
+                       "sub/procurelint.yaml", cwd=root, env=env)
+    assert (with_git_dir.code, with_git_dir.stdout) == (copied.code, copied.stdout)
+    assert "drafts/bad.yaml" in {f["file"] for f in json.loads(copied.stdout)["findings"]}
+
+
+def test_in_place_nothing_a_checkout_would_convert(cli, tmp_path: Path) -> None:
+    """An attribute that makes a checkout write a file other than as the work tree holds it
+    (here `ident`, staged after the file was written: a checkout expands `$Id$`, which breaks
+    the YAML) sends the check to a copy of the index, as does a setting that converts line
+    ends."""
+    from procurelint.run.pull_request import checkout_converts
+
+    root = project(tmp_path / "repo")
+    top = root.resolve()
+    names = ["procurelint.yaml", "intake.yaml"]
+    assert not checkout_converts(top, names)
+    text = (root / "intake.yaml").read_text(encoding="utf-8")
+    write(root, "intake.yaml", text.replace("\nspec:", " $Id$\nspec:", 1))
+    git(root, "add", "intake.yaml")
+    before = _both(cli, root)
+    assert before[0].stdout == before[1].stdout
+    write(root, ".gitattributes", "*.yaml ident\n")
+    git(root, "add", ".gitattributes")
+    assert checkout_converts(top, names)
+    here, copied = _both(cli, root)
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+    assert here.stdout != before[0].stdout
+
+    for line, converts in (("*.yaml eol=lf", False), ("*.yaml text", False),
+                           ("*.yaml -filter", False), ("*.yaml eol=crlf", True),
+                           ("*.yaml filter=lfs", True), ("*.yaml working-tree-encoding=UTF-16", True),
+                           ("other.txt ident", False)):
+        write(root, ".gitattributes", line + "\n")
+        git(root, "add", ".gitattributes")
+        assert checkout_converts(top, names) is converts, line
+    git(root, "config", "core.autocrlf", "true")
+    assert checkout_converts(top, names)
+    git(root, "config", "core.autocrlf", "input")
+    assert not checkout_converts(top, names)
+
+
+def test_in_place_names_files_from_the_top_git_named(cli, tmp_path: Path) -> None:
+    """CI formats name files from the repository's top. A `.git` folder that git does not
+    track, between the policy's folder and the top, is not the top."""
+    root = project(tmp_path / "repo")
+    for name in ("procurelint.yaml", "catalog.yaml"):
+        write(root, f"sub/{name}", (root / name).read_text(encoding="utf-8"))
+    write(root, "sub/claims.yaml", MANIFEST)
+    git(root, "add", "-A")
+    (root / "sub" / ".git").mkdir()
+    runs = [cli("check", "--staged", "--date", TODAY, "-f", "github", cwd=root / "sub", env=env)
+            for env in ({}, {"PROCURELINT_STAGED_COPY": "1"})]
+    assert runs[0].code == runs[1].code == 1, runs[0].stdout + runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout and "file=sub/claims.yaml" in runs[0].stdout

@@ -113,7 +113,8 @@ def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
                           fail_on=args.fail_on, today=today(args.date), progress=progress,
                           jobs=args.jobs, baseline=args.baseline, diff=args.diff,
                           scratch=Path(scratch) if scratch else None,
-                          committed=committed)
+                          committed=committed,
+                          top=in_place.top if in_place is not None else None)
         if args.policy_from:
             from procurelint.run.pull_request import policy_from
 
@@ -137,9 +138,12 @@ def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list
     files of the commit: the root is inside the repository, every configuration file read
     there (the policy, the catalogs, packs and waivers it names) and the baseline are files of
     the index reached as the copy would reach them, and the repository's model uses, which
-    are found in every kind of file, are not looked for. None otherwise. (What lies outside
-    the repository is read from there either way.)"""
+    are found in every kind of file, are not looked for; and no attribute or setting of git
+    makes a checkout write any file the check may read other than as it lies here. None
+    otherwise. (What lies outside the repository is read from there either way.)"""
+    from procurelint.documents.files import included
     from procurelint.documents.loading import config_files
+    from procurelint.run.pull_request import checkout_converts
 
     top = str(in_place.top)
     root = str(config.root.resolve())
@@ -153,8 +157,14 @@ def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list
         return None
     prefix = os.path.relpath(root, top).replace(os.sep, "/") + "/"
     if prefix == "./":
-        return sorted(in_place.tracked)
-    return sorted(name[len(prefix):] for name in in_place.tracked if name.startswith(prefix))
+        prefix = ""
+    under = sorted(name[len(prefix):] for name in in_place.tracked if name.startswith(prefix))
+    include = config.policy.spec.include
+    inside = [os.path.normpath(path) for path in read]
+    names = [os.path.relpath(path, top).replace(os.sep, "/") for path in inside
+             if _inside(path, top)]
+    names += [prefix + name for name in under if included(name, include)]
+    return None if checkout_converts(in_place.top, names) else under
 
 
 def _reached(named: str, top: str, files: frozenset[str], folders: set[str]) -> bool:
@@ -222,17 +232,22 @@ def _staged(args: argparse.Namespace, in_place: bool = True) -> Iterator[Copy | 
             return
 
     def moved(path: Path | None, copy: Path, as_named: bool = False) -> Path | None:
-        """`path` in the copy. `as_named`: a relative path that stays inside the repository
-        is kept as the user wrote it (the copy is run in from the same folder), so that a
-        message names it so."""
+        """`path` in the copy: where it leads in the repository (its folders' links followed,
+        a link named last kept, as `policy_root` keeps it), the same place in the copy.
+        `as_named`: a relative path that only goes down from here, through no link, is kept
+        as the user wrote it (the copy is run in from the same folder), so that a message
+        names it so."""
         if path is None:
             return None
-        full = Path(os.path.abspath(here / path))
+        full = os.path.abspath(here / path)
+        real = Path(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
         try:
-            in_copy = copy / full.relative_to(top)
+            in_copy = copy / real.relative_to(top)
         except ValueError:
-            return full  # outside the repository: not part of the commit, and read from here
-        return path if as_named and not path.is_absolute() else in_copy
+            return Path(full)  # outside the repository: not part of the commit, read from here
+        if as_named and not path.is_absolute() and ".." not in path.parts and str(real) == full:
+            return path
+        return in_copy
 
     with tempfile.TemporaryDirectory(prefix="procurelint-staged-") as scratch:
         copy = export_index(here, Path(scratch))

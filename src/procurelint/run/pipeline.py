@@ -68,6 +68,9 @@ class Options(Struct):
     """The files to judge under the root, relative to it, in place of a walk of it: the files
     of git's index, for `--staged` judging the work tree in place (it holds them as the index
     does), which must see nothing else, and nothing git ignores among them."""
+    top: Path | None = None
+    """The top of the git work tree that holds the root, where git named it (with
+    `committed`)."""
 
 
 class Checked(Struct):
@@ -163,8 +166,13 @@ def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]
     exactly as a check of all. And the files that look like ours but are not read."""
     spec = config.policy.spec
     policy = config.root / config.policy_file if config.policy_file else None
-    # Asked of git once for both walks; in place of the index's files, nothing is ignored.
-    ignored = GitIgnored(None if options.committed is not None else config.root.resolve())
+    # Asked of git once for both walks. Among git's own files (the index's judged in place, a
+    # copy of the index or of a revision) nothing is ignored: git tracks them all. In a copy,
+    # git would not even answer for them (it would find no repository, or the one GIT_DIR
+    # names, or one around the temporary folder).
+    copied = config.copy is not None and config.copy.holds(config.root.resolve())
+    git_s_own = options.committed is not None or options.place is not None or copied
+    ignored = GitIgnored(None if git_s_own else config.root.resolve())
     found = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files,
                      policy, ignored, options.committed)
     chosen = [c for c in found if c.skipped is None]
@@ -252,7 +260,7 @@ def _finish(config: Config, options: Options, loaded: Loaded, refs: list[Manifes
         policy_changes=list(config.policy_changes),
         catalog_changes=[change_json(c) for c in config.catalog.changes],
         left_out=left_out(config, options),
-        repository_prefix=repository_prefix(config.root, config.copy),
+        repository_prefix=repository_prefix(config.root, config.copy, options.top),
     )
 
 
@@ -295,12 +303,16 @@ def _bound(result: Result) -> None:
     result.findings = kept
 
 
-def repository_prefix(root: Path, copy: Copy | None = None) -> str:
+def repository_prefix(root: Path, copy: Copy | None = None, top: Path | None = None) -> str:
     """`root` relative to the top of the git work tree that holds it, as `ai/`; "" at the top
     or outside git. Found by looking for `.git` (a folder, or a file in a linked work tree or
     submodule) rather than by running git, which a pre-commit hook pays for on every commit.
-    In a `copy` of a repository (which has no `.git`), relative to the copy's top."""
+    In a `copy` of a repository (which has no `.git`), relative to the copy's top; relative
+    to `top` where git named it (a `.git` git does not track may lie in between)."""
     here = root.resolve()
+    if top is not None:
+        relative = here.relative_to(top).as_posix()
+        return "" if relative == "." else relative + "/"
     if copy is not None and copy.holds(here):
         relative = here.relative_to(copy.at).as_posix()
         return "" if relative == "." else relative + "/"

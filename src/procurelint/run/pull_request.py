@@ -53,10 +53,15 @@ def committed_in_place(top: Path) -> frozenset[str] | None:
     of the index: no entry differs from the work tree (`git diff`), and every entry is a file
     at stage 0 that git compares (not marked skip-worktree or assume-unchanged), neither a
     symbolic link (whose copy `_checkout_index` re-points) nor a submodule (whose files the
-    index does not hold). None otherwise, or when git cannot say."""
+    index does not hold). None otherwise, or when git cannot say.
+
+    git compares a file's content only when its recorded stat data differ: here with the
+    change time trusted (which no one can set back, as one can the modification time) and
+    every stat field compared, and without a file-system monitor (whose daemon may have missed
+    an edit), whatever the repository's configuration says."""
     try:
-        same = subprocess.run(["git", "diff", "--quiet", "--no-ext-diff"], cwd=top,
-                              capture_output=True, check=False)
+        same = subprocess.run(["git", *_FULL_COMPARISON, "diff", "--quiet", "--no-ext-diff"],
+                              cwd=top, capture_output=True, check=False)
         if same.returncode != 0:
             return None  # an unstaged edit, or git failed
         listing = _git(top, "ls-files", "-z", "--stage", "-v")
@@ -73,6 +78,49 @@ def committed_in_place(top: Path) -> frozenset[str] | None:
             return None
         tracked.add(os.fsdecode(name))
     return frozenset(tracked)
+
+
+_FULL_COMPARISON = ("-c", "core.fsmonitor=false", "-c", "core.trustctime=true",
+                    "-c", "core.checkStat=default")
+
+
+CONVERTING = ("ident", "filter", "working-tree-encoding", "eol")
+"""The attributes by which a checkout may write a file other than as the index holds it (and
+git read the file back as the index holds it): `$Id$` expanded, a smudge filter, another
+encoding, CRLF line ends."""
+
+
+def checkout_converts(top: Path, names: list[str]) -> bool:
+    """Whether a checkout of these index files (relative to `top`) could write any of them
+    other than as it lies in the work tree, for attributes (those of the index, as a checkout
+    reads them) or configuration (`core.autocrlf`, `core.eol`) that convert its content: a
+    work tree that git finds the same as the index may still not be what a checkout gives,
+    when such an attribute changed after the file was written. True when git cannot say.
+    (Line ends a checkout leaves as LF are not a conversion: a CRLF file reads alike.)"""
+    try:
+        config = subprocess.run(["git", "config", "--get-regexp", r"^core\.(autocrlf|eol)$"],
+                                cwd=top, capture_output=True, check=False)
+        if config.returncode not in (0, 1):  # 1: none is set
+            return True
+        for line in config.stdout.decode(errors="replace").lower().splitlines():
+            setting, _, wanted = line.partition(" ")
+            if (setting, wanted) in (("core.autocrlf", "true"), ("core.eol", "crlf")):
+                return True
+        if not names:
+            return False
+        attributes = subprocess.run(["git", "check-attr", "--cached", "-z", "--stdin",
+                                     *CONVERTING], cwd=top, capture_output=True, check=False,
+                                    input=b"\0".join(os.fsencode(n) for n in names))
+    except OSError:
+        return True
+    if attributes.returncode != 0:
+        return True
+    fields = attributes.stdout.split(b"\0")
+    for key, value in zip(fields[1::3], fields[2::3]):
+        if value in (b"unspecified", b"unset") or (key == b"eol" and value == b"lf"):
+            continue
+        return True
+    return False
 
 
 def export_index(root: Path, into: Path) -> Path:
