@@ -296,8 +296,12 @@ def test_in_place_needs_git_to_compare_every_entry(tmp_path: Path) -> None:
 
     root = project(tmp_path / "repo")
     top = root.resolve()
-    assert committed_in_place(top) == {"procurelint.yaml", "catalog.yaml", "intake.yaml",
-                                       "claims/claims-triage.yaml"}
+    index = committed_in_place(top)
+    assert index is not None and set(index) == {"procurelint.yaml", "catalog.yaml", "intake.yaml",
+                                                "claims/claims-triage.yaml"}
+    blob = subprocess.run(["git", "hash-object", "intake.yaml"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    assert index["intake.yaml"] == blob
     write(root, "claims/draft.yaml", MANIFEST)  # untracked: not among the index's files
     assert committed_in_place(top) is not None
 
@@ -490,14 +494,19 @@ def test_a_copy_is_not_judged_by_git_around_it(cli, tmp_path: Path) -> None:
 def test_in_place_nothing_a_checkout_would_convert(cli, tmp_path: Path) -> None:
     """An attribute that makes a checkout write a file other than as the work tree holds it
     (here `ident`, staged after the file was written: a checkout expands `$Id$`, which breaks
-    the YAML) sends the check to a copy of the index, as does a setting that converts line
-    ends."""
-    from procurelint.run.pull_request import checkout_converts
+    the YAML) sends the check to a copy of the index, as does a setting that makes line ends
+    CRLF on checkout."""
+    from procurelint.run.pull_request import committed_in_place, holds_as_committed
 
     root = project(tmp_path / "repo")
     top = root.resolve()
     names = ["procurelint.yaml", "intake.yaml"]
-    assert not checkout_converts(top, names)
+
+    def holds() -> bool:
+        index = committed_in_place(top)
+        return index is not None and holds_as_committed(top, index, names)
+
+    assert holds()
     text = (root / "intake.yaml").read_text(encoding="utf-8")
     write(root, "intake.yaml", text.replace("\nspec:", " $Id$\nspec:", 1))
     git(root, "add", "intake.yaml")
@@ -505,7 +514,7 @@ def test_in_place_nothing_a_checkout_would_convert(cli, tmp_path: Path) -> None:
     assert before[0].stdout == before[1].stdout
     write(root, ".gitattributes", "*.yaml ident\n")
     git(root, "add", ".gitattributes")
-    assert checkout_converts(top, names)
+    assert not holds()
     here, copied = _both(cli, root)
     assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
     assert here.stdout != before[0].stdout
@@ -513,14 +522,58 @@ def test_in_place_nothing_a_checkout_would_convert(cli, tmp_path: Path) -> None:
     for line, converts in (("*.yaml eol=lf", False), ("*.yaml text", False),
                            ("*.yaml -filter", False), ("*.yaml eol=crlf", True),
                            ("*.yaml filter=lfs", True), ("*.yaml working-tree-encoding=UTF-16", True),
-                           ("other.txt ident", False)):
+                           ("other.txt ident", False), ("[attr]odd ident\n*.yaml odd", True)):
         write(root, ".gitattributes", line + "\n")
         git(root, "add", ".gitattributes")
-        assert checkout_converts(top, names) is converts, line
-    git(root, "config", "core.autocrlf", "true")
-    assert checkout_converts(top, names)
+        assert holds() is not converts, line
+    write(root, ".gitattributes", "")
+    git(root, "add", ".gitattributes")
+    for value, converts in (("true", True), ("yes", True), ("On", True), ("1", True),
+                            ("input", False), ("false", False)):
+        git(root, "config", "core.autocrlf", value)
+        assert holds() is not converts, value
+    write(root, ".gitattributes", "*.yaml text\n")
+    git(root, "add", ".gitattributes")
+    for value, converts in (("lf", False), ("crlf", True)):  # line ends of text files
+        git(root, "config", "core.eol", value)
+        assert holds() is not converts, value
+    git(root, "config", "--unset", "core.eol")
+    with open(root / ".git" / "config", "a", encoding="utf-8") as config:
+        config.write("[core]\n\tautocrlf\n")  # a bare key is true
+    assert not holds()
+
+
+def test_in_place_reads_the_bytes_the_index_holds(cli, tmp_path: Path) -> None:
+    """git finds a file the same as the index when it converts to the index's bytes on
+    check-in (line ends, with `eol=lf` or `core.autocrlf=input`): a CR that is not part of a
+    CRLF pair stays in the work tree but not in the commit, and changes what YAML reads. The
+    check then reads a copy of the index, as it does for CRLF line ends that the commit does
+    not hold."""
+    root = project(tmp_path / "repo")
+    write(root, ".gitattributes", "*.yaml eol=lf\n")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    policy = (root / "procurelint.yaml").read_text(encoding="utf-8")
+    # the include glob reads `claims/claims-\<LF>triage.yaml`, an escaped line break, in the
+    # commit; in the work tree, with a CR before it, a line break and an empty line too
+    (root / "procurelint.yaml").write_bytes(policy.encode() + b'  include: ["intake.yaml", '
+                                            b'"claims/claims-\\\r\r\ntriage.yaml"]\n')
+    git(root, "add", "-A")
+    assert subprocess.run(["git", "diff", "--quiet"], cwd=root, check=False).returncode == 0
+    here, copied = _both(cli, root)
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+    assert here.code == 1 and "HIPAA001" in here.stdout
+
+    write(root, ".gitattributes", "")
+    write(root, "procurelint.yaml", policy + "  limits: {maxFileBytes: 560}\n")
+    write(root, "claims/claims-triage.yaml", FIXED)
+    git(root, "add", "-A")
     git(root, "config", "core.autocrlf", "input")
-    assert not checkout_converts(top, names)
+    (root / "claims/claims-triage.yaml").write_bytes(FIXED.replace("\n", "\r\n").encode())
+    git(root, "add", "-A")
+    assert subprocess.run(["git", "diff", "--quiet"], cwd=root, check=False).returncode == 0
+    here, copied = _both(cli, root)
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+    assert here.code == 0, here.stdout
 
 
 def test_in_place_names_files_from_the_top_git_named(cli, tmp_path: Path) -> None:
@@ -536,3 +589,17 @@ def test_in_place_names_files_from_the_top_git_named(cli, tmp_path: Path) -> Non
             for env in ({}, {"PROCURELINT_STAGED_COPY": "1"})]
     assert runs[0].code == runs[1].code == 1, runs[0].stdout + runs[0].stderr
     assert runs[0].stdout == runs[1].stdout and "file=sub/claims.yaml" in runs[0].stdout
+
+
+def test_a_path_through_a_link_git_does_not_track_is_where_it_leads(cli, tmp_path: Path) -> None:
+    """`check --staged l` with `l` a link (git does not track) to a folder of the repository
+    judges that folder's staged files, as `check l` judges its files."""
+    root = project(tmp_path / "repo")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    git(root, "add", "-A")
+    write(root, "claims/claims-triage.yaml", FIXED)  # the work tree passes, the commit fails
+    os.symlink("claims", root / "l")
+    linked = cli("check", "--staged", "--date", TODAY, "-f", "json", "l", cwd=root)
+    named = cli("check", "--staged", "--date", TODAY, "-f", "json", "claims", cwd=root)
+    assert linked.code == named.code == 1, linked.stdout + linked.stderr
+    assert linked.stdout == named.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -75,8 +75,8 @@ class InPlace(NamedTuple):
     index does (`committed_in_place`), so only what git does not track must be passed over."""
 
     top: Path
-    tracked: frozenset[str]
-    """The index's files, relative to `top`."""
+    tracked: Mapping[str, str]
+    """The index's files, relative to `top`, with their object ids."""
 
 
 class _NeedsCopy(Exception):
@@ -138,12 +138,12 @@ def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list
     files of the commit: the root is inside the repository, every configuration file read
     there (the policy, the catalogs, packs and waivers it names) and the baseline are files of
     the index reached as the copy would reach them, and the repository's model uses, which
-    are found in every kind of file, are not looked for; and no attribute or setting of git
-    makes a checkout write any file the check may read other than as it lies here. None
+    are found in every kind of file, are not looked for; and every file the check may read
+    lies here as the index holds it, byte for byte, and as a checkout would write it. None
     otherwise. (What lies outside the repository is read from there either way.)"""
     from procurelint.documents.files import included
     from procurelint.documents.loading import config_files
-    from procurelint.run.pull_request import checkout_converts
+    from procurelint.run.pull_request import holds_as_committed
 
     top = str(in_place.top)
     root = str(config.root.resolve())
@@ -164,10 +164,10 @@ def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list
     names = [os.path.relpath(path, top).replace(os.sep, "/") for path in inside
              if _inside(path, top)]
     names += [prefix + name for name in under if included(name, include)]
-    return None if checkout_converts(in_place.top, names) else under
+    return under if holds_as_committed(in_place.top, in_place.tracked, names) else None
 
 
-def _reached(named: str, top: str, files: frozenset[str], folders: set[str]) -> bool:
+def _reached(named: str, top: str, files: Mapping[str, str], folders: set[str]) -> bool:
     """Whether a file, named by an absolute path as it was read (`..` and all), is read alike
     in a copy of the index: the path, taken step by step inside the repository, goes through
     folders of the index to a file of it (a folder git does not track, or a link, is not in
@@ -232,15 +232,19 @@ def _staged(args: argparse.Namespace, in_place: bool = True) -> Iterator[Copy | 
             return
 
     def moved(path: Path | None, copy: Path, as_named: bool = False) -> Path | None:
-        """`path` in the copy: where it leads in the repository (its folders' links followed,
-        a link named last kept, as `policy_root` keeps it), the same place in the copy.
-        `as_named`: a relative path that only goes down from here, through no link, is kept
-        as the user wrote it (the copy is run in from the same folder), so that a message
-        names it so."""
+        """`path` in the copy: where it leads in the repository, the same place in the copy.
+        A PATH is followed through every link (a linked file is judged at its target); a file
+        named with `as_named` (--config, --baseline) through its folders' links, a link named
+        last kept (`policy_root` judges from a linked policy's folder); and then a relative
+        path that only goes down from here, through no link, is kept as the user wrote it
+        (the copy is run in from the same folder), so that a message names it so."""
         if path is None:
             return None
         full = os.path.abspath(here / path)
-        real = Path(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+        if as_named:
+            real = Path(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+        else:
+            real = Path(os.path.realpath(full))
         try:
             in_copy = copy / real.relative_to(top)
         except ValueError:

@@ -10,8 +10,10 @@ cannot loosen the policy that judges it, and lists what the change did to them.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,18 +49,20 @@ def in_work_tree(root: Path) -> bool:
     return proc.returncode == 0 and proc.stdout.strip() == b"true"
 
 
-def committed_in_place(top: Path) -> frozenset[str] | None:
-    """The files of the index, relative to `top`, when the work tree holds every one of them as
-    the index does, so that `--staged` can judge the work tree where it lies rather than a copy
-    of the index: no entry differs from the work tree (`git diff`), and every entry is a file
-    at stage 0 that git compares (not marked skip-worktree or assume-unchanged), neither a
-    symbolic link (whose copy `_checkout_index` re-points) nor a submodule (whose files the
-    index does not hold). None otherwise, or when git cannot say.
+def committed_in_place(top: Path) -> dict[str, str] | None:
+    """The files of the index, relative to `top`, each with its object id, when the work tree
+    holds every one of them as the index does, so that `--staged` can judge the work tree where
+    it lies rather than a copy of the index: no entry differs from the work tree (`git diff`),
+    and every entry is a file at stage 0 that git compares (not marked skip-worktree or
+    assume-unchanged), neither a symbolic link (whose copy `_checkout_index` re-points) nor a
+    submodule (whose files the index does not hold). None otherwise, or when git cannot say.
 
     git compares a file's content only when its recorded stat data differ: here with the
     change time trusted (which no one can set back, as one can the modification time) and
     every stat field compared, and without a file-system monitor (whose daemon may have missed
-    an edit), whatever the repository's configuration says."""
+    an edit), whatever the repository's configuration says. What it compares is the file as
+    converted on check-in (line ends, a clean filter): `holds_as_committed` compares the bytes
+    of the files a check reads."""
     try:
         same = subprocess.run(["git", *_FULL_COMPARISON, "diff", "--quiet", "--no-ext-diff"],
                               cwd=top, capture_output=True, check=False)
@@ -67,7 +71,7 @@ def committed_in_place(top: Path) -> frozenset[str] | None:
         listing = _git(top, "ls-files", "-z", "--stage", "-v")
     except (OSError, ConfigError):
         return None
-    tracked: set[str] = set()
+    tracked: dict[str, str] = {}
     for entry in listing.split(b"\0"):
         if not entry:
             continue
@@ -76,40 +80,70 @@ def committed_in_place(top: Path) -> frozenset[str] | None:
         if len(fields) != 4 or fields[0] != b"H" or fields[1] not in (b"100644", b"100755") \
                 or fields[3] != b"0":
             return None
-        tracked.add(os.fsdecode(name))
-    return frozenset(tracked)
+        tracked[os.fsdecode(name)] = fields[2].decode("ascii", "replace")
+    return tracked
 
 
 _FULL_COMPARISON = ("-c", "core.fsmonitor=false", "-c", "core.trustctime=true",
                     "-c", "core.checkStat=default")
 
 
-CONVERTING = ("ident", "filter", "working-tree-encoding", "eol")
-"""The attributes by which a checkout may write a file other than as the index holds it (and
-git read the file back as the index holds it): `$Id$` expanded, a smudge filter, another
-encoding, CRLF line ends."""
+def holds_as_committed(top: Path, index: Mapping[str, str], names: list[str]) -> bool:
+    """Whether each of these files of the index (relative to `top`) lies in the work tree byte
+    for byte as the index holds it (its bytes hash to the index's object id, as git hashes a
+    blob), and a checkout would write it so (`_checkout_converts`): then reading the work tree
+    is reading the commit."""
+    for name in names:
+        oid = index.get(name)
+        if oid is None or not _hashes_to(os.path.join(top, name), oid):
+            return False
+    return not _checkout_converts(top, names)
 
 
-def checkout_converts(top: Path, names: list[str]) -> bool:
-    """Whether a checkout of these index files (relative to `top`) could write any of them
-    other than as it lies in the work tree, for attributes (those of the index, as a checkout
-    reads them) or configuration (`core.autocrlf`, `core.eol`) that convert its content: a
-    work tree that git finds the same as the index may still not be what a checkout gives,
-    when such an attribute changed after the file was written. True when git cannot say.
-    (Line ends a checkout leaves as LF are not a conversion: a CRLF file reads alike.)"""
+def _hashes_to(path: str, oid: str) -> bool:
+    """Whether the file's bytes are the git blob `oid` (SHA-1, or SHA-256 in a repository of
+    that object format)."""
+    digest = hashlib.sha1(usedforsecurity=False) if len(oid) == 40 else hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            digest.update(b"blob %d\0" % size)
+            read = 0
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+                read += len(chunk)
+    except OSError:
+        return False
+    return read == size and digest.hexdigest() == oid
+
+
+_ATTRIBUTES = ("ident", "filter", "working-tree-encoding", "eol", "text", "crlf")
+"""The attributes by which a checkout may write a file other than as the index holds it:
+`$Id$` expanded, a smudge filter, another encoding, CRLF line ends (`eol=crlf`, or a text
+file where line ends are CRLF by configuration or by the platform)."""
+
+
+def _checkout_converts(top: Path, names: list[str]) -> bool:
+    """Whether a checkout could write any of these index files other than as the index holds
+    them, by the index's attributes (`.gitattributes` committed, `info/attributes`,
+    `core.attributesFile`) or configuration (`core.autocrlf`, `core.eol`). True when git
+    cannot say. A work tree git finds the same as the index may still not be what a checkout
+    gives, when such an attribute changed after the file was written."""
     try:
         config = subprocess.run(["git", "config", "--get-regexp", r"^core\.(autocrlf|eol)$"],
                                 cwd=top, capture_output=True, check=False)
         if config.returncode not in (0, 1):  # 1: none is set
             return True
-        for line in config.stdout.decode(errors="replace").lower().splitlines():
-            setting, _, wanted = line.partition(" ")
-            if (setting, wanted) in (("core.autocrlf", "true"), ("core.eol", "crlf")):
-                return True
+        settings = dict(line.partition(" ")[::2] for line in
+                        config.stdout.decode(errors="replace").lower().splitlines())
+        if settings.get("core.autocrlf", "false") in ("true", "yes", "on", "1", ""):
+            return True  # a git boolean: `true`, `yes`, `on`, `1`, or the bare key
+        eol = settings.get("core.eol", "native")
+        crlf_lines = eol == "crlf" or (eol == "native" and os.name == "nt")
         if not names:
             return False
         attributes = subprocess.run(["git", "check-attr", "--cached", "-z", "--stdin",
-                                     *CONVERTING], cwd=top, capture_output=True, check=False,
+                                     *_ATTRIBUTES], cwd=top, capture_output=True, check=False,
                                     input=b"\0".join(os.fsencode(n) for n in names))
     except OSError:
         return True
@@ -117,9 +151,16 @@ def checkout_converts(top: Path, names: list[str]) -> bool:
         return True
     fields = attributes.stdout.split(b"\0")
     for key, value in zip(fields[1::3], fields[2::3]):
-        if value in (b"unspecified", b"unset") or (key == b"eol" and value == b"lf"):
+        if value in (b"unspecified", b"unset"):
             continue
-        return True
+        if key == b"eol":
+            if value == b"crlf":
+                return True
+        elif key in (b"text", b"crlf"):
+            if crlf_lines:
+                return True
+        else:
+            return True
     return False
 
 
