@@ -603,3 +603,66 @@ def test_a_path_through_a_link_git_does_not_track_is_where_it_leads(cli, tmp_pat
     named = cli("check", "--staged", "--date", TODAY, "-f", "json", "claims", cwd=root)
     assert linked.code == named.code == 1, linked.stdout + linked.stderr
     assert linked.stdout == named.stdout
+
+
+@pytest.mark.skipif(os.uname().sysname == "Darwin", reason="needs file names of any bytes")
+def test_in_place_a_name_that_is_not_utf8_is_matched_as_the_walk_matches_it(
+        cli, tmp_path: Path) -> None:
+    """The walk matches the include globs against the name it shows (`m\\xff.yml`); the files
+    whose bytes must be the index's are chosen the same way. Here a clean filter makes the
+    index hold a violation that the work tree does not, and git finds the two the same."""
+    root = project(tmp_path / "repo")
+    with open(root / "procurelint.yaml", "a", encoding="utf-8") as policy:
+        policy.write('  include: ["**/*.yaml", "**/m????.yml"]\n')  # \\xff: four
+    git(root, "config", "filter.swap.clean", "sed s#acme-bedrock/us-east-1#deepseek/api#")
+    git(root, "config", "filter.swap.smudge", "cat")
+    write(root, ".gitattributes", "m*.yml filter=swap\n")
+    text = (root / "intake.yaml").read_text(encoding="utf-8")
+    with open(os.fsencode(root) + b"/m\xff.yml", "w", encoding="utf-8") as out:
+        out.write(text.replace("patient-intake", "second"))
+    git(root, "add", "-A")
+    assert subprocess.run(["git", "diff", "--quiet"], cwd=root, check=False).returncode == 0
+    here, copied = _both(cli, root)
+    assert (here.code, here.stdout) == (copied.code, copied.stdout), here.stderr + copied.stderr
+    assert here.code == 1 and "m\\\\xff.yml" in here.stdout
+
+
+def test_a_file_the_policy_names_through_a_link_back_into_the_repository_is_the_commits(
+        cli, tmp_path: Path) -> None:
+    """`catalogs: [../link/catalog.yaml]`, with `link` beside the repository leading back into
+    it, names the repository's catalog: the commit's, not the work tree's unstaged edit."""
+    root = project(tmp_path / "repo")
+    os.symlink(root, tmp_path / "link")
+    policy = (root / "procurelint.yaml").read_text(encoding="utf-8")
+    write(root, "procurelint.yaml", policy.replace("catalogs: [catalog.yaml]",
+                                                   "catalogs: [../link/catalog.yaml]"))
+    catalog = (root / "catalog.yaml").read_text(encoding="utf-8")
+    write(root, "catalog.yaml", catalog.replace("hipaaBaa: true", "hipaaBaa: false", 1))
+    git(root, "add", "-A")  # the commit's catalog: no BAA, so the PHI step fails
+    write(root, "catalog.yaml", catalog)  # the work tree's, not staged: a BAA
+    for env in ({}, {"PROCURELINT_STAGED_COPY": "1"}):
+        run = cli("check", "--staged", "--date", TODAY, "-f", "json", cwd=root, env=env)
+        assert run.code == 1 and "HIPAA001" in run.stdout, (env, run.stdout + run.stderr)
+
+
+def test_a_copy_names_the_files_as_the_user_named_them(cli, tmp_path: Path) -> None:
+    """A baseline named by an absolute path is reported under that name, not as the copy's
+    file in a temporary folder of a new name on every run; an error names the repository's
+    file and says the index's was read."""
+    root = project(tmp_path / "repo")
+    write(root, "claims/claims-triage.yaml", MANIFEST)
+    made = cli("baseline", "--output", "accepted.json", "--date", TODAY,
+               "--approved-by", "ciso@example.com", "--expires", "2027-03-31", cwd=root)
+    assert made.code == 0, made.stderr
+    git(root, "add", "-A")
+    here, copied = (cli("check", "--staged", "--date", TODAY, "--baseline",
+                        str(root / "accepted.json"), cwd=root, env=env)
+                    for env in ({}, {"PROCURELINT_STAGED_COPY": "1"}))
+    assert here.code == copied.code == 0, here.stdout + here.stderr + copied.stderr
+    assert here.stdout == copied.stdout and f"baseline {root / 'accepted.json'}:" in here.stdout
+
+    git(root, "rm", "-q", "--cached", "accepted.json")  # in the work tree, not in the commit
+    here, copied = _both(cli, root, "--baseline", str(root / "accepted.json"))
+    assert here.code == copied.code == 2 and here.stderr == copied.stderr
+    assert str(root / "accepted.json") in here.stderr and "git's index" in here.stderr
+    assert "procurelint-staged-" not in here.stderr

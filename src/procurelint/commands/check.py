@@ -15,6 +15,7 @@ from procurelint.commands.common import (
 )
 
 if TYPE_CHECKING:
+    from procurelint.errors import ProcurelintError
     from procurelint.policy.config import Config, Copy
 
 
@@ -58,16 +59,46 @@ def run(args: argparse.Namespace) -> int:
 
     outputs = [(renderer(name), file.absolute() if file else None)
                for name, file in parse_formats(args.format, args.output)]
+    named = args.baseline
     with _staged(args) as staged:
         if not isinstance(staged, InPlace):
-            return _check(args, outputs, staged)
+            return _on_copy(args, outputs, staged, named)
         try:
             return _check(args, outputs, in_place=staged)
         except _NeedsCopy:
             pass  # judged below, on a copy of the index
     with _staged(args, in_place=False) as copy:
         assert not isinstance(copy, InPlace)
-        return _check(args, outputs, copy)
+        return _on_copy(args, outputs, copy, named)
+
+
+def _on_copy(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
+             copy: Copy | None, named: Path | None) -> int:
+    """`_check` on a copy of the index (or, without one, on the files as they are), naming
+    the baseline as the user named it, and in an error the repository's files rather than the
+    copy's, whose temporary folder has a new name on every run."""
+    from procurelint.errors import ProcurelintError
+
+    if copy is None:
+        return _check(args, outputs)
+    try:
+        return _check(args, outputs, copy, baseline_named=named)
+    except ProcurelintError as exc:
+        _in_repository(exc, copy)
+        raise
+
+
+def _in_repository(error: ProcurelintError, copy: Copy) -> None:
+    """Name the repository's files in `error` where it names the copy's, and say that the
+    index's were read."""
+    from msgspec.structs import replace
+
+    at, of = str(copy.at), str(copy.of)
+    if at not in error.message and (error.location is None or at not in error.location.file):
+        return
+    error.message = error.message.replace(at, of) + " (in git's index: --staged judges the commit)"
+    if error.location is not None:
+        error.location = replace(error.location, file=error.location.file.replace(at, of))
 
 
 class InPlace(NamedTuple):
@@ -86,7 +117,8 @@ class _NeedsCopy(Exception):
 
 
 def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
-           copy: Copy | None = None, in_place: InPlace | None = None) -> int:
+           copy: Copy | None = None, in_place: InPlace | None = None,
+           baseline_named: Path | None = None) -> int:
     from procurelint.errors import ProcurelintError
     from procurelint.policy.config import load_config
     from procurelint.run.pipeline import Options, check
@@ -128,6 +160,8 @@ def _check(args: argparse.Namespace, outputs: list[tuple[Any, Path | None]],
                 raise _NeedsCopy from None
             raise
     progress.close()
+    if baseline_named is not None and result.baseline_file is not None:
+        result.baseline_file = str(baseline_named)  # not the copy's file
     for render, file in outputs:
         write(render(result), file)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
@@ -141,7 +175,7 @@ def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list
     are found in every kind of file, are not looked for; and every file the check may read
     lies here as the index holds it, byte for byte, and as a checkout would write it. None
     otherwise. (What lies outside the repository is read from there either way.)"""
-    from procurelint.documents.files import included
+    from procurelint.documents.files import included, printable_name
     from procurelint.documents.loading import config_files
     from procurelint.run.pull_request import holds_as_committed
 
@@ -163,7 +197,8 @@ def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list
     inside = [os.path.normpath(path) for path in read]
     names = [os.path.relpath(path, top).replace(os.sep, "/") for path in inside
              if _inside(path, top)]
-    names += [prefix + name for name in under if included(name, include)]
+    # as the walk matches them: by the name it shows (a byte that is not UTF-8 as `\\xNN`)
+    names += [prefix + name for name in under if included(printable_name(name), include)]
     return under if holds_as_committed(in_place.top, in_place.tracked, names) else None
 
 

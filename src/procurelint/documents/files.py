@@ -240,19 +240,19 @@ def display_name(path: Path, root: Path) -> str:
         top = top[:-1]
     if absolute.startswith(top) and absolute[len(top):len(top) + 1] == os.sep:
         # The common case, as strings: pathlib's parsing costs more than the rest of the walk.
-        return _printable_name(absolute[len(top) + 1:].replace(os.sep, "/"))
+        return printable_name(absolute[len(top) + 1:].replace(os.sep, "/"))
     for resolve in (False, True):  # resolving links costs a system call per folder: last
         try:
             shown = (path.resolve() if resolve else Path(os.path.abspath(path))).relative_to(root).as_posix()
-            return _printable_name(shown)
+            return printable_name(shown)
         except ValueError:
             continue
-    return _printable_name(path.as_posix())
+    return printable_name(path.as_posix())
 
 
-def _printable_name(name: str) -> str:
+def printable_name(name: str) -> str:
     """A file name decoded with surrogate escapes (not UTF-8 on disk), as text every output
-    can encode."""
+    can encode: as the walk shows it, and matches it against the policy's globs."""
     try:
         name.encode("utf-8")
         return name

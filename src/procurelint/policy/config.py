@@ -83,17 +83,20 @@ class Copy(Struct, frozen=True):
     def place(self, folder: Path, name: str) -> Path:
         """Where `name` (relative to `folder`, or absolute) leads: a place inside the
         repository is the same place in the copy, a place outside it is the same place as from
-        the repository (`folder` itself when `folder` is not in the copy)."""
+        the repository (`folder` itself when `folder` is not in the copy). A path that leaves
+        the repository and comes back into it, by `..` or through a link, is the copy's."""
         joined = folder / name
         if not self.holds(folder):
             return joined
         if not os.path.isabs(name) and self.holds(Path(os.path.normpath(joined))):
             return joined
         real = self.of / folder.relative_to(self.at)
-        try:
-            return self.at / Path(os.path.normpath(real / name)).relative_to(self.of)
-        except ValueError:
-            return real / name
+        for there in (os.path.normpath(real / name), os.path.realpath(real / name)):
+            try:  # back inside the repository, by `..` or through a link: the copy's file
+                return self.at / Path(there).relative_to(self.of)
+            except ValueError:
+                continue
+        return real / name
 
     def folders(self, start: Path) -> list[Path]:
         """`start` and the folders above it, as a policy search from the same place in the
