@@ -90,14 +90,18 @@ _FULL_COMPARISON = ("-c", "core.fsmonitor=false", "-c", "core.trustctime=true",
 
 def holds_as_committed(top: Path, index: Mapping[str, str], names: list[str]) -> bool:
     """Whether each of these files of the index (relative to `top`) lies in the work tree byte
-    for byte as the index holds it (its bytes hash to the index's object id, as git hashes a
-    blob), and a checkout would write it so (`_checkout_converts`): then reading the work tree
-    is reading the commit."""
-    for name in names:
-        oid = index.get(name)
-        if oid is None or not _hashes_to(os.path.join(top, name), oid):
-            return False
-    return not _checkout_converts(top, names)
+    for byte as the index holds it, and a checkout would write it so: then reading the work
+    tree is reading the commit. Where nothing converts them (no attribute of theirs is set,
+    line ends are not converted by `core.autocrlf`), git compared their very bytes, and
+    `committed_in_place` vouches for them; otherwise their bytes must hash to the index's
+    object ids, as git hashes a blob, and no conversion may apply on checkout."""
+    if not all(name in index for name in names):
+        return False
+    conversions = _conversions(top, names)
+    if conversions is None or conversions[0]:
+        return False
+    return not conversions[1] or all(_hashes_to(os.path.join(top, name), index[name])
+                                     for name in names)
 
 
 def _hashes_to(path: str, oid: str) -> bool:
@@ -118,50 +122,54 @@ def _hashes_to(path: str, oid: str) -> bool:
 
 
 _ATTRIBUTES = ("ident", "filter", "working-tree-encoding", "eol", "text", "crlf")
-"""The attributes by which a checkout may write a file other than as the index holds it:
-`$Id$` expanded, a smudge filter, another encoding, CRLF line ends (`eol=crlf`, or a text
-file where line ends are CRLF by configuration or by the platform)."""
+"""The attributes by which git converts a file's content on check-in or checkout: `$Id$`
+expanded, a filter, another encoding, line ends (`eol`; `text` and its old name `crlf`, where
+line ends are CRLF by configuration or by the platform)."""
 
 
-def _checkout_converts(top: Path, names: list[str]) -> bool:
+def _conversions(top: Path, names: list[str]) -> tuple[bool, bool] | None:
     """Whether a checkout could write any of these index files other than as the index holds
-    them, by the index's attributes (`.gitattributes` committed, `info/attributes`,
-    `core.attributesFile`) or configuration (`core.autocrlf`, `core.eol`). True when git
-    cannot say. A work tree git finds the same as the index may still not be what a checkout
-    gives, when such an attribute changed after the file was written."""
+    them, and whether git converts any of them at all (on check-in, too), by the index's
+    attributes (`.gitattributes` committed, `info/attributes`, `core.attributesFile`) or the
+    configuration (`core.autocrlf`, `core.eol`). None when git cannot say. A work tree git
+    finds the same as the index may still not be what a checkout gives, when such an
+    attribute changed after the file was written."""
     try:
         config = subprocess.run(["git", "config", "--get-regexp", r"^core\.(autocrlf|eol)$"],
                                 cwd=top, capture_output=True, check=False)
         if config.returncode not in (0, 1):  # 1: none is set
-            return True
+            return None
         settings = dict(line.partition(" ")[::2] for line in
                         config.stdout.decode(errors="replace").lower().splitlines())
-        if settings.get("core.autocrlf", "false") in ("true", "yes", "on", "1", ""):
-            return True  # a git boolean: `true`, `yes`, `on`, `1`, or the bare key
+        autocrlf = settings.get("core.autocrlf", "false")
+        if autocrlf in ("true", "yes", "on", "1", ""):
+            return True, True  # a git boolean: `true`, `yes`, `on`, `1`, or the bare key
         eol = settings.get("core.eol", "native")
         crlf_lines = eol == "crlf" or (eol == "native" and os.name == "nt")
+        converts = autocrlf not in ("false", "no", "off", "0")  # `input`: on check-in
         if not names:
-            return False
+            return False, converts
         attributes = subprocess.run(["git", "check-attr", "--cached", "-z", "--stdin",
                                      *_ATTRIBUTES], cwd=top, capture_output=True, check=False,
                                     input=b"\0".join(os.fsencode(n) for n in names))
     except OSError:
-        return True
+        return None
     if attributes.returncode != 0:
-        return True
+        return None
     fields = attributes.stdout.split(b"\0")
     for key, value in zip(fields[1::3], fields[2::3]):
         if value in (b"unspecified", b"unset"):
             continue
+        converts = True
         if key == b"eol":
             if value == b"crlf":
-                return True
+                return True, True
         elif key in (b"text", b"crlf"):
             if crlf_lines:
-                return True
+                return True, True
         else:
-            return True
-    return False
+            return True, True
+    return False, converts
 
 
 def export_index(root: Path, into: Path) -> Path:
