@@ -545,6 +545,18 @@ def test_closed_standard_output_is_a_clear_error(tmp_path: Path, files: int) -> 
     assert "standard output is closed" in proc.stderr and "internal error" not in proc.stderr
 
 
+def test_a_current_folder_that_is_gone_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+
+    (tmp_path / "gone").mkdir()
+    command = "cd gone && rmdir ../gone && " + " ".join(_procurelint("check", "--date", TODAY))
+    proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "the current folder cannot be used" in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_every_output_records_the_rules_a_run_left_out(cli, tmp_path: Path) -> None:
     write(tmp_path, "app.yaml", manifest(classes="phi"))
     code, result = _check(cli, tmp_path, "--ignore", "HIPAA,JUR")

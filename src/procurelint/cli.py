@@ -74,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.print_help(sys.stderr)
         raise SystemExit(EXIT_USAGE)
     try:
+        os.getcwd()
+    except OSError as exc:  # removed under the shell, or not readable: every relative path fails
+        _say(f"procurelint: error: the current folder cannot be used ({exc.strerror}); run "
+             "procurelint from a folder that exists\n")
+        raise SystemExit(EXIT_USAGE) from None
+    try:
         code = handler(args)
         if sys.stdout is not None:
             sys.stdout.flush()  # a closed pipe must fail here, not after the exit code is set
