@@ -666,3 +666,13 @@ def test_a_copy_names_the_files_as_the_user_named_them(cli, tmp_path: Path) -> N
     assert here.code == copied.code == 2 and here.stderr == copied.stderr
     assert str(root / "accepted.json") in here.stderr and "git's index" in here.stderr
     assert "procurelint-staged-" not in here.stderr
+
+
+def test_the_folders_of_the_index_are_every_folder_that_holds_a_file() -> None:
+    from procurelint.commands.check import _folders
+
+    names = ["a/b/c.yaml", "a/b/d.yaml", "a/e.yaml", "f.yaml", "a/b/g/h.yaml", "x/y/z/w.yaml",
+             "x/v.yaml"]
+    expected = {name[:i] for name in names for i, c in enumerate(name) if c == "/"}
+    for order in (names, names[::-1]):
+        assert _folders(dict.fromkeys(order, "")) == expected

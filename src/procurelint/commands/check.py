@@ -183,7 +183,7 @@ def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list
     root = str(config.root.resolve())
     if not _inside(root, top) or config.policy.spec.discovery.enabled:
         return None
-    folders = {name[:i] for name in in_place.tracked for i, c in enumerate(name) if c == "/"}
+    folders = _folders(in_place.tracked)
     read = config_files()
     if baseline is not None:
         read.append(os.path.join(os.getcwd(), baseline))
@@ -199,7 +199,20 @@ def _committed(config: Config, in_place: InPlace, baseline: Path | None) -> list
              if _inside(path, top)]
     # as the walk matches them: by the name it shows (a byte that is not UTF-8 as `\\xNN`)
     names += [prefix + name for name in under if included(printable_name(name), include)]
+    names = list(dict.fromkeys(names))  # the policy is often among the files included too
     return under if holds_as_committed(in_place.top, in_place.tracked, names) else None
+
+
+def _folders(files: Mapping[str, str]) -> set[str]:
+    """The folders that hold these files (`a/b/c.yaml`: `a` and `a/b`), each found once: a
+    name's folders are taken from the deepest up, until one is known."""
+    folders: set[str] = set()
+    for name in files:
+        end = name.rfind("/")
+        while end > 0 and name[:end] not in folders:
+            folders.add(name[:end])
+            end = name.rfind("/", 0, end)
+    return folders
 
 
 def _reached(named: str, top: str, files: Mapping[str, str], folders: set[str]) -> bool:

@@ -167,8 +167,8 @@ class GitIgnored:
     """What git ignores and does not track under a root, asked once (`git ls-files`)."""
 
     def __init__(self, root: Path | None) -> None:
-        """None: nothing is ignored (the files judged are all tracked: `discover`'s
-        `committed`)."""
+        """None: nothing is ignored, for files git tracks every one of (the index's judged
+        in place, a copy of the index or of a revision)."""
         self.files: set[str] = set()
         self.folders: set[str] = set()
         if root is None or not _git_could_find_a_repository(root):

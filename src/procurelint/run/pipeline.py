@@ -171,8 +171,8 @@ def _work(config: Config, options: Options) -> tuple[list[tuple[Candidate, bool]
     # git would not even answer for them (it would find no repository, or the one GIT_DIR
     # names, or one around the temporary folder).
     copied = config.copy is not None and config.copy.holds(config.root.resolve())
-    git_s_own = options.committed is not None or options.place is not None or copied
-    ignored = GitIgnored(None if git_s_own else config.root.resolve())
+    all_tracked = options.committed is not None or options.place is not None or copied
+    ignored = GitIgnored(None if all_tracked else config.root.resolve())
     found = discover(config.root, options.paths, spec.include, spec.exclude, spec.limits.max_files,
                      policy, ignored, options.committed)
     chosen = [c for c in found if c.skipped is None]
