@@ -27,7 +27,8 @@ from corpus import generate  # noqa: E402
 def _candidates() -> list[tuple[str, Callable[[str], Any] | None]]:
     import yaml
 
-    from procurelint.documents.yamlio import Limits, parse
+    from procurelint.documents.document import Limits
+    from procurelint.documents.yamlio import parse
 
     limits = Limits()
     found: list[tuple[str, Callable[[str], Any] | None]] = [

@@ -158,7 +158,8 @@ def _phases(folder: Path) -> None:
     from procurelint.run.parse_cache import ParseCache
     from procurelint.run.reading import load_manifests, parser_limits
     from procurelint.output import renderer
-    from procurelint.documents.yamlio import parse, read_text
+    from procurelint.documents.document import read_text
+    from procurelint.documents.yamlio import parse
 
     os.environ["PROCURELINT_CACHE_DIR"] = ENV["PROCURELINT_CACHE_DIR"]
     day = dt.date.fromisoformat(DAY)

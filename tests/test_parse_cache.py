@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 
 from procurelint.documents import cache as cache_module
-from procurelint.documents.yamlio import DEFAULT_LIMITS, Limits, parse, spots_of
+from procurelint.documents.document import DEFAULT_LIMITS, Limits, spots_of
+from procurelint.documents import yamlio
+from procurelint.documents.yamlio import parse
 from procurelint.output.results_json import render
 from procurelint.policy.config import load_config
-from procurelint.run import parse_cache
-from procurelint.run.parse_cache import MIN_FILES, ParseCache
+from procurelint.run.parse_cache import ParseCache
 from procurelint.run.pipeline import Options, check
 from procurelint.run.reading import parser_limits
 from tests.conftest import REPO, TODAY
@@ -29,6 +30,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate  # noqa: E402
 
 DAY = dt.date.fromisoformat(TODAY)
+FILES = 64
+"""A repository of a few dozen files."""
 
 
 @pytest.fixture
@@ -71,11 +74,11 @@ TEXTS = {
 def test_a_cached_parse_gives_the_documents_parse_gives(name: str, cache_folder: Path) -> None:
     text = TEXTS[name]
     fresh = parse(text, "f.yaml")
-    first = ParseCache.open(REPO, None, (0, 1), MIN_FILES, DEFAULT_LIMITS)
+    first = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
     assert first is not None
     first.parse(text, "f.yaml", DEFAULT_LIMITS)
     first.save()
-    again = ParseCache.open(REPO, None, (0, 1), MIN_FILES, DEFAULT_LIMITS)
+    again = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
     assert again is not None
     cached = again.parse(text, "g.yaml", DEFAULT_LIMITS)
     assert again.missed == 0  # it came from the pack
@@ -104,22 +107,23 @@ def _result(root: Path, processes: int = 1) -> str:
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files parse_cache parses afresh (in this process)."""
+    """The files parsed afresh in this process (the parse cache imports `parse` where it
+    misses, so that a warm run never imports PyYAML)."""
     parsed: list[str] = []
-    original = parse_cache.parse
+    original = yamlio.parse
 
     def counted(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         parsed.append(file)
         return original(text, file, limits)
 
-    monkeypatch.setattr(parse_cache, "parse", counted)
+    monkeypatch.setattr(yamlio, "parse", counted)
     return parsed
 
 
 @pytest.mark.parametrize("shape", ["benchmark", "slow"])
 def test_a_warm_check_says_what_a_cold_one_says(shape: str, tmp_path: Path, cache_folder: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _corpus(tmp_path / "repo", 2 * MIN_FILES + 10, shape)
+    root = _corpus(tmp_path / "repo", 2 * FILES + 10, shape)
     (root / "broken.yaml").write_text("apiVersion: procurelint/v1\nkind: AgentManifest\nspec: [\n")
     monkeypatch.setenv("PROCURELINT_CACHE_DIR", "")
     uncached = _result(root)
@@ -128,7 +132,7 @@ def test_a_warm_check_says_what_a_cold_one_says(shape: str, tmp_path: Path, cach
     monkeypatch.setenv("PROCURELINT_CACHE_DIR", str(cache_folder))
     parsed = _counting(monkeypatch)
     assert _result(root) == uncached
-    assert len(parsed) > 2 * MIN_FILES
+    assert len(parsed) > 2 * FILES
     assert len(list(cache_folder.glob("*.pack"))) == 1
     parsed.clear()
     assert _result(root) == uncached
@@ -148,7 +152,7 @@ def _deep_manifest(depth: int) -> str:
 
 def test_a_file_parsed_under_looser_limits_is_judged_by_the_policy_s_limits(
         tmp_path: Path, cache_folder: Path) -> None:
-    root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
+    root = _corpus(tmp_path / "repo", FILES + 5, "benchmark")
     (root / "deep.yaml").write_text(_deep_manifest(20))
     first = json.loads(_result(root))
     deep = [f for f in first["findings"] if f["file"] == "deep.yaml"]
@@ -171,7 +175,7 @@ def _pack(cache_folder: Path) -> Path:
 
 def test_an_edited_or_damaged_pack_is_parsed_afresh(tmp_path: Path, cache_folder: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
+    root = _corpus(tmp_path / "repo", FILES + 5, "benchmark")
     expected = _result(root)
     pack = _pack(cache_folder)
     head, digest, body = pack.read_bytes().split(b"\n", 2)
@@ -181,7 +185,7 @@ def test_an_edited_or_damaged_pack_is_parsed_afresh(tmp_path: Path, cache_folder
     # An edit that leaves the digest as it was: the whole pack is refused.
     pack.write_bytes(head + b"\n" + digest + b"\n" + body.replace(b"pii", b"xyz"))
     assert _result(root) == expected
-    assert len(parsed) > MIN_FILES
+    assert len(parsed) > FILES
 
     # Entries that are not a list of [value, list of numbers], under a digest made to match
     # (whoever can write the cache can): each such file is parsed afresh, the others are not.
@@ -211,7 +215,7 @@ def test_positions_that_do_not_fit_are_parsed_afresh(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """An entry whose numbers do not fit its value (only an edit with the digest made to match
     makes one) is a miss: the file is parsed, and its findings are where they were."""
-    root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
+    root = _corpus(tmp_path / "repo", FILES + 5, "benchmark")
     expected = _result(root)
     file = Counter(f["file"] for f in json.loads(expected)["findings"]
                    if f["line"] > 1).most_common(1)[0][0]
@@ -219,7 +223,7 @@ def test_positions_that_do_not_fit_are_parsed_afresh(
     pack = _pack(cache_folder)
     head, _, body = pack.read_bytes().split(b"\n", 2)
     lines = body.split(b"\n")
-    cache = ParseCache.open(root, None, (0, 1), MIN_FILES, parser_limits(load_config(None, root)))
+    cache = ParseCache.open(root, None, (0, 1), FILES, parser_limits(load_config(None, root)))
     assert cache is not None
     key = cache_module.hashlib.sha256(cache.prefix + text.encode()).hexdigest().encode()
     [found] = [n for n, line in enumerate(lines) if line.startswith(key + b"\t")]
@@ -232,17 +236,23 @@ def test_positions_that_do_not_fit_are_parsed_afresh(
     assert parsed == [file]
 
 
-def test_small_runs_and_a_cache_turned_off_write_no_pack(tmp_path: Path, cache_folder: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    small = _corpus(tmp_path / "small", MIN_FILES // 2, "benchmark")
-    _result(small)
-    assert not list(cache_folder.glob("*.pack"))
+def test_small_runs_use_a_pack_and_a_cache_turned_off_writes_none(
+        tmp_path: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository of two manifests (a pre-commit hook's) takes them from its pack when
+    warm, and so parses nothing (and never imports PyYAML)."""
+    small = _corpus(tmp_path / "small", 2, "benchmark")
+    expected = _result(small)
+    assert len(list(cache_folder.glob("*.pack"))) == 1
+    parsed = _counting(monkeypatch)
+    assert _result(small) == expected
+    assert parsed == []
+    assert ParseCache.open(small, None, (0, 1), 0, DEFAULT_LIMITS) is None  # nothing to read
     monkeypatch.setenv("PROCURELINT_CACHE_DIR", "")
-    assert ParseCache.open(small, None, (0, 1), 10 * MIN_FILES, DEFAULT_LIMITS) is None
+    assert ParseCache.open(small, None, (0, 1), 10 * FILES, DEFAULT_LIMITS) is None
 
 
 def test_a_pack_keeps_what_the_run_used(tmp_path: Path, cache_folder: Path) -> None:
-    root = _corpus(tmp_path / "repo", 2 * MIN_FILES, "benchmark")
+    root = _corpus(tmp_path / "repo", 2 * FILES, "benchmark")
     _result(root)
     before = _pack(cache_folder).read_bytes().count(b"\n")
     manifests = sorted(root.glob("**/*.yaml"))
@@ -281,7 +291,7 @@ def test_whether_a_deep_document_parses_does_not_depend_on_the_caller_s_stack() 
 def test_a_small_file_that_expands_to_a_large_value_is_not_stored(cache_folder: Path) -> None:
     text = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n" \
            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n"
-    cache = ParseCache.open(REPO, None, (0, 1), MIN_FILES, DEFAULT_LIMITS)
+    cache = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
     assert cache is not None
     cache.parse(text, "bomb.yaml", DEFAULT_LIMITS)
     cache.parse("a: 1\n", "small.yaml", DEFAULT_LIMITS)
@@ -319,7 +329,7 @@ def test_a_pack_that_cannot_be_written_leaves_no_temporary_file(cache_folder: Pa
 
 def test_a_work_tree_and_its_base_revision_share_their_pack(tmp_path: Path,
                                                             cache_folder: Path) -> None:
-    root = _corpus(tmp_path / "repo", MIN_FILES + 5, "benchmark")
+    root = _corpus(tmp_path / "repo", FILES + 5, "benchmark")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")
@@ -331,3 +341,22 @@ def test_a_work_tree_and_its_base_revision_share_their_pack(tmp_path: Path,
     lines = _pack(cache_folder).read_bytes().count(b"\n")
     check(load_config(None, root), Options(today=DAY, diff="main", scratch=tmp_path / "again"))
     assert _pack(cache_folder).read_bytes().count(b"\n") == lines  # both versions kept
+
+
+def test_the_key_follows_the_installed_parser(cache_folder: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a parse gives depends on PyYAML and on whether its C parser is there; the key
+    counts PyYAML's files (name, size, time) without importing it."""
+    import yaml
+
+    from procurelint.run import parse_cache
+
+    files = parse_cache._parser_files()  # noqa: SLF001
+    names = {os.path.basename(name) for name, _, _ in files}
+    assert "__init__.py" in names
+    assert any(name.startswith("_yaml.") for name in names) == yaml.__with_libyaml__
+    before = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
+    upgraded = (*files[:-1], (files[-1][0], files[-1][1] + 1, files[-1][2]))
+    monkeypatch.setattr(parse_cache, "_parser_files", lambda: upgraded)
+    after = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
+    assert before is not None and after is not None and before.prefix != after.prefix

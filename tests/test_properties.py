@@ -23,7 +23,8 @@ from procurelint.policy.config import load_config
 from procurelint.errors import ConfigError, YamlError
 from procurelint.findings import Finding, Result, Summary
 from procurelint.run.pipeline import Options, check
-from procurelint.documents.yamlio import Limits, parse
+from procurelint.documents.document import Limits
+from procurelint.documents.yamlio import parse
 from tests.conftest import node_at, node_paths
 from tests.test_check_cli import manifest
 

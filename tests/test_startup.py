@@ -29,7 +29,8 @@ try:
 except SystemExit as exc:
     code = exc.code
 loaded = sorted(m for m in sys.modules
-                if m.split(".")[0] in ("pydantic", "pydantic_core", "typing_extensions")
+                if m.split(".")[0] in ("pydantic", "pydantic_core", "typing_extensions", "yaml",
+                                       "shutil")
                 or m.startswith("procurelint.documents.models"))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 commands = sorted(m for m in sys.modules if m.startswith("procurelint.commands."))
@@ -51,14 +52,21 @@ def _check(cwd: Path, cache: Path, *args: str) -> tuple[int, str, list[str]]:
 
 @pytest.mark.parametrize("example", ["clean", "custom-rules", "."])
 def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
-    """Policy, catalogs, rule packs and waivers (the examples use them all) from the cache."""
+    """Policy, catalogs, rule packs and waivers (the examples use them all) from the cache,
+    and the manifests from the parse cache: PyYAML is not imported either (nor `shutil`,
+    which argparse would import to learn the terminal's width)."""
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLES / example, repo)
     cache = tmp_path / "cache"
     cold_code, cold_out, cold_loaded = _check(repo, cache)
     assert "pydantic" in cold_loaded  # the first run validates the configuration
+    assert "yaml" in cold_loaded  # and parses every file
     code, out, loaded = _check(repo, cache)
-    assert loaded == [], f"a warm check imported {loaded}"
+    parsed = [m for m in loaded if m.split(".")[0] == "yaml"]
+    assert [m for m in loaded if m not in parsed] == [], f"a warm check imported {loaded}"
+    # A file that does not parse is not stored, and is parsed again (its error found again):
+    # of these, only the whole examples folder holds one.
+    assert bool(parsed) == (example == "."), f"a warm check imported {loaded}"
     assert (code, out) == (cold_code, cold_out)
 
 
@@ -235,10 +243,27 @@ def test_deep_positions_edited_with_their_digest_never_crash(text: str) -> None:
     """Deep positions are decoded when first asked for, after the entry's digest was checked:
     an entry edited with a new digest may lose them, never crash a run or move a shallow one."""
     from procurelint.documents.cache import Positions
-    from procurelint.documents.yamlio import Document
+    from procurelint.documents.document import Document
 
     doc = Document("f.yaml", None, Positions({("a",): (2, 1), ("a", "b"): (3, 3, 3, 1)}, text))
     where = doc.location(("a", "b", "c"))
     assert (where.line, where.column) in ((3, 3), (4, 5))
     assert (doc.location(("a", "b")).line, doc.location(("a",)).line) == (3, 2)
     assert doc.location(("a", "b"), key=True).column == 1
+
+
+@pytest.mark.parametrize("columns", [None, "50", "132", "0", "-3", "wide"])
+def test_help_is_as_wide_as_argparse_makes_it(columns: str | None,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's help formatter learns the terminal's width without `shutil`, and
+    must learn what argparse's own would (it asks `shutil.get_terminal_size`)."""
+    import argparse
+
+    from procurelint.cli import _Formatter
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours, theirs = _Formatter("procurelint"), argparse.HelpFormatter("procurelint")
+    assert ours._width == theirs._width  # noqa: SLF001 - the width both formatters chose

@@ -7,7 +7,8 @@ import math
 import pytest
 
 from procurelint.errors import YamlError
-from procurelint.documents.yamlio import Limits, load_file, parse, resolve_plain
+from procurelint.documents.document import Limits
+from procurelint.documents.yamlio import load_file, parse, resolve_plain
 
 
 @pytest.mark.parametrize(

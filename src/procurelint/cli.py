@@ -14,6 +14,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 
 def _import_msgspec_without_typing_extensions() -> None:
@@ -41,8 +42,37 @@ from procurelint.commands.common import EXIT_USAGE  # noqa: E402
 from procurelint.errors import ProcurelintError  # noqa: E402
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, as wide as the terminal as `shutil.get_terminal_size` tells it, told
+    without importing `shutil` (and bz2, lzma and fnmatch with it): argparse makes a formatter
+    for every option it adds, and that import was a fiftieth of a one-manifest check."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    """The terminal's width: $COLUMNS, else standard output's terminal, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with a one-line message, as every usage error must."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)

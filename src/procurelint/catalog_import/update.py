@@ -37,7 +37,8 @@ from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.documents.loading import load_one
 from procurelint.documents.models.catalog_model import Catalog, Endpoint, Offer, Price
 from procurelint.documents.records import to_model
-from procurelint.documents.yamlio import DEFAULT_LIMITS, parse
+from procurelint.documents.document import DEFAULT_LIMITS
+from procurelint.documents.yamlio import parse
 
 SECTIONS = ("models", "providers", "endpoints")
 

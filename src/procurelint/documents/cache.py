@@ -111,7 +111,7 @@ def cacheable(cls: type[T]) -> type[T]:
 def _classes() -> dict[str, type]:
     """The classes an entry may hold, by name: nothing else is ever built from the cache."""
     from procurelint.documents.records import Record
-    from procurelint.documents.yamlio import Document
+    from procurelint.documents.document import Document
     from procurelint.errors import Location
 
     return {"Record": Record, "Document": Document, "Location": Location, **_REGISTERED}

@@ -27,7 +27,6 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from procurelint.documents.envelope import KIND_NAMES
-from procurelint.documents.yamlio import top_level_scalars
 from procurelint.errors import ConfigError, Location
 
 VCS_FOLDERS = {".git"}
@@ -58,6 +57,8 @@ def looks_ours(text: str) -> bool:
     procurelint/...` or a `kind` of this contract (case ignored), on a line of its own or at
     the top of a document as any standard YAML loader reads it (a duplicate key, a tag, an
     anchor, an escape or flow style must not hide a manifest from the gate)."""
+    from procurelint.documents.yamlio import top_level_scalars  # only for a refused file
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for match in _OURS_TEXT.finditer(text):
         kind = match.group("kind")

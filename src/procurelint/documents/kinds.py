@@ -18,7 +18,7 @@ from procurelint.documents.envelope import API_VERSION, KIND_NAMES
 from procurelint.errors import Location
 from procurelint.documents.manifest_validation import fast_manifest
 from procurelint.documents.records import from_model
-from procurelint.documents.yamlio import Document, Path
+from procurelint.documents.document import Document, Path
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -11,7 +11,7 @@ from procurelint.documents.kinds import is_ours, validate
 from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.documents.records import from_model
 from procurelint.documents.cache import cached
-from procurelint.documents.yamlio import Document, load_file
+from procurelint.documents.document import Document
 
 
 def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Document]:
@@ -71,6 +71,8 @@ def loaded_config(path: Path) -> bytes | None:
 
 
 def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:
+    from procurelint.documents.yamlio import load_file  # parsing: not when the cache answers
+
     try:
         docs = load_file(str(path), name)
     except YamlError as exc:

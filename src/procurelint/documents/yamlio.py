@@ -1,4 +1,5 @@
-"""The only module that parses YAML.
+"""The only module that parses YAML (and imports PyYAML: `documents.document` holds what a parsed
+document is, for the modules that only read documents).
 
 Documents are composed with libyaml (PyYAML's C parser) into nodes that carry their line and
 column, then built into plain Python values by this module, so that:
@@ -8,22 +9,16 @@ column, then built into plain Python values by this module, so that:
 - a duplicate key is an error at the second occurrence;
 - aliases are expanded under a node budget (a billion-laughs document stops early), and
   depth, scalar length and file size are bounded;
-- every node's position is kept in a side table keyed by its path, for findings.
-
-The side table is most of what a parsed manifest holds, so it is kept small: one dict per
-document, from path to a tuple of the node's line and column (and its key's, for a mapping's
-value), where both the paths and the tuples are shared by every document parsed (a thousand
-manifests of one shape hold each path once).
+- every node's position is kept in a side table keyed by its path, for findings
+  (`document.SHARED` holds each path and position once for every document parsed).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
-from itertools import chain
+from collections.abc import Iterator
 from typing import Any
 
 # PyYAML's pure-Python reader compiles, at import, a character class of the printable Unicode
@@ -42,9 +37,10 @@ if "yaml" not in sys.modules and isinstance(_REGEX_CACHE, dict):
     _REGEX_CACHE.setdefault((str, READER_PATTERN, 0), re.compile(READER_PATTERN_QUICK))
 
 import yaml  # noqa: E402 - after the cache is given the reader's pattern
-from msgspec import Struct, field  # noqa: E402
 
-from procurelint.errors import Location, YamlError
+from procurelint.documents.document import (  # noqa: E402
+    DEFAULT_LIMITS, SHARED, Document, Limits, Path, Spot, read_text)
+from procurelint.errors import Location, YamlError  # noqa: E402
 
 try:  # libyaml is part of every PyYAML wheel; the pure loader is a slow fallback.
     from yaml import CSafeLoader as _BaseLoader
@@ -68,79 +64,6 @@ _ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, y
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-
-Path = tuple[str | int, ...]
-Position = tuple[int, int]
-Spot = tuple[int, ...]
-"""Where a node starts, (line, column), and for a mapping's value where its key starts after
-them, (line, column, key line, key column); 1-based."""
-
-
-class _Shared:
-    """The paths and spots of every document parsed, each held once: a trie of paths (each
-    entry is (path, {key or index: entry of the child})) and a table of spots. Both start
-    again when they grow past LIMIT entries (a hostile or huge file); documents parsed
-    before keep theirs, as lookups compare paths by value."""
-
-    LIMIT = 1 << 17
-
-    def __init__(self) -> None:
-        self.root: dict[str | int, tuple[Path, dict[Any, Any]]] = {}
-        self.spots: dict[Spot, Spot] = {}
-        self.size = 0
-
-    def check(self) -> None:
-        if self.size > self.LIMIT or len(self.spots) > self.LIMIT:
-            self.__init__()  # type: ignore[misc]
-
-
-_SHARED = _Shared()
-
-
-class Limits(Struct, frozen=True):
-    """Bounds that keep a hostile file from exhausting time or memory."""
-
-    max_file_bytes: int = 2 * 1024 * 1024
-    max_depth: int = 64
-    max_nodes: int = 200_000
-    max_scalar_length: int = 64 * 1024
-    max_list_length: int = 100_000
-    """Generous for configuration (an imported catalog lists thousands of offers); manifests
-    are read with the policy's limits.maxListLength (default 1000)."""
-
-
-DEFAULT_LIMITS = Limits()
-
-
-class Document(Struct):
-    """One YAML document: its value and where each node of it came from."""
-
-    file: str
-    data: Any
-    spots: Mapping[Path, Spot] = field(default_factory=dict)
-    """Where the node at each path starts (see `Spot`)."""
-
-    def location(self, path: Path, *, key: bool = False) -> Location:
-        """The location of the node at `path` (with `key`, of its key where it has one), or
-        of its nearest enclosing node."""
-        spots = self.spots
-        probe = tuple(path)
-        while probe:
-            spot = spots.get(probe)
-            if spot is not None:
-                if key and len(spot) == 4:
-                    return Location(self.file, spot[2], spot[3])
-                return Location(self.file, spot[0], spot[1])
-            probe = probe[:-1]
-        spot = spots.get((), (1, 1))
-        return Location(self.file, spot[0], spot[1])
-
-    def position(self, path: Path, *, key: bool = False) -> Position | None:
-        """(line, column) of the node at `path` itself (with `key`, of its key), or None."""
-        spot = self.spots.get(tuple(path))
-        if spot is None or (key and len(spot) != 4):
-            return None
-        return (spot[2], spot[3]) if key else (spot[0], spot[1])
 
 
 # Tags the 1.1 resolver gives plain scalars implicitly; such a scalar is re-resolved by 1.2.
@@ -210,8 +133,8 @@ class _Builder:
         self.max_depth = limits.max_depth
         self.max_scalar = limits.max_scalar_length
         self.spots: dict[Path, Spot] = {}
-        _SHARED.check()
-        self.shared_spots = _SHARED.spots
+        SHARED.check()
+        self.shared_spots = SHARED.spots
 
     def fail(self, message: str, node: yaml.Node) -> YamlError:
         mark = node.start_mark
@@ -221,7 +144,7 @@ class _Builder:
         mark = node.start_mark
         spot = (mark.line + 1, mark.column + 1)
         self.spots[()] = self.shared_spots.setdefault(spot, spot)
-        return self.build(node, (), _SHARED.root)
+        return self.build(node, (), SHARED.root)
 
     def build(self, node: yaml.Node, path: Path, kids: dict[Any, Any]) -> Any:
         """The value of `node`, whose own spot the caller records; `kids` is the trie of
@@ -282,7 +205,7 @@ class _Builder:
             entry = kids.get(i)
             if entry is None:
                 entry = kids[i] = (path + (i,), {})
-                _SHARED.size += 1
+                SHARED.size += 1
             child = entry[0]
             mark = item.start_mark
             spot = (mark.line + 1, mark.column + 1)
@@ -305,7 +228,7 @@ class _Builder:
             entry = kids.get(key)
             if entry is None:
                 entry = kids[key] = (path + (key,), {})
-                _SHARED.size += 1
+                SHARED.size += 1
             child = entry[0]
             mark, key_mark = value_node.start_mark, key_node.start_mark
             spot = (mark.line + 1, mark.column + 1, key_mark.line + 1, key_mark.column + 1)
@@ -313,92 +236,6 @@ class _Builder:
             result[key] = build(value_node, child, entry[1])
         return result
 
-
-def flat_spots(spots: Mapping[Path, Spot]) -> list[int]:
-    """A document's spots as one list of numbers, in the order `parse` found the nodes (each
-    node before the nodes inside it): with the document's value, all that `spots_of` needs to
-    give them back, so that the parse cache stores no paths."""
-    return list(chain.from_iterable(spots.values()))
-
-
-def spots_of(data: Any, flat: list[int]) -> dict[Path, Spot]:
-    """The spots `parse` gave the document whose value is `data`, from its `flat_spots`: the
-    root and each item of a list hold (line, column), each value of a mapping (line, column,
-    key line, key column), in the order `parse` builds them. ValueError when the numbers do
-    not fit the value."""
-    spots: dict[Path, Spot] = {}
-    if not flat:
-        if data is not None:
-            raise ValueError("a document with a value has spots")
-        return spots
-    _SHARED.check()
-    numbers = iter(flat)
-    take = numbers.__next__
-    try:
-        spot = (take(), take())
-        spots[()] = _SHARED.spots.setdefault(spot, spot)
-        _place(data, (), _SHARED.root, spots, take)
-    except StopIteration:
-        raise ValueError("fewer spots than nodes") from None
-    if next(numbers, None) is not None:
-        raise ValueError("more spots than nodes")
-    return spots
-
-
-def _place(value: Any, path: Path, kids: dict[Any, Any], spots: dict[Path, Spot],
-           take: Any) -> None:
-    """The spots of the nodes inside `value`, as `_Builder.sequence` and `.mapping` record them:
-    a mapping's values with their keys' positions (four numbers), a list's items with two."""
-    if value.__class__ is dict:
-        items: Any = value.items()
-        keyed = True
-    elif value.__class__ is list:
-        items, keyed = enumerate(value), False
-    else:
-        return
-    shared = _SHARED.spots
-    for key, item in items:
-        entry = kids.get(key)
-        if entry is None:
-            entry = kids[key] = (path + (key,), {})
-            _SHARED.size += 1
-        spot: Spot = (take(), take(), take(), take()) if keyed else (take(), take())
-        spots[entry[0]] = shared.setdefault(spot, spot)
-        if item.__class__ is dict or item.__class__ is list:
-            _place(item, entry[0], entry[1], spots, take)
-
-
-def _decode(raw: bytes, file: str) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise YamlError(
-            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
-            Location(file, line, column),
-        ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text
-
-
-def read_text(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Read a file as UTF-8 text within the size limit."""
-    try:
-        size = os.path.getsize(path)
-        if size > limits.max_file_bytes:
-            raise YamlError(
-                f"file is {size} bytes, more than the limit of {limits.max_file_bytes} "
-                "(limit max_file_bytes)",
-                Location(display, 1, 1),
-            )
-        with open(path, "rb") as handle:
-            raw = handle.read(limits.max_file_bytes + 1)
-    except OSError as exc:
-        raise YamlError(f"cannot read file: {exc.strerror}", Location(display)) from None
-    return _decode(raw, display)
 
 
 def parse(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> list[Document]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from msgspec import Struct, field
 
-from procurelint.documents.yamlio import Path
+from procurelint.documents.document import Path
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import Location
 

@@ -15,7 +15,7 @@ from procurelint.policy.config import Config
 from procurelint.policy.core_rules import message
 from procurelint.engine.costs import MonthlyTokens, monthly_cost, monthly_tokens
 from procurelint.errors import Location
-from procurelint.documents.yamlio import Document, Path
+from procurelint.documents.document import Document, Path
 from procurelint.wording import did_you_mean, suggestion
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike

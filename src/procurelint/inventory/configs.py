@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from procurelint.documents.yamlio import Document
+from procurelint.documents.document import Document
 from procurelint.inventory.env_files import EnvValue
 from procurelint.inventory.uses import Found
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from msgspec import Struct, field
 
 from procurelint.documents.files import VCS_FOLDERS, display_name
-from procurelint.documents.yamlio import Limits, parse
+from procurelint.documents.document import Limits
+from procurelint.documents.yamlio import parse
 from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.inventory import configs, env_files, js_code, python_code
 from procurelint.inventory.env_files import EnvValue

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from msgspec import Struct
 
 from procurelint.documents.cache import builtin_dir, cached
-from procurelint.documents.yamlio import load_file
 from procurelint.errors import ConfigError, Location
 
 _DATE = re.compile(r"(?:-\d{8}|-\d{4}-\d{2}-\d{2}|@\d{8}|@\d{4}-\d{2}-\d{2})$")
@@ -210,6 +209,8 @@ def _table(value: object, key: str, file: str) -> dict[str, object]:
 
 
 def _load() -> AliasTable:
+    from procurelint.documents.yamlio import load_file  # parsing: not when the cache answers
+
     path = builtin_dir() / "aliases.yaml"
     shown = "<builtin>/aliases.yaml"
     documents = load_file(str(path), shown)

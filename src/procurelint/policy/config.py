@@ -25,7 +25,7 @@ from procurelint.policy.packs import (
 )
 from procurelint.documents.records import Record
 from procurelint.documents.cache import builtin_dir, cached
-from procurelint.documents.yamlio import Document
+from procurelint.documents.document import Document
 from procurelint.documents.envelope import API_VERSION
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike

@@ -12,7 +12,7 @@ from msgspec import Struct, field
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
 from procurelint.documents.cache import builtin_dir, cacheable
-from procurelint.documents.yamlio import Document
+from procurelint.documents.document import Document
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
     from procurelint.documents.models.catalog_model import Catalog, Endpoint, Model, Price, Provider

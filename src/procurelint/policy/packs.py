@@ -13,7 +13,7 @@ from procurelint.expressions import CelCompileError, Program, cel_tokens
 from procurelint.errors import ConfigError, Location
 from procurelint.documents.loading import load_one
 from procurelint.documents.cache import builtin_dir, cacheable, cached
-from procurelint.documents.yamlio import Document
+from procurelint.documents.document import Document
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike
     from procurelint.documents.models.rulepack_model import Rule, RulePack

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from procurelint.errors import Location
 from procurelint.findings import Finding
-from procurelint.documents.yamlio import Document
+from procurelint.documents.document import Document
 from procurelint.policy.core_rules import message
 
 if TYPE_CHECKING:  # at run time these are records (procurelint.documents.records) that read alike

@@ -17,8 +17,9 @@ Entries live in one pack per slice of the repository (`documents.cache.read_pack
 the repository's folder (a copy of it, `--staged` or the base revision of `--diff`, is named
 by the repository's), its policy file, the limits and the slice, so that a run reads one
 file, not one per manifest. A pack keeps the entries the run used (and a few more, so that a
-work tree and its base revision share it), and is written again only when it changed. A run
-of fewer than `MIN_FILES` files parses them: reading a pack would cost more than it saves.
+work tree and its base revision share it), and is written again only when it changed. Small
+runs use a pack too: a run that takes every file from its pack never imports PyYAML, whose
+import alone costs more than reading a small pack (the pre-commit hook of a small repository).
 What does not belong is left out: a file whose value is far larger than its text (aliases),
 a key that is not a digest.
 """
@@ -26,6 +27,7 @@ a key that is not a digest.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -34,13 +36,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
-import yaml
 
 from procurelint.documents.cache import builtin_digest, cache_dir, read_pack, write_pack
-from procurelint.documents.yamlio import Document, Limits, flat_spots, parse, spots_of
-
-MIN_FILES = 64
-"""Below this many files in a slice, parsing them costs less than reading and writing a pack."""
+from procurelint.documents.document import Document, Limits, flat_spots, spots_of
 
 GROWTH = 4
 """An entry is stored only while it is at most this many times its text (and 4 KB): aliases
@@ -68,11 +66,10 @@ class ParseCache:
              limits: Limits) -> ParseCache | None:
         """The cache of slice `part` (index, count) of the repository at `place` (for a copy
         of a repository, the repository's own folder), or None when caching is off or the
-        slice has too few files."""
-        if files < MIN_FILES or cache_dir() is None:
+        slice has no files."""
+        if not files or cache_dir() is None:
             return None
-        code = (builtin_digest(), yaml.__version__, getattr(yaml, "__with_libyaml__", False),
-                sys.version, repr(limits))
+        code = (builtin_digest(), _parser_files(), sys.version, repr(limits))
         prefix = hashlib.sha256(repr(code).encode()).digest()
         where = f"{os.path.realpath(place)}\0{policy_file}\0{part[0]}/{part[1]}\0{repr(limits)}"
         name = "parse-" + hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -87,6 +84,8 @@ class ParseCache:
             if documents is not None:
                 self.used[key] = entry
                 return documents
+        from procurelint.documents.yamlio import parse  # only for what the pack lacks
+
         documents = parse(text, file, limits)  # a YamlError leaves nothing stored
         encoded = _entry(documents)
         if encoded is not None and len(encoded) <= GROWTH * len(text) + 4096:
@@ -104,6 +103,24 @@ class ParseCache:
             for key, entry in self.stored.items():
                 kept.setdefault(key, entry)
         write_pack(self.name, kept)
+
+
+@lru_cache(maxsize=1)
+def _parser_files() -> tuple[tuple[str, int, int], ...]:
+    """PyYAML's installed files, each by name, size and modification time, as
+    `builtin_digest` counts ours: what parsing gives depends on PyYAML's version and on
+    whether its C parser is there, and importing PyYAML to ask would cost what a warm run
+    saves by not parsing."""
+    spec = importlib.util.find_spec("yaml")
+    folders = spec.submodule_search_locations if spec is not None else None
+    found: list[tuple[str, int, int]] = []
+    for folder in folders or ():
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_file():
+                    info = entry.stat()
+                    found.append((entry.path, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 _quick = msgspec.json.Encoder().encode

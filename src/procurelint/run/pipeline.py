@@ -22,7 +22,7 @@ from procurelint.engine.costs import cents
 from procurelint.engine.totals import Contributions, ManifestRef, Spend
 from procurelint.errors import ConfigError, Location
 from procurelint.findings import Finding, Result, RuleMeta, Summary
-from procurelint.documents.yamlio import Limits
+from procurelint.documents.document import Limits
 from procurelint.policy.config import Config, Copy
 from procurelint.policy.merged_catalog import change_json
 from procurelint.run.apply_waivers import apply_waivers

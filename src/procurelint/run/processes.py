@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from procurelint.documents.files import Candidate
-from procurelint.documents.yamlio import Limits
+from procurelint.documents.document import Limits
 from procurelint.engine.evaluate import Evaluation, Evaluator
 from procurelint.engine.totals import Contributions, Spend
 from procurelint.engine.units import Walk

@@ -13,7 +13,7 @@ from msgspec import Struct, field
 from procurelint.documents.files import Candidate, file_looks_ours, looks_ours, text_looks_ours
 from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
 from procurelint.documents.loading import loaded_config
-from procurelint.documents.yamlio import Document, Limits, parse, read_text
+from procurelint.documents.document import Document, Limits, read_text
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import YamlError
 from procurelint.findings import Finding
@@ -92,7 +92,11 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
     ignored = 0
     suppressions: list[Suppression] = []
     not_read: list[dict[str, str]] = []
-    parse_text = parse if cache is None else cache.parse
+    parse_text: Callable[[str, str, Limits], list[Document]]
+    if cache is None:
+        from procurelint.documents.yamlio import parse as parse_text
+    else:
+        parse_text = cache.parse
     for number, candidate in enumerate(candidates, start=1):
         if progress is not None and number % 64 == 0:
             progress("reading manifests", number, len(candidates))
