@@ -8,6 +8,7 @@ fails these tests.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -267,3 +268,22 @@ def test_help_is_as_wide_as_argparse_makes_it(columns: str | None,
         monkeypatch.setenv("COLUMNS", columns)
     ours, theirs = _Formatter("procurelint"), argparse.HelpFormatter("procurelint")
     assert ours._width == theirs._width  # noqa: SLF001 - the width both formatters chose
+
+
+def test_the_collector_is_set_before_the_command_line_imports_its_modules() -> None:
+    """Importing is a third of a one-manifest check, and allocates thousands of objects the
+    collector would scan again and again at its default thresholds."""
+    probe = ("import gc, sys\n"
+             "seen = []\n"
+             "class Watch:\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name == 'msgspec' and not seen:\n"
+             "            seen.append(gc.get_threshold())\n"
+             "sys.meta_path.insert(0, Watch())\n"
+             "import procurelint.cli\n"
+             "print(list(seen[0]), list(procurelint.cli.GC_THRESHOLDS))\n")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True, timeout=60).stdout
+    at_msgspec, wanted = json.loads(f"[{shown.replace('] [', '], [')}]")
+    assert at_msgspec == wanted
+    assert wanted[0] > 700  # above the default
