@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+import subprocess
 import sys
 import threading
 from collections import Counter
@@ -23,7 +25,7 @@ from procurelint.policy.config import load_config
 from procurelint.run.parse_cache import ParseCache
 from procurelint.run.pipeline import Options, check
 from procurelint.run.reading import parser_limits
-from tests.conftest import REPO, TODAY
+from tests.conftest import EXAMPLES, REPO, TODAY
 from tests.test_prmode import git
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -352,6 +354,7 @@ def test_the_key_follows_the_installed_parser(cache_folder: Path,
     from procurelint.run import parse_cache
 
     files = parse_cache._parser_files()  # noqa: SLF001
+    assert files is not None
     names = {os.path.basename(name) for name, _, _ in files}
     assert "__init__.py" in names
     assert any(name.startswith("_yaml.") for name in names) == yaml.__with_libyaml__
@@ -360,3 +363,56 @@ def test_the_key_follows_the_installed_parser(cache_folder: Path,
     monkeypatch.setattr(parse_cache, "_parser_files", lambda: upgraded)
     after = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
     assert before is not None and after is not None and before.prefix != after.prefix
+    # PyYAML's files cannot be listed: its version cannot be told, and nothing is cached.
+    monkeypatch.setattr(parse_cache, "_parser_files", lambda: None)
+    assert ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS) is None
+
+
+def test_pyyaml_imported_from_a_zip_turns_the_cache_off(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML's package can lie in a zip (its folder is then not a folder): its files cannot
+    be listed, so the cache is not used, and the run goes on without it."""
+    import importlib.machinery
+    import importlib.util
+
+    from procurelint.run import parse_cache
+
+    archive = tmp_path / "yaml.zip"
+    archive.write_bytes(b"PK")
+    spec = importlib.machinery.ModuleSpec("yaml", None, is_package=True)
+    spec.submodule_search_locations = [str(archive / "yaml")]
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
+    parse_cache._parser_files.cache_clear()  # noqa: SLF001
+    try:
+        assert parse_cache._parser_files() is None  # noqa: SLF001
+    finally:
+        parse_cache._parser_files.cache_clear()  # noqa: SLF001
+
+
+def test_a_c_parser_that_does_not_load_is_an_error_not_another_parser(tmp_path: Path) -> None:
+    """PyYAML falls back to its pure-Python parser when its C extension is there but does not
+    load (a shared libyaml gone missing), and the two read some files differently, while the
+    parse cache tells PyYAML's builds apart by their files only: such a run must not parse,
+    nor write what it parsed. A warm run there parses nothing, and says what a sound one says."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "clean", repo)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "sitecustomize.py").write_text("import sys\nsys.modules['yaml._yaml'] = None\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PYTHONPATH")}
+    env["PROCURELINT_CACHE_DIR"] = str(tmp_path / "cache")
+    without = dict(env, PYTHONPATH=str(broken))
+
+    def run(environment: dict[str, str]) -> tuple[int, str, str]:
+        proc = subprocess.run([sys.executable, "-m", "procurelint", "check", "--date", TODAY],
+                              cwd=repo, env=environment, capture_output=True, text=True,
+                              timeout=120)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    code, out, err = run(without)
+    assert code == 2 and out == "", err
+    assert "PyYAML's C parser (libyaml) is installed but does not load" in err
+    assert not list((tmp_path / "cache").glob("*.pack"))
+    sound = run(env)
+    assert sound[0] == 0, sound
+    assert run(without)[:2] == sound[:2]

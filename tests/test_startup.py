@@ -287,3 +287,27 @@ def test_the_collector_is_set_before_the_command_line_imports_its_modules() -> N
     at_msgspec, wanted = json.loads(f"[{shown.replace('] [', '], [')}]")
     assert at_msgspec == wanted
     assert wanted[0] > 700  # above the default
+
+
+def test_help_is_as_wide_as_the_terminal_as_argparse_tells_it() -> None:
+    """On a terminal (a pseudo-terminal of 37 columns here), with no $COLUMNS: the width comes
+    from standard output's terminal, as argparse's own formatter reads it."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 37, 0, 0))
+    probe = ("import argparse\n"
+             "from procurelint.cli import _Formatter\n"
+             "print(_Formatter('p')._width, argparse.HelpFormatter('p')._width)\n")
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    try:
+        subprocess.run([sys.executable, "-c", probe], stdout=follower, env=env, check=True,
+                       timeout=60)
+        shown = os.read(leader, 1024).decode().split()
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert shown == ["35", "35"]

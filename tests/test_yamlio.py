@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -191,18 +192,24 @@ def test_pyyaml_is_imported_with_the_quick_reader_pattern() -> None:
     assert ast.literal_eval(shown) == READER_PATTERN_QUICK
 
 
-def test_the_pure_python_loader_refuses_a_character_as_a_yaml_error() -> None:
+def test_the_pure_python_loader_refuses_a_character_as_a_yaml_error(tmp_path: Path) -> None:
     """Where PyYAML has no libyaml, its loader refuses a character (a C1 control) as it
     starts: that is a YAML error of the file, not a crash, and a file that does not parse
-    says nothing of whose it is."""
+    says nothing of whose it is. (A PyYAML without its C extension, copied here; one whose
+    extension is there but does not load is a configuration error, tests/test_parse_cache.py.)"""
+    import shutil
     import subprocess
     import sys
 
+    import yaml
+
+    shutil.copytree(Path(yaml.__file__).parent, tmp_path / "yaml",
+                    ignore=shutil.ignore_patterns("_yaml*", "__pycache__"))
     probe = ("import sys\n"
-             "sys.modules['yaml._yaml'] = None  # as where PyYAML has no libyaml\n"
+             f"sys.path.insert(0, {str(tmp_path)!r})  # a PyYAML without libyaml\n"
              "from procurelint.documents.yamlio import YamlError, parse, top_level_scalars\n"
              "import yaml\n"
-             "assert not yaml.__with_libyaml__\n"
+             f"assert not yaml.__with_libyaml__ and yaml.__file__.startswith({str(tmp_path)!r})\n"
              "text = 'kind: AgentManifest\\nname: a\\x80b\\n'\n"
              "print(list(top_level_scalars(text, frozenset({'kind'}))))\n"
              "try:\n"

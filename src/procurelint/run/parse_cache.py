@@ -6,7 +6,7 @@ changed ones, for the totals. What parsing a file gave depends on nothing but it
 limits it was parsed under and the code, so it is stored under a digest of the three:
 
 - an entry holds each document's value as JSON and its spots as one list of numbers
-  (`yamlio.flat_spots`); reading it back gives the documents `parse` gives, value for value
+  (`document.flat_spots`); reading it back gives the documents `parse` gives, value for value
   and type for type (JSON keeps 1, 1.0, True, -0.0 and the non-finite numbers apart);
 - everything after parsing (which documents are ours, limits of the policy, validation) runs
   on the documents as it does on a fresh parse, so no verdict depends on the cache;
@@ -66,10 +66,11 @@ class ParseCache:
              limits: Limits) -> ParseCache | None:
         """The cache of slice `part` (index, count) of the repository at `place` (for a copy
         of a repository, the repository's own folder), or None when caching is off or the
-        slice has no files."""
-        if not files or cache_dir() is None:
+        slice has no files, or PyYAML's files cannot be told (`_parser_files`)."""
+        parser = _parser_files() if files and cache_dir() is not None else None
+        if parser is None:
             return None
-        code = (builtin_digest(), _parser_files(), sys.version, repr(limits))
+        code = (builtin_digest(), parser, sys.version, repr(limits))
         prefix = hashlib.sha256(repr(code).encode()).digest()
         where = f"{os.path.realpath(place)}\0{policy_file}\0{part[0]}/{part[1]}\0{repr(limits)}"
         name = "parse-" + hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -106,21 +107,24 @@ class ParseCache:
 
 
 @lru_cache(maxsize=1)
-def _parser_files() -> tuple[tuple[str, int, int], ...]:
+def _parser_files() -> tuple[tuple[str, int, int], ...] | None:
     """PyYAML's installed files, each by name, size and modification time, as
     `builtin_digest` counts ours: what parsing gives depends on PyYAML's version and on
     whether its C parser is there, and importing PyYAML to ask would cost what a warm run
-    saves by not parsing."""
-    spec = importlib.util.find_spec("yaml")
-    folders = spec.submodule_search_locations if spec is not None else None
+    saves by not parsing. None when they cannot be listed (the cache is then not used)."""
     found: list[tuple[str, int, int]] = []
-    for folder in folders or ():
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_file():
-                    info = entry.stat()
-                    found.append((entry.path, info.st_size, info.st_mtime_ns))
-    return tuple(sorted(found))
+    try:
+        spec = importlib.util.find_spec("yaml")
+        folders = spec.submodule_search_locations if spec is not None else None
+        for folder in folders or ():
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_file():
+                        info = entry.stat()
+                        found.append((entry.path, info.st_size, info.st_mtime_ns))
+    except (OSError, ValueError, ImportError):
+        return None
+    return tuple(sorted(found)) if found else None
 
 
 _quick = msgspec.json.Encoder().encode
@@ -165,8 +169,8 @@ def _documents(entry: bytes, file: str) -> list[Document] | None:
 @lru_cache(maxsize=1)
 def _entry_decoder() -> msgspec.json.Decoder[list[tuple[Any, list[int]]]]:
     """msgspec's reader of entries: it checks their shape as it reads them, in a third of the
-    time `json` takes to read them alone. Made at first use: a run too small for the cache
-    never reads an entry."""
+    time `json` takes to read them alone. Made at first use: a run that finds no pack reads
+    no entry."""
     number = Annotated[int, msgspec.Meta(ge=-2**63, le=2**63 - 1)]
     return msgspec.json.Decoder(list[tuple[Any, list[number]]])
 
