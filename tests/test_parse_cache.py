@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from procurelint.documents import yamlio
 from procurelint.documents.yamlio import parse
 from procurelint.output.results_json import render
 from procurelint.policy.config import load_config
+from procurelint.run import parse_cache
 from procurelint.run.parse_cache import ParseCache
 from procurelint.run.pipeline import Options, check
 from procurelint.run.reading import parser_limits
@@ -347,46 +349,124 @@ def test_a_work_tree_and_its_base_revision_share_their_pack(tmp_path: Path,
 
 def test_the_key_follows_the_installed_parser(cache_folder: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """What a parse gives depends on PyYAML and on whether its C parser is there; the key
-    counts PyYAML's files (name, size, time) without importing it."""
+    """What a parse gives depends on PyYAML and on the libyaml it parses with; the key counts
+    PyYAML's files (name, size, time) without importing it, and a change to them is a new
+    key. Files that cannot be listed turn the cache off."""
     import yaml
 
-    from procurelint.run import parse_cache
+    from procurelint.documents import yaml_build
 
-    files = parse_cache._parser_files()  # noqa: SLF001
-    assert files is not None
+    key = yaml_build.parser_key()
+    assert key is not None
+    files, parser = key
     names = {os.path.basename(name) for name, _, _ in files}
     assert "__init__.py" in names
     assert any(name.startswith("_yaml.") for name in names) == yaml.__with_libyaml__
     before = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
-    upgraded = (*files[:-1], (files[-1][0], files[-1][1] + 1, files[-1][2]))
-    monkeypatch.setattr(parse_cache, "_parser_files", lambda: upgraded)
+    upgraded = ((*files[:-1], (files[-1][0], files[-1][1] + 1, files[-1][2])), parser)
+    monkeypatch.setattr(parse_cache, "parser_key", lambda: upgraded)
     after = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
     assert before is not None and after is not None and before.prefix != after.prefix
-    # PyYAML's files cannot be listed: its version cannot be told, and nothing is cached.
-    monkeypatch.setattr(parse_cache, "_parser_files", lambda: None)
+    monkeypatch.setattr(parse_cache, "parser_key", lambda: None)
     assert ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS) is None
 
 
-def test_pyyaml_imported_from_a_zip_turns_the_cache_off(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def fresh_key() -> Any:
+    from procurelint.documents import yaml_build
+
+    yaml_build.parser_key.cache_clear()
+    yield yaml_build
+    yaml_build.parser_key.cache_clear()
+
+
+@pytest.mark.skipif(not yamlio.yaml.__with_libyaml__, reason="PyYAML without its C parser")
+def test_a_libyaml_of_its_own_is_in_the_key_by_its_version(
+        fresh_key: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where PyYAML's extension links libyaml as a library of its own (Debian's, conda's),
+    no file of PyYAML's tells which libyaml parses (libyaml 0.2.2 refuses `%YAML 1.2`, which
+    0.2.5 reads): the key holds the version this process loads. Where the extension holds
+    libyaml (PyPI's wheels), its file tells it, and PyYAML is not imported to ask. An
+    extension that links a libyaml and does not load is an error, whether or not anything is
+    parsed: the cache must not answer for it."""
+    import yaml._yaml
+
+    from procurelint.errors import SetupError
+
+    monkeypatch.setattr(fresh_key, "_needed", lambda path: [b"libc.so.6"])
+    assert fresh_key.parser_key()[1] == "inside"
+    fresh_key.parser_key.cache_clear()
+    monkeypatch.setattr(fresh_key, "_needed", lambda path: [b"libyaml-0.so.2", b"libc.so.6"])
+    assert fresh_key.parser_key()[1] == yaml._yaml.get_version_string()
+    fresh_key.parser_key.cache_clear()
+    monkeypatch.setattr(fresh_key, "_needed", lambda path: None)  # not ELF: asked as well
+    assert fresh_key.parser_key()[1] == yaml._yaml.get_version_string()
+    fresh_key.parser_key.cache_clear()
+    monkeypatch.setitem(sys.modules, "yaml._yaml", None)
+    with pytest.raises(SetupError, match="C parser is installed but does not load"):
+        fresh_key.parser_key()
+
+
+def _elf(wide: bool, little: bool, needed: list[bytes]) -> bytes:
+    """A shared object's headers as `_needed` reads them: a string table and a dynamic
+    section naming `needed`, after the header, then the section headers."""
+    order = "<" if little else ">"
+    strings = b"\0" + b"".join(name + b"\0" for name in needed)
+    offsets = [1 + sum(len(n) + 1 for n in needed[:i]) for i in range(len(needed))]
+    entry = order + ("qQ" if wide else "iI")
+    dynamic = b"".join(struct.pack(entry, 1, at) for at in offsets) + struct.pack(entry, 0, 0)
+    head_size = 64 if wide else 52
+    strings_at, dynamic_at = head_size, head_size + len(strings)
+    shoff = dynamic_at + len(dynamic)
+    section = order + ("IIQQQQIIQQ" if wide else "IIIIIIIIII")
+    shentsize = struct.calcsize(section)
+    sections = (struct.pack(section, *[0] * 10)
+                + struct.pack(section, 0, 3, 0, 0, strings_at, len(strings), 0, 0, 1, 0)
+                + struct.pack(section, 0, 6, 0, 0, dynamic_at, len(dynamic), 1, 0, 8, 0))
+    ident = b"\x7fELF" + bytes([2 if wide else 1, 1 if little else 2, 1]) + bytes(9)
+    if wide:
+        head = ident + struct.pack(order + "HHIQQQIHHHHHH", 3, 62, 1, 0, 0, shoff, 0,
+                                   head_size, 0, 0, shentsize, 3, 0)
+    else:
+        head = ident + struct.pack(order + "HHIIIIIHHHHHH", 3, 3, 1, 0, 0, shoff, 0,
+                                   head_size, 0, 0, shentsize, 3, 0)
+    assert len(head) == head_size
+    return head + strings + dynamic + sections
+
+
+@pytest.mark.parametrize(("wide", "little"), [(True, True), (False, True), (True, False),
+                                              (False, False)])
+def test_the_libraries_an_extension_links_are_read_from_its_headers(
+        wide: bool, little: bool, tmp_path: Path) -> None:
+    from procurelint.documents.yaml_build import _needed
+
+    linked = tmp_path / "linked.so"
+    linked.write_bytes(_elf(wide, little, [b"libyaml-0.so.2", b"libc.so.6"]))
+    assert _needed(str(linked)) == [b"libyaml-0.so.2", b"libc.so.6"]
+    alone = tmp_path / "alone.so"
+    alone.write_bytes(_elf(wide, little, [b"libc.so.6"]))
+    assert _needed(str(alone)) == [b"libc.so.6"]
+    other = tmp_path / "other.so"
+    other.write_bytes(b"\xcf\xfa\xed\xfe" + bytes(60))  # Mach-O: not read here
+    assert _needed(str(other)) is None
+    cut = tmp_path / "cut.so"
+    cut.write_bytes(_elf(wide, little, [b"libyaml-0.so.2"])[:70])
+    assert _needed(str(cut)) is None
+
+
+def test_pyyaml_imported_from_a_zip_turns_the_cache_off(
+        tmp_path: Path, fresh_key: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """PyYAML's package can lie in a zip (its folder is then not a folder): its files cannot
     be listed, so the cache is not used, and the run goes on without it."""
     import importlib.machinery
     import importlib.util
-
-    from procurelint.run import parse_cache
 
     archive = tmp_path / "yaml.zip"
     archive.write_bytes(b"PK")
     spec = importlib.machinery.ModuleSpec("yaml", None, is_package=True)
     spec.submodule_search_locations = [str(archive / "yaml")]
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
-    parse_cache._parser_files.cache_clear()  # noqa: SLF001
-    try:
-        assert parse_cache._parser_files() is None  # noqa: SLF001
-    finally:
-        parse_cache._parser_files.cache_clear()  # noqa: SLF001
+    assert fresh_key.parser_key() is None
 
 
 def test_a_c_parser_that_does_not_load_is_an_error_not_another_parser(tmp_path: Path) -> None:
@@ -411,8 +491,15 @@ def test_a_c_parser_that_does_not_load_is_an_error_not_another_parser(tmp_path: 
 
     code, out, err = run(without)
     assert code == 2 and out == "", err
-    assert "PyYAML's C parser (libyaml) is installed but does not load" in err
+    # not the policy's fault, so not placed in it (its built-in packs are parsed first)
+    assert err.startswith("procurelint: error: PyYAML's C parser is installed but does not load")
     assert not list((tmp_path / "cache").glob("*.pack"))
     sound = run(env)
     assert sound[0] == 0, sound
     assert run(without)[:2] == sound[:2]
+    for pattern in ("pack-*", "doc-RulePack-*"):  # the built-in rule packs, parsed again
+        for entry in (tmp_path / "cache").glob(pattern):
+            entry.unlink()
+    code, out, err = run(without)
+    assert code == 2 and out == "", err
+    assert err.startswith("procurelint: error: PyYAML's C parser is installed but does not load")

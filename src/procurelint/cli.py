@@ -5,6 +5,9 @@ Exit codes: 0 clean, 1 findings at or above `failOn`, 2 usage or configuration e
 The parser is the standard library's argparse: procurelint runs on every commit, and a CLI
 framework that builds its parameters at start-up would cost more than the whole check of a
 small repository. Each command lives in `procurelint.commands.<name>`.
+
+Importing this module sets the process's cycle-collector thresholds (`GC_THRESHOLDS`), as
+running the command line does: it is the program's entry, not a library module.
 """
 
 from __future__ import annotations

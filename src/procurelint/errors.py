@@ -38,5 +38,10 @@ class ConfigError(ProcurelintError):
     """The policy, a catalog, a rule pack or a command-line option is wrong: exit 2."""
 
 
+class SetupError(ProcurelintError):
+    """procurelint's installation cannot do what is asked (a library that does not load):
+    exit 2. Not the policy's fault, so never placed in it."""
+
+
 class YamlError(ProcurelintError):
     """A file cannot be read as YAML (syntax, encoding, duplicate key, limits)."""

@@ -15,7 +15,6 @@ column, then built into plain Python values by this module, so that:
 
 from __future__ import annotations
 
-import importlib.machinery
 import math
 import os
 import re
@@ -42,33 +41,16 @@ import yaml  # noqa: E402 - after the cache is given the reader's pattern
 
 from procurelint.documents.document import (  # noqa: E402
     DEFAULT_LIMITS, SHARED, Document, Limits, Path, Spot, read_text)
-from procurelint.errors import ConfigError, Location, YamlError  # noqa: E402
-
-_C_PARSER_BROKEN = (
-    "PyYAML's C parser (libyaml) is installed but does not load; reinstall PyYAML "
-    "(pip install --force-reinstall PyYAML): its pure-Python parser reads some files "
-    "differently, and the parse cache holds what the C parser read")
-
-
-def c_parser_installed() -> bool:
-    """Whether PyYAML's folder holds its C extension (`_yaml`), loaded or not. PyYAML falls
-    back to its pure-Python parser when the extension does not load (a shared libyaml gone
-    missing), and the two read some files differently (`%YAML 1.3`, a tab after a colon): the
-    parse cache tells PyYAML's builds apart by their files (`run.parse_cache`), so a build
-    with the extension must always parse with it."""
-    folder = os.path.dirname(yaml.__file__ or "")
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return False
-    return any(name == f"_yaml{suffix}" for name in names
-               for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+from procurelint.documents.yaml_build import C_PARSER_BROKEN, c_parser_installed  # noqa: E402
+from procurelint.errors import Location, SetupError, YamlError  # noqa: E402
 
 try:  # libyaml is part of every PyYAML wheel; the pure loader is a slow fallback.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:
-    if c_parser_installed():
-        raise ConfigError(_C_PARSER_BROKEN) from None
+    # PyYAML falls back to its pure-Python parser when its C extension does not load; the two
+    # read some files differently, and the parse cache holds what the C parser read.
+    if c_parser_installed(os.path.dirname(yaml.__file__ or "")):
+        raise SetupError(C_PARSER_BROKEN) from None
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 

@@ -3,7 +3,8 @@
 Parsing is most of reading a large repository (PyYAML's composer and our building of values
 and positions), and a pre-commit hook reads every file of the repository, not only the
 changed ones, for the totals. What parsing a file gave depends on nothing but its text, the
-limits it was parsed under and the code, so it is stored under a digest of the three:
+limits it was parsed under, the code and the parser (PyYAML and the libyaml it parses with,
+`documents.yaml_build`), so it is stored under a digest of the four:
 
 - an entry holds each document's value as JSON and its spots as one list of numbers
   (`document.flat_spots`); reading it back gives the documents `parse` gives, value for value
@@ -27,7 +28,6 @@ a key that is not a digest.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import sys
@@ -39,6 +39,7 @@ import msgspec
 
 from procurelint.documents.cache import builtin_digest, cache_dir, read_pack, write_pack
 from procurelint.documents.document import Document, Limits, flat_spots, spots_of
+from procurelint.documents.yaml_build import parser_key
 
 GROWTH = 4
 """An entry is stored only while it is at most this many times its text (and 4 KB): aliases
@@ -66,8 +67,8 @@ class ParseCache:
              limits: Limits) -> ParseCache | None:
         """The cache of slice `part` (index, count) of the repository at `place` (for a copy
         of a repository, the repository's own folder), or None when caching is off or the
-        slice has no files, or PyYAML's files cannot be told (`_parser_files`)."""
-        parser = _parser_files() if files and cache_dir() is not None else None
+        slice has no files, or the parser cannot be told (`yaml_build.parser_key`)."""
+        parser = parser_key() if files and cache_dir() is not None else None
         if parser is None:
             return None
         code = (builtin_digest(), parser, sys.version, repr(limits))
@@ -104,27 +105,6 @@ class ParseCache:
             for key, entry in self.stored.items():
                 kept.setdefault(key, entry)
         write_pack(self.name, kept)
-
-
-@lru_cache(maxsize=1)
-def _parser_files() -> tuple[tuple[str, int, int], ...] | None:
-    """PyYAML's installed files, each by name, size and modification time, as
-    `builtin_digest` counts ours: what parsing gives depends on PyYAML's version and on
-    whether its C parser is there, and importing PyYAML to ask would cost what a warm run
-    saves by not parsing. None when they cannot be listed (the cache is then not used)."""
-    found: list[tuple[str, int, int]] = []
-    try:
-        spec = importlib.util.find_spec("yaml")
-        folders = spec.submodule_search_locations if spec is not None else None
-        for folder in folders or ():
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_file():
-                        info = entry.stat()
-                        found.append((entry.path, info.st_size, info.st_mtime_ns))
-    except (OSError, ValueError, ImportError):
-        return None
-    return tuple(sorted(found)) if found else None
 
 
 _quick = msgspec.json.Encoder().encode
