@@ -112,10 +112,10 @@ def _elf_needed(read: Callable[[int, int], bytes]) -> list[bytes] | None:
     order = "<" if head[5] == 1 else ">"
     shoff = struct.unpack_from(order + ("Q" if wide else "I"), head, 0x28 if wide else 0x20)[0]
     shentsize, shnum = struct.unpack_from(order + "HH", head, 0x3A if wide else 0x2E)
-    if shnum > 4096:
-        return None
-    table = read(shoff, shentsize * shnum)
     section = order + ("IIQQQQII" if wide else "IIIIIIII")
+    if shnum > 4096 or not struct.calcsize(section) <= shentsize <= 256:
+        return None  # not headers a linker writes: asked of the loaded parser instead
+    table = read(shoff, shentsize * shnum)
     headers = [struct.unpack_from(section, table, i * shentsize) for i in range(shnum)]
     for _, kind, _, _, offset, size, link, _ in headers:
         if kind != 6:  # SHT_DYNAMIC
