@@ -97,4 +97,6 @@ def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:
             f"expected a {kind} document, found kind {doc.data.get('kind')!r}",
             doc.location(("kind",)),
         )
-    return from_model(model), doc
+    # The records hold what is read from here on: the document keeps only its positions, for
+    # messages (its value is most of an imported catalog's cache entry, read on every start).
+    return from_model(model), Document(doc.file, None, doc.spots)
