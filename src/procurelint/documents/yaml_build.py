@@ -58,13 +58,10 @@ def parser_key() -> tuple[Files, str] | None:
     return files, str(get_version_string())
 
 
-def c_parser_installed(folder: str) -> bool:
+def c_parser_installed() -> bool:
     """Whether PyYAML's folder holds its C extension (`_yaml`), loaded or not."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return False
-    return any(_is_extension(name) for name in names)
+    files = _package_files()
+    return files is not None and any(_is_extension(path) for path, _, _ in files)
 
 
 def _is_extension(path: str) -> bool:
@@ -113,6 +110,7 @@ def _elf_needed(read: Callable[[int, int], bytes]) -> list[bytes] | None:
     shoff = struct.unpack_from(order + ("Q" if wide else "I"), head, 0x28 if wide else 0x20)[0]
     shentsize, shnum = struct.unpack_from(order + "HH", head, 0x3A if wide else 0x2E)
     section = order + ("IIQQQQII" if wide else "IIIIIIII")
+    entry = order + ("qQ" if wide else "iI")
     if shnum > 4096 or not struct.calcsize(section) <= shentsize <= 256:
         return None  # not headers a linker writes: asked of the loaded parser instead
     table = read(shoff, shentsize * shnum)
@@ -120,7 +118,6 @@ def _elf_needed(read: Callable[[int, int], bytes]) -> list[bytes] | None:
     for _, kind, _, _, offset, size, link, _ in headers:
         if kind != 6:  # SHT_DYNAMIC
             continue
-        entry = order + ("qQ" if wide else "iI")
         dynamic = read(offset, min(size, 1 << 20))
         strings = read(headers[link][4], min(headers[link][5], 1 << 20))
         names = []

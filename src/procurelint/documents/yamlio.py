@@ -16,7 +16,6 @@ column, then built into plain Python values by this module, so that:
 from __future__ import annotations
 
 import math
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -49,7 +48,7 @@ try:  # libyaml is part of every PyYAML wheel; the pure loader is a slow fallbac
 except ImportError:
     # PyYAML falls back to its pure-Python parser when its C extension does not load; the two
     # read some files differently, and the parse cache holds what the C parser read.
-    if c_parser_installed(os.path.dirname(yaml.__file__ or "")):
+    if c_parser_installed():
         raise SetupError(C_PARSER_BROKEN) from None
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
