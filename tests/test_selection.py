@@ -117,3 +117,59 @@ def test_rules_left_out_add_no_field_to_the_projected_step(repo: Path) -> None:
     assert hipaa["step"] < every["step"]  # the other rules' fields are left out
     evaluator.only(lambda rule: rule in ("HIPAA001", "COST006"))
     assert {n: set(f) for n, f in evaluator.projector.fields.items() if f} == every
+
+
+@pytest.mark.parametrize(("select", "built"), [
+    (["HIPAA"], {("restricted",)}),  # the PHI step only, which HIPAA001 reports
+    (["COST006"], {("restricted",), ("public",)}),  # the search judges every step rule
+    ([], {("restricted",), ("public",)}),
+])
+def test_rules_left_out_build_no_variable_of_a_unit(repo: Path, select: list[str],
+                                                    built: set[tuple[str, ...]]) -> None:
+    """A unit's context holds only the variables the judged rules read: the HIPAA rules read
+    no tiers, bulk-data total or transfer, so a `--select HIPAA` check builds them only for
+    the message of a unit a rule fired on."""
+    config = load_config(None, repo)
+    options = Options(select=select, today=dt.date.fromisoformat(TODAY))
+    checked = check(config, options, view=lambda evaluation, request: evaluation.factory)
+    [factory] = checked.views
+    assert set(factory._tier_lists) == built  # noqa: SLF001
+    transfers = {key[1] for key in factory._transfers}  # noqa: SLF001
+    assert "deepseek/api" in transfers
+    assert ("anthropic/api" in transfers) is (len(built) > 1)
+
+
+_NAMING_PACK = """\
+apiVersion: procurelint/v1
+kind: RulePack
+metadata: {name: naming, version: 1.0.0, title: Messages that name what the rule does not read}
+spec:
+  rules:
+    - id: NAME001
+      title: A step of PHI
+      severity: error
+      scope: step
+      when: "true"
+      violation: "step.phi"
+      message: "{step.path} in {workflow.name} of {manifest.team} ({tier.name}; {why.placesNotAllowed})"
+      rationale: A message may name any variable of the step scope.
+      citations: ["none"]
+      remediation: None.
+"""
+
+
+@pytest.mark.parametrize("args", [[], ["--select", "NAME"]])
+def test_a_message_names_variables_its_rule_does_not_read(cli, tmp_path: Path,
+                                                          args: list[str]) -> None:
+    """A rule that reads only the step still has every variable of its unit in its message,
+    when it alone is judged as when every rule is."""
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec: {rulePacks: [pack.yaml]}\n")
+    write(tmp_path, "pack.yaml", _NAMING_PACK)
+    write(tmp_path, "faq.yaml", MANIFEST)
+    run = cli("check", "--date", TODAY, "-f", "json", *args, cwd=tmp_path)
+    [message] = [f["message"] for f in json.loads(run.stdout)["findings"] if f["rule"] == "NAME001"]
+    # The default policy's restricted tier allows the US only; deepseek/api is in China.
+    assert message == ("faq/claims/draft in claims of support (restricted; tier restricted "
+                       "(only US) does not allow it: the endpoint is in CN, provider deepseek is "
+                       "established in CN, the parent of deepseek is established in CN)")

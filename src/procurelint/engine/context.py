@@ -374,8 +374,13 @@ class ContextFactory(Struct):
         return {"records": records, "threshold": threshold, "exceeded": exceeded,
                 "undeclared": records is None, "personal": bool(info.bulk_categories)}
 
-    def unit(self, info: StepInfo, unit: Unit, workflow_usd: float, manifest_usd: float) -> dict[str, Any]:
-        """The full step-scope context of docs/context.md for one unit."""
+    def unit(self, info: StepInfo, unit: Unit, workflow_usd: float, manifest_usd: float,
+             names: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """The full step-scope context of docs/context.md for one unit; with `names` (some of
+        `UNIT_VARIABLES`, in its order), only those variables, for rules that read no others:
+        a check with `--select HIPAA` builds no tiers, bulk or transfer for any unit."""
+        if names is not None:
+            return self._some(info, unit, workflow_usd, manifest_usd, names)
         catalog = self.config.catalog
         model = catalog.models[unit.model_id]
         endpoint = catalog.endpoints[unit.endpoint_id]
@@ -394,6 +399,54 @@ class ContextFactory(Struct):
             "transfer": self.transfer(workflow, step, endpoint_ctx, provider_ctx),
             "policy": self.policy(), "today": self.today_text,
         }
+
+    def _some(self, info: StepInfo, unit: Unit, workflow_usd: float, manifest_usd: float,
+              names: tuple[str, ...]) -> dict[str, Any]:
+        """`unit` with only `names` built (`transfer` needs the workflow, step, endpoint and
+        provider, which it builds without keeping)."""
+        catalog = self.config.catalog
+        endpoint = catalog.endpoints[unit.endpoint_id]
+        data: dict[str, Any] = {}
+        needs_transfer = "transfer" in names
+        step = self.step(info, unit) if "step" in names or needs_transfer else None
+        workflow = self.workflow(info, workflow_usd) if "workflow" in names or needs_transfer \
+            else None
+        endpoint_ctx = self.endpoint(endpoint, unit.model_id) \
+            if "endpoint" in names or needs_transfer else None
+        provider_ctx = self.provider(catalog.providers[endpoint.provider]) \
+            if "provider" in names or needs_transfer else None
+        for name in names:
+            if name == "step":
+                data[name] = step
+            elif name == "workflow":
+                data[name] = workflow
+            elif name == "manifest":
+                data[name] = self.manifest(info.source.manifest, manifest_usd)
+            elif name == "model":
+                data[name] = self.model(catalog.models[unit.model_id])
+            elif name == "endpoint":
+                data[name] = endpoint_ctx
+            elif name == "provider":
+                data[name] = provider_ctx
+            elif name == "route":
+                data[name] = self.route(info, unit)
+            elif name == "tier":
+                data[name] = self.tier(info.tier)
+            elif name == "tiers":
+                data[name] = self.tier_list(info.tiers)
+            elif name == "bulk":
+                data[name] = self.bulk_for(info, endpoint.provider)
+            elif name == "transfer":
+                assert workflow is not None and step is not None
+                assert endpoint_ctx is not None and provider_ctx is not None
+                data[name] = self.transfer(workflow, step, endpoint_ctx, provider_ctx)
+            elif name == "policy":
+                data[name] = self.policy()
+            elif name == "today":
+                data[name] = self.today_text
+            else:
+                raise KeyError(f"no variable {name!r} in a unit's context")
+        return data
 
     # -- the scopes across manifests: spend against a budget, teams, the organisation ---------
     def spend(self, subject: str, monthly: float, budget: float | None) -> dict[str, Any]:
@@ -428,6 +481,11 @@ class ContextFactory(Struct):
         }
         data["org"]["warnUsd"] = data["spend"]["warnUsd"]
         return data
+
+UNIT_VARIABLES = ("step", "workflow", "manifest", "model", "endpoint", "provider", "route", "tier",
+                  "tiers", "bulk", "transfer", "policy", "today")
+"""The variables of `ContextFactory.unit`, in its order."""
+
 
 def _performer_known(info: StepInfo) -> bool:
     """`performedBy` names an earlier step of the same workflow that holds every class this

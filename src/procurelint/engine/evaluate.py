@@ -18,7 +18,7 @@ from procurelint.policy.config import Config
 from procurelint.policy.core_rules import message
 from procurelint.engine.alternatives import AlternativeFinder
 from procurelint.expressions import CelEvalError, ContextPool, Program, new_context
-from procurelint.engine.context import ContextFactory
+from procurelint.engine.context import UNIT_VARIABLES, ContextFactory
 from procurelint.engine import judgement
 from procurelint.engine.judgement import Judged
 from procurelint.engine.projection import Projector
@@ -208,6 +208,12 @@ class Evaluator:
                                                    else set()))
         self._plain_reads = None  # what each rule reads, and its projectors, depend on `_fresh`
         self._projectors.clear()
+        # What rules judged read of a unit's context, when none searches an alternative
+        # (the search judges every step rule): a unit builds no other variable. Its message is
+        # rendered from the whole context, built for a unit only when a rule fires on it.
+        read = {v for r in self.by_scope["step"] for v in r.variables}
+        self._unit_names: tuple[str, ...] | None = None if self._alternative_rules else tuple(
+            name for name in UNIT_VARIABLES if name in read)
         self._alternative_vars = sorted(
             {v for r in self._alternative_rules for v in r.variables} & STEP_VARIABLES)
         self._alternative_projector = Projector(
@@ -427,13 +433,14 @@ class Evaluator:
             return
         info = unit.info
         name = info.source.manifest.metadata.name
-        data = self.factory.unit(info, unit, spend.workflows[(name, info.workflow.name)],
-                                 spend.manifests[name])
+        workflow_usd, manifest_usd = spend.workflows[(name, info.workflow.name)], spend.manifests[name]
+        data = self.factory.unit(info, unit, workflow_usd, manifest_usd, self._unit_names)
         data["alternative"] = None
         seen = dict(data)
         for var in ("step", "workflow", "manifest"):
-            seen[var] = self.projector.project(var, data[var])
-        key = (unit.endpoint_id, unit.model_id, data["tier"]["name"], len(data["tiers"]))
+            if var in data:
+                seen[var] = self.projector.project(var, data[var])
+        key = (unit.endpoint_id, unit.model_id, info.tier, len(info.tiers))
         plain = self.plain_rules
         outcomes: Sequence[Judged] | None = None
         identity = 0
@@ -451,10 +458,14 @@ class Evaluator:
                 self._verdicts[identity] = (tuple(seen.values()), outcomes)
         if self.judged is not None:
             self.judged[id(unit)] = outcomes
+        whole = data if self._unit_names is None else None
         for rule, outcome in zip(plain, outcomes):
             if outcome is None or outcome is False:
                 continue  # did not apply, or passed
-            self._report(rule, outcome, data, info.path,
+            if whole is None:  # a message may name any variable: it is given them all
+                whole = self.factory.unit(info, unit, workflow_usd, manifest_usd)
+                whole["alternative"] = None
+            self._report(rule, outcome, whole, info.path,
                          lambda rule=rule: self._location(rule, unit))  # type: ignore[misc]
         if not self._alternative_rules:
             return
