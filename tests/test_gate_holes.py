@@ -804,3 +804,102 @@ def test_a_value_that_differs_only_in_its_zero_sign_is_judged_for_itself(
     found = [(f["rule"], f["path"]) for f in json.loads(run.stdout)["findings"]
              if f["rule"] == "SIGN001"]
     assert found == [("SIGN001", "m/wf/neg")], run.stdout + run.stderr
+
+
+def _routed(fallback: str) -> str:
+    """A step of restricted data on OpenRouter pinned to one Bedrock region, fallbacks off,
+    with one fallback."""
+    return manifest(classes="credentials", model="anthropic/claude-sonnet-4.6",
+                    endpoint="openrouter") + (
+        "          routing: {providers: [aws-bedrock/us-east-1], allowFallbacks: false}\n"
+        f"          fallbacks:\n            - {fallback}\n")
+
+
+def test_a_fallback_through_the_pinned_aggregator_is_judged_at_each_pin(cli, tmp_path: Path) -> None:
+    """The step's routing goes with every request to its aggregator, the fallback's too: the
+    fallback model is judged on the pinned provider it is served from (here not offered)."""
+    write(tmp_path, "app.yaml", _routed("{model: openai/gpt-5, endpoint: openrouter}"))
+    code, result = _check(cli, tmp_path)
+    man005 = [(f["line"], f["column"], f["message"]) for f in result["findings"]
+              if f["rule"] == "MAN005"]
+    assert code == 1
+    assert man005 == [(19, 33, "endpoint aws-bedrock/us-east-1 does not offer model "
+                               "openai/gpt-5 (step app/flow/step)")]  # at the pin
+
+
+_ORG_CATALOG = """\
+apiVersion: procurelint/v1
+kind: Catalog
+metadata: {name: org, asOf: "2026-11-01"}
+spec:
+  endpoints:
+    - id: aws-bedrock/us-east-1
+      provider: aws
+      country: "US"
+      hipaaBaa: true
+      fedramp: null
+      crossBorderRouting: false
+      certifications: []
+      usPersonsOnly: false
+      dataPolicy: {trainsOnInputs: false, retentionDays: 0}
+      offers:
+        - {model: anthropic/claude-sonnet-4.6, pricePerMillion: {input: 3.0, output: 15.0}}
+        - {model: minimax/minimax-m2.5, pricePerMillion: {input: 0.3, output: 1.2},
+           dataPolicy: {trainsOnInputs: false, retentionDays: 30}}
+      sources: ["test"]
+    - id: gateway/api
+      provider: gateway
+      country: null
+      hipaaBaa: null
+      fedramp: none
+      crossBorderRouting: true
+      certifications: []
+      usPersonsOnly: false
+      dataPolicy: {trainsOnInputs: true, retentionDays: null}
+      offers:
+        - {model: anthropic/claude-sonnet-4.6, pricePerMillion: {input: 3.0, output: 15.0}}
+      sources: ["test"]
+  providers:
+    - id: gateway
+      name: Gateway, Inc.
+      jurisdiction: "US"
+      parentJurisdiction: "US"
+      kind: aggregator
+      sources: ["test"]
+"""
+
+
+def _org_catalog(tmp_path: Path) -> None:
+    """The organisation's catalog: minimax keeps prompts 30 days on the Bedrock region, and a
+    second aggregator."""
+    write(tmp_path, "catalog.yaml", _ORG_CATALOG)
+    write(tmp_path, "procurelint.yaml", "apiVersion: procurelint/v1\nkind: Policy\n"
+          "metadata: {name: p}\nspec: {catalogs: [catalog.yaml]}\n")
+
+
+@pytest.mark.parametrize(("fallback", "fires"), [
+    # minimax keeps prompts 30 days on the pinned region: through the pin, as written plainly
+    ("{model: minimax/minimax-m2.5, endpoint: openrouter}", True),
+    ("{model: minimax/minimax-m2.5, endpoint: aws-bedrock/us-east-1}", True),
+    ("{model: anthropic/claude-sonnet-4.6, endpoint: openrouter}", False),
+])
+def test_a_fallback_is_judged_on_the_offer_of_the_pin_it_is_served_from(
+        cli, tmp_path: Path, fallback: str, fires: bool) -> None:
+    _org_catalog(tmp_path)
+    write(tmp_path, "app.yaml", _routed(fallback))
+    code, result = _check(cli, tmp_path)
+    jur007 = [f["path"] for f in result["findings"] if f["rule"] == "JUR007"]
+    assert jur007 == (["app/flow/step"] if fires else []), result["findings"]
+    assert code == 1 or not fires
+
+
+def test_a_fallback_through_another_aggregator_is_not_pinned_by_the_steps_routing(
+        cli, tmp_path: Path) -> None:
+    """The step's pins and `allowFallbacks: false` are sent to its own aggregator: a fallback
+    through another one is routed as that aggregator pleases (JUR005), as if written alone."""
+    _org_catalog(tmp_path)
+    write(tmp_path, "app.yaml", _routed("{model: anthropic/claude-sonnet-4.6, endpoint: gateway/api}"))
+    code, result = _check(cli, tmp_path)
+    jur005 = [(f["line"], f["column"]) for f in result["findings"] if f["rule"] == "JUR005"]
+    assert code == 1
+    assert jur005 == [(21, 62)], result["findings"]  # at the fallback's endpoint

@@ -292,11 +292,22 @@ class ContextFactory(Struct):
         }
 
     def route(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
-        key = (id(info.step.routing), unit.aggregator_id)
+        routing = info.step.routing
+        if unit.via == "fallback" and unit.aggregator_id is None and routing is not None \
+                and self._is_aggregator(unit.endpoint_id):
+            # A fallback through another aggregator than the step's: the step's routing (its
+            # pins, its fallbacks off) is sent to its own aggregator only.
+            routing = None
+        key = (id(routing), unit.aggregator_id)
         found = self._routes.get(key)
         if found is None:
-            found = self._routes[key] = self._route(info, unit)
+            found = self._routes[key] = self._route(routing, unit.aggregator_id)
         return found
+
+    def _is_aggregator(self, endpoint_id: str) -> bool:
+        catalog = self.config.catalog
+        provider = catalog.providers.get(catalog.endpoints[endpoint_id].provider)
+        return provider is not None and provider.kind == "aggregator"
 
     def _pinned(self, routing: Any) -> bool:
         """A pin is a pin only when every pinned provider is a concrete serving endpoint of the
@@ -311,9 +322,7 @@ class ContextFactory(Struct):
                 return False
         return True
 
-    def _route(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
-        routing = info.step.routing
-        aggregator = unit.aggregator_id
+    def _route(self, routing: Any, aggregator: str | None) -> dict[str, Any]:
         return {
             "aggregator": aggregator,
             "pinned": self._pinned(routing),

@@ -73,6 +73,8 @@ class Unit(Struct):
     endpoint_id: str
     via: str  # primary | fallback | routing
     aggregator_id: str | None
+    """The step's aggregator (its primary endpoint) when the unit is reached through it, with
+    the step's routing: the primary, a fallback on the same aggregator, a pinned provider."""
     endpoint_node: Path
     model_node: Path
     monthly_usd: float = 0.0
@@ -273,16 +275,25 @@ def _units(config: Config, info: StepInfo, report: Report, out: list[Unit]) -> N
     if step.routing is not None and primary_endpoint is not None and aggregator is None:
         report("MAN009", info.path, info.location("routing", key=True),
                message("MAN009", path=info.path, endpoint=step.endpoint))
+    # (model, endpoint, via, the step's aggregator where the unit goes through it, nodes)
     candidates: list[tuple[str, str, str, str | None, Path, Path]] = [
-        (step.model, step.endpoint, "primary", None, ("endpoint",), ("model",))
+        (step.model, step.endpoint, "primary", aggregator, ("endpoint",), ("model",))
     ]
     for fi, fallback in enumerate(step.fallbacks):
-        candidates.append((fallback.model, fallback.endpoint, "fallback", None,
+        candidates.append((fallback.model, fallback.endpoint, "fallback",
+                           aggregator if fallback.endpoint == aggregator else None,
                            ("fallbacks", fi, "endpoint"), ("fallbacks", fi, "model")))
     if step.routing is not None and aggregator is not None:
-        for pi, pin in enumerate(step.routing.providers):
-            candidates.append((step.model, pin, "routing", aggregator,
-                               ("routing", "providers", pi), ("model",)))
+        # The step's routing goes with every request to its aggregator: a fallback sent
+        # through it reaches the pinned providers too, and is judged on each.
+        routed: dict[str, Path] = {}  # each model sent through it, where first written
+        for model_id, _, _, agg, _, model_node in candidates:
+            if agg is not None:
+                routed.setdefault(model_id, model_node)
+        for model_id, model_node in routed.items():
+            for pi, pin in enumerate(step.routing.providers):
+                candidates.append((model_id, pin, "routing", aggregator,
+                                   ("routing", "providers", pi), model_node))
     for model_id, endpoint_id, via, agg, endpoint_node, model_node in candidates:
         model_ok = model_id in catalog.models
         endpoint_ok = endpoint_id in catalog.endpoints
@@ -300,9 +311,8 @@ def _units(config: Config, info: StepInfo, report: Report, out: list[Unit]) -> N
         if price is None:
             report("MAN005", info.path, info.location(*endpoint_node),
                    message("MAN005", endpoint=endpoint_id, model=model_id, path=info.path))
-        unit = Unit(info, model_id, endpoint_id, via, agg if via == "routing" else
-                    (aggregator if via == "primary" else None),
-                    info.node + endpoint_node, info.node + model_node)
+        unit = Unit(info, model_id, endpoint_id, via, agg, info.node + endpoint_node,
+                    info.node + model_node)
         unit.monthly_usd = monthly_cost(info.tokens, price)
         if via == "primary":
             info.monthly_usd = unit.monthly_usd
