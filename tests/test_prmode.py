@@ -411,3 +411,49 @@ def test_diff_with_a_policy_above_the_repository_is_a_clear_error(cli, tmp_path:
     run = cli("check", "--diff", "main", "--date", TODAY, cwd=repo)
     assert run.code == 2 and "not in a git work tree" in run.stderr, run.stderr
     assert "internal error" not in run.stderr and "rev-parse" not in run.stderr
+
+
+_BUDGETED = """\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {{name: acme}}
+spec:
+  budgets:
+    teams:
+      t: 1{comment}
+"""
+
+
+@pytest.mark.parametrize("args", [["--policy-from", "main"], ["--diff", "main", "--policy-from", "main"]])
+def test_a_pull_request_cannot_suppress_a_finding_in_the_policy_it_is_judged_by(
+        cli, repo: Path, args: list[str]) -> None:
+    """Team budgets are reported on the policy's lines: with --policy-from, only the comments
+    of the base revision's policy file count there, not those the change writes into its own."""
+    write(repo, "procurelint.yaml", _BUDGETED.format(comment=""))  # $0.30 a month of $1
+    git(repo, "commit", "-q", "-am", "a budget for team t")
+    git(repo, "checkout", "-q", "-b", "silence")
+    write(repo, "svc/app.yaml", manifest(classes="internal").replace("runsPerMonth: 1000",
+                                                                     "runsPerMonth: 10000"))
+    write(repo, "procurelint.yaml", _BUDGETED.format(
+        comment="  # procurelint: ignore[COST002] true-up next quarter"))
+    git(repo, "commit", "-q", "-am", "ten times the runs, the budget silenced")
+    alone = cli("check", "--select", "COST002", "--date", TODAY, cwd=repo)
+    assert alone.code == 0 and "waived by inline" in alone.stdout  # the edited policy's comment
+    judged = cli("check", *args, "--select", "COST002", "--format", "json", "--date", TODAY, cwd=repo)
+    assert judged.code == 1, judged.stdout + judged.stderr
+    assert [(f["rule"], f["file"], f["line"], f["waived"]) for f in findings(judged)] == [
+        ("COST002", "procurelint.yaml", 7, False)]
+
+
+def test_the_base_revisions_own_comments_in_its_policy_still_count(cli, repo: Path) -> None:
+    write(repo, "procurelint.yaml", _BUDGETED.format(
+        comment="  # procurelint: ignore[COST002] true-up next quarter"))
+    git(repo, "commit", "-q", "-am", "a budget for team t, suppressed")
+    git(repo, "checkout", "-q", "-b", "more")
+    write(repo, "svc/app.yaml", manifest(classes="internal").replace("runsPerMonth: 1000",
+                                                                     "runsPerMonth: 10000"))
+    git(repo, "commit", "-q", "-am", "ten times the runs")
+    run = cli("check", "--policy-from", "main", "--select", "COST002", "--format", "json",
+              "--date", TODAY, cwd=repo)
+    assert run.code == 0, run.stdout + run.stderr
+    assert [(f["rule"], f["line"], f["waived"]) for f in findings(run)] == [("COST002", 7, True)]

@@ -58,6 +58,11 @@ class Config(Struct):
     policy_doc: Document | None = None
     policy_changes: list[str] = field(default_factory=list)
     replaced_policy: str | None = None
+    replaced_files: dict[str, str] = field(default_factory=dict)
+    """With --policy-from: the real path of each file of the work tree that a policy file of
+    the base revision stands in for (the policy, its catalogs, packs and waivers), with that
+    file's text at the base revision ('' where it has none). Inline suppressions in such a
+    file are read from the base revision's text: a pull request cannot write its own."""
     """With --policy-from: the work tree's own policy file (relative to `root`), which the base
     revision's policy judges in its place: not a policy the run failed to use (POL001)."""
     copy: Copy | None = None

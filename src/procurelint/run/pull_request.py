@@ -291,6 +291,23 @@ def _policy_files(config: Config, top: Path) -> dict[str, Path]:
     return out
 
 
+def _replaced_files(base_files: dict[str, Path], top: Path, base_top: Path) -> dict[str, str]:
+    """`Config.replaced_files`: the work tree's file at the place of each base policy file,
+    with the base file's text (read now: the base tree is a scratch copy)."""
+    replaced: dict[str, str] = {}
+    for base_path in base_files.values():
+        try:
+            relative = base_path.resolve().relative_to(base_top.resolve())
+        except ValueError:
+            continue  # outside the repository: the same file for both
+        try:
+            text = base_path.read_bytes().decode("utf-8-sig", "replace")
+        except OSError:
+            text = ""
+        replaced[os.path.realpath(top / relative)] = text
+    return replaced
+
+
 def _base_policy(config_file: Path | None, start: Path, top: Path, base_top: Path) -> Path | None:
     """The policy file the base revision would have used for the same paths: `--config`'s file
     in the base tree, or the nearest procurelint.yaml from the same start, searched in the base
@@ -352,6 +369,7 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
         except ValueError:
             base_baseline = baseline  # outside the repository: no pull request changes it
     base.policy_changes = describe_changes(pairs)
+    base.replaced_files = _replaced_files(base_files, top, base_top)
     base.copy = None  # it judges the work tree from here on
     try:
         base.root = top / base.root.resolve().relative_to(base_top)

@@ -6,6 +6,8 @@ file, and the rest of the repository is still judged.
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable
 
 from msgspec import Struct, field
@@ -105,14 +107,19 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                                          1, 1, ""))
             continue
         text = None
+        # With --policy-from, a policy file's comments are read as the base revision wrote them.
+        base = config.replaced_files.get(os.path.realpath(candidate.path)) \
+            if config.replaced_files else None
+        if base is not None and MARKER in base:
+            suppressions.extend(scan(base, candidate.display))
         own = loaded_config(candidate.path)
         if own is not None:  # the policy's own file, read where it is named: not a manifest
-            if MARKER.encode() in own:
+            if base is None and MARKER.encode() in own:
                 suppressions.extend(scan(own.decode("utf-8-sig", "replace"), candidate.display))
             continue
         try:
             text = read_text(str(candidate.path), candidate.display, limits)
-            if MARKER in text:
+            if base is None and MARKER in text:
                 suppressions.extend(scan(text, candidate.display))
             docs = parse_text(text, candidate.display, limits)
         except YamlError as exc:
