@@ -274,3 +274,31 @@ spec:
     write(tmp_path, "app.yaml", manifest())
     run = check(cli, cwd=tmp_path)
     assert run.code == 2 and "procurelint.yaml:10:16: rule ACME003: message placeholder {stpe...}" in run.stderr
+
+
+@pytest.mark.parametrize(("scope", "why", "refused"), [
+    ("step", "placesNotAllowed", False), ("team", "teamAsWritten", False),
+    ("team", "placesNotAllowed", True), ("step", "teamAsWritten", True),
+    ("manifest", "teamAsWritten", True), ("step", "placesnotallowed", True),
+])
+def test_a_message_names_only_the_explanations_of_its_scope(cli, tmp_path: Path, scope: str,
+                                                            why: str, refused: bool) -> None:
+    """An explanation of another scope would print as written: it is refused as a typo is."""
+    write(tmp_path, "procurelint.yaml", f"""\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {{name: p}}
+spec:
+  rules:
+    - id: ACME004
+      title: an explanation
+      severity: warning
+      scope: {scope}
+      violation: "today == 'never'"
+      message: "because {{why.{why}}}"
+""")
+    write(tmp_path, "app.yaml", manifest())
+    run = check(cli, cwd=tmp_path)
+    assert (run.code == 2) is refused, run.stderr
+    if refused:  # at the manifest scope `why` is no variable at all
+        assert "rule ACME004: message placeholder {why" in run.stderr

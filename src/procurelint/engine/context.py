@@ -468,12 +468,13 @@ class ContextFactory(Struct):
         }
 
     def team(self, team: str, monthly: float, budget: float | None,
-             manifests: list[str]) -> dict[str, Any]:
-        """The context of the team scope."""
+             manifests: list[str], budgeted_as: list[str] | None = None) -> dict[str, Any]:
+        """The context of the team scope; `budgeted_as`, the budgeted teams whose names read
+        as this one's (`engine.lookalike`)."""
         ceiling = None if budget is None else float(budget)
         data: dict[str, Any] = {
             "team": {"name": team, "monthlyUsd": monthly, "budgetUsd": ceiling,
-                     "manifests": sorted(manifests)},
+                     "manifests": sorted(manifests), "budgetedAs": budgeted_as or []},
             "spend": self.spend(f"team {team}", monthly, ceiling),
             "policy": self.policy(), "today": self.today_text,
         }

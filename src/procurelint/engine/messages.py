@@ -123,9 +123,16 @@ def _places(endpoint: dict[str, Any], provider: dict[str, Any], route: dict[str,
     return "a tier of its data does not allow it"
 
 
+def _team_as_written(context: dict[str, Any]) -> str:
+    """The team's name with each character that is not printable ASCII as its code point, so
+    that a look-alike shows in a review (COST009): `\u0441laims-platform`."""
+    name = context["team"]["name"]
+    return "".join(c if c.isascii() and c.isprintable() else f"\\u{ord(c):04x}" for c in name)
+
+
 # Values computed for messages only, from the context a rule fired on: `{why.NAME}`. They cost
 # nothing unless a finding is reported, and rules cannot read them in CEL.
-WHY = {"placesNotAllowed": _places_not_allowed}
+WHY = {"placesNotAllowed": _places_not_allowed, "teamAsWritten": _team_as_written}
 
 
 def render(template: str, context: dict[str, Any]) -> str:

@@ -36,6 +36,12 @@ SCOPE_VARIABLES: dict[str, frozenset[str]] = {
     "declaration": frozenset({"declaration", "policy", "today"}),
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[A-Za-z0-9_.]*\}")
+_WHY_PLACEHOLDER = re.compile(r"\{why\.([A-Za-z0-9_.]*)\}")
+WHY: dict[str, frozenset[str]] = {
+    "step": frozenset({"placesNotAllowed"}),
+    "team": frozenset({"teamAsWritten"}),
+}
+"""The explanations `{why.NAME}` a message of each scope may name (engine/messages.py)."""
 
 # Where a rule's finding points when it does not say, by its first scope.
 DEFAULT_AT = {"step": "endpoint", "workflow": "workflow", "manifest": "manifest",
@@ -213,13 +219,21 @@ def compile_rule(rule: Rule, pack: LoadedPack, index: int, severity: str,
     if rule.violation is not None:
         # A placeholder naming no variable of the rule's scopes would print as written.
         available = frozenset.intersection(*(SCOPE_VARIABLES[scope] for scope in scopes))
-        if set(scopes) == {"step"}:
-            available |= {"why"}  # message-only explanations (engine/messages.py, docs/context.md)
+        # Message-only explanations (engine/messages.py, docs/context.md), by scope.
+        explained = frozenset.intersection(*(WHY.get(scope, frozenset()) for scope in scopes))
+        if explained:
+            available |= {"why"}
         for name in _PLACEHOLDER.findall(rule.message):
             if name not in available:
                 raise ConfigError(
                     f"rule {rule.id}: message placeholder {{{name}...}} names no variable of "
                     f"scope {', '.join(scopes)}; variables: {', '.join(sorted(available))}",
+                    _rule_location(pack, index, "message"))
+        for name in _WHY_PLACEHOLDER.findall(rule.message):
+            if name not in explained:
+                raise ConfigError(
+                    f"rule {rule.id}: message placeholder {{why.{name}}} is not an explanation "
+                    f"of scope {', '.join(scopes)}; explanations: {', '.join(sorted(explained))}",
                     _rule_location(pack, index, "message"))
     violation = programs["violation"]
     uses_alternative = "alternative" in when.variables or (

@@ -1,0 +1,82 @@
+"""Names that read alike: the same but for case, Unicode's compatibility forms, dashes,
+invisible characters, or characters that look the same (Cyrillic `с` for Latin `c`, `I` for
+`l`).
+
+A team's manifests count against a budget only under its exact name, so a manifest whose
+team merely looks like a budgeted one would escape the ceiling unseen. Look-alike characters
+are told by Unicode's confusables table (UTS #39) as the `confusable_homoglyphs` package ships
+it, read only when a run has a team to compare.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import unicodedata
+from functools import lru_cache
+
+from procurelint.documents.cache import cached
+
+
+def forms(name: str) -> frozenset[str]:
+    """`name` reduced to what a reader sees: NFKC, every dash a hyphen-minus, format characters
+    (zero-width spaces and joiners, direction marks) dropped, case folded, and each character
+    taken as the first of those it is confusable with. Two forms, as folding and look-alikes
+    do not commute: `I` reads as `l` before folding (`cIaims`), `L` only after (`CLAIMS`)."""
+    kept = []
+    for char in unicodedata.normalize("NFKC", name):
+        kind = unicodedata.category(char)
+        if kind != "Cf":
+            kept.append("-" if kind == "Pd" else char)
+    twin = _twins()
+
+    def seen(text: str) -> str:
+        return "".join(twin.get(char, char) for char in text)
+
+    text = "".join(kept)
+    return frozenset({seen(seen(text).casefold()), seen(text.casefold())})
+
+
+def alike(name: str, others: list[str]) -> list[str]:
+    """The names among `others`, other than `name` itself, that read as `name` does."""
+    mine = forms(name)
+    return sorted(other for other in others if other != name and mine & forms(other))
+
+
+@lru_cache(maxsize=1)
+def _twins() -> dict[str, str]:
+    """Each character of the confusables table with the first (smallest) character of its
+    class: the characters confusable with each other, one through another (`I`, `l`, `1`,
+    `|`). Built once per version of the table (60 ms), then read from the cache (1 ms)."""
+    spec = importlib.util.find_spec("confusable_homoglyphs")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the 'confusable-homoglyphs' package is not installed")
+    table = os.path.join(next(iter(spec.submodule_search_locations)), "confusables.json")
+    stat = os.stat(table)  # (`importlib.resources` would import `tempfile` and `shutil`)
+
+    def build() -> dict[str, str]:
+        with open(table, encoding="utf-8") as handle:
+            return _classes(handle.read())
+
+    return cached(f"lookalike-{stat.st_size}.{stat.st_mtime_ns}", build)
+
+
+def _classes(text: str) -> dict[str, str]:
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while parent.get(char, char) != char:
+            char = parent[char]
+        return char
+
+    for char, homoglyphs in json.loads(text).items():
+        if len(char) != 1:
+            continue
+        for homoglyph in homoglyphs:
+            other = homoglyph["c"]
+            if len(other) == 1:
+                first, second = sorted((root(char), root(other)))
+                if first != second:
+                    parent[second] = first
+    return {char: root(char) for char in parent}

@@ -1,0 +1,40 @@
+"""Team names that read alike (`procurelint.engine.lookalike`), on Unicode's confusables table."""
+
+from __future__ import annotations
+
+import pytest
+
+from procurelint.engine.lookalike import alike, forms
+
+BUDGETED = ["claims-platform", "payments", "team-l"]
+
+
+@pytest.mark.parametrize("name", [
+    "Claims-Platform", "CLAIMS-PLATFORM",        # case
+    "claims\u2010platform", "claims\u2013platform",  # a hyphen and an en dash
+    "claims\u200b-platform", "\u200eclaims-platform",  # a zero-width space, a direction mark
+    "\u0441laims-platform",                      # Cyrillic es for c
+    "cl\u0430ims-platform",                      # Cyrillic a
+    "claims-platf\u03bfrm",                      # Greek omicron for o
+    "\uff43laims-platform",                      # fullwidth c (NFKC)
+    "cIaims-platform",                           # capital I for l
+])
+def test_a_name_that_reads_as_a_budgeted_one(name: str) -> None:
+    assert alike(name, BUDGETED) == ["claims-platform"]
+
+
+@pytest.mark.parametrize("name", [
+    "claims-platform",   # the budgeted name itself
+    "claims_platform",   # an underscore is not a dash
+    "clalms-platform",   # another letter
+    "claims-platforms",  # one more
+    "payment",
+])
+def test_a_name_that_reads_otherwise(name: str) -> None:
+    assert alike(name, BUDGETED) == []
+
+
+def test_look_alike_classes_join_through_each_other() -> None:
+    """`1` reads as `l`, which reads as `I`: one class, whichever is written."""
+    assert alike("team-1", BUDGETED) == alike("team-I", BUDGETED) == ["team-l"]
+    assert forms("team-1") & forms("TEAM-L")
