@@ -13,6 +13,8 @@ BUDGETED = ["claims-platform", "payments", "team-l"]
     "Claims-Platform", "CLAIMS-PLATFORM",        # case
     "claims\u2010platform", "claims\u2013platform",  # a hyphen and an en dash
     "claims\u200b-platform", "\u200eclaims-platform",  # a zero-width space, a direction mark
+    "claims-platform\ufe0f", "claims\u3164-platform",  # a variation selector, a Hangul filler
+    "claims\u034f-platform", "cl\u00adaims-platform",   # a combining grapheme joiner, a soft hyphen
     "\u0441laims-platform",                      # Cyrillic es for c
     "cl\u0430ims-platform",                      # Cyrillic a
     "claims-platf\u03bfrm",                      # Greek omicron for o

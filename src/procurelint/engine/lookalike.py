@@ -15,20 +15,21 @@ import json
 import os
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from procurelint.documents.cache import cached
 
 
 def forms(name: str) -> frozenset[str]:
-    """`name` reduced to what a reader sees: NFKC, every dash a hyphen-minus, format characters
-    (zero-width spaces and joiners, direction marks) dropped, case folded, and each character
-    taken as the first of those it is confusable with. Two forms, as folding and look-alikes
-    do not commute: `I` reads as `l` before folding (`cIaims`), `L` only after (`CLAIMS`)."""
+    """`name` reduced to what a reader sees, as UTS #39's skeleton reduces it and more: NFKC,
+    the characters Unicode says display nothing dropped (default-ignorable: zero-width spaces
+    and joiners, direction marks, variation selectors, Hangul fillers), every dash a
+    hyphen-minus, case folded, and each character taken as the first of those it is
+    confusable with. Two forms, as folding and look-alikes do not commute: `I` reads as `l`
+    before folding (`cIaims`), `L` only after (`CLAIMS`)."""
     kept = []
-    for char in unicodedata.normalize("NFKC", name):
-        kind = unicodedata.category(char)
-        if kind != "Cf":
-            kept.append("-" if kind == "Pd" else char)
+    for char in _ignorable().sub("", unicodedata.normalize("NFKC", name)):
+        kept.append("-" if unicodedata.category(char) == "Pd" else char)
     twin = _twins()
 
     def seen(text: str) -> str:
@@ -42,6 +43,15 @@ def alike(name: str, others: list[str]) -> list[str]:
     """The names among `others`, other than `name` itself, that read as `name` does."""
     mine = forms(name)
     return sorted(other for other in others if other != name and mine & forms(other))
+
+
+@lru_cache(maxsize=1)
+def _ignorable() -> Any:
+    """The characters of Unicode's Default_Ignorable_Code_Point property (the `regex` module
+    knows Unicode's properties; `re` and `unicodedata` do not)."""
+    import regex
+
+    return regex.compile(r"\p{Default_Ignorable_Code_Point}")
 
 
 @lru_cache(maxsize=1)
