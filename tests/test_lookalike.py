@@ -20,6 +20,9 @@ BUDGETED = ["claims-platform", "payments", "team-l"]
     "claims-platf\u03bfrm",                      # Greek omicron for o
     "\uff43laims-platform",                      # fullwidth c (NFKC)
     "cIaims-platform",                           # capital I for l
+    "clairns-platform",                          # r and n for m
+    "claims\u06d4platform",                      # the Arabic full stop for the hyphen
+    "c\u05d5aims-platform", "c\u0661aims-platform",  # Hebrew vav, Arabic-Indic one for l
 ])
 def test_a_name_that_reads_as_a_budgeted_one(name: str) -> None:
     assert alike(name, BUDGETED) == ["claims-platform"]
@@ -31,6 +34,7 @@ def test_a_name_that_reads_as_a_budgeted_one(name: str) -> None:
     "clalms-platform",   # another letter
     "claims-platforms",  # one more
     "payment",
+    "paymemts",          # m read as rn does not make m of n
 ])
 def test_a_name_that_reads_otherwise(name: str) -> None:
     assert alike(name, BUDGETED) == []

@@ -72,21 +72,40 @@ def _twins() -> dict[str, str]:
     return cached(f"lookalike-{stat.st_size}.{stat.st_mtime_ns}", build)
 
 
+_BIDI_MARKS = str.maketrans("", "", "\u200e\u200f")
+"""The table wraps each right-to-left character in left-to-right marks, to print it."""
+
+
 def _classes(text: str) -> dict[str, str]:
+    """Each character of the table mapped to what it reads as: the first character of its
+    class, or, where a member of the class reads as a sequence (`m` as `rn`), that sequence
+    with each of its characters so mapped (UTS #39 maps to sequences alike)."""
     parent: dict[str, str] = {}
+    sequences: list[tuple[str, str]] = []
 
     def root(char: str) -> str:
         while parent.get(char, char) != char:
             char = parent[char]
         return char
 
-    for char, homoglyphs in json.loads(text).items():
+    for key, homoglyphs in json.loads(text).items():
+        char = key.translate(_BIDI_MARKS)
         if len(char) != 1:
             continue
         for homoglyph in homoglyphs:
-            other = homoglyph["c"]
+            other = homoglyph["c"].translate(_BIDI_MARKS)
             if len(other) == 1:
                 first, second = sorted((root(char), root(other)))
                 if first != second:
                     parent[second] = first
-    return {char: root(char) for char in parent}
+            elif other:
+                sequences.append((char, other))
+    reads: dict[str, str] = {char: root(char) for char in parent}
+    spelled: dict[str, str] = {}
+    for char, sequence in sequences:
+        first = root(char)
+        spelt = "".join(root(c) for c in sequence)
+        spelled[first] = min(spelled.get(first, spelt), spelt)
+    for char in set(reads) | set(spelled):
+        reads[char] = spelled.get(root(char), root(char))
+    return reads
