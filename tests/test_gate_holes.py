@@ -903,3 +903,23 @@ def test_a_fallback_through_another_aggregator_is_not_pinned_by_the_steps_routin
     jur005 = [(f["line"], f["column"]) for f in result["findings"] if f["rule"] == "JUR005"]
     assert code == 1
     assert jur005 == [(21, 62)], result["findings"]  # at the fallback's endpoint
+
+
+def test_a_look_alike_team_cannot_be_suppressed_inline_nor_waived(cli, tmp_path: Path) -> None:
+    """The manifest's author writes the team line: a comment there must not let the look-alike
+    escape (the cost pack's rules may be suppressed inline by default), nor may a waiver."""
+    policy = ("apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n"
+              "  budgets: {teams: {claims-platform: 1}}\n")
+    write(tmp_path, "procurelint.yaml", policy)
+    write(tmp_path, "app.yaml", manifest().replace(
+        "team: t", "team: clairns-platform  # procurelint: ignore[COST009] a typo"))
+    code, result = _check(cli, tmp_path)
+    found = {(f["rule"], f["waived"]) for f in result["findings"]}
+    assert code == 1
+    assert ("COST009", False) in found and ("SUP003", False) in found, found
+    write(tmp_path, "procurelint.yaml", policy + "  waivers: waivers.yaml\n")
+    write(tmp_path, "waivers.yaml", "apiVersion: procurelint/v1\nkind: Waivers\nspec:\n  waivers:\n"
+          "    - {id: W-1, rule: COST009, target: \"team:clairns-platform\", reason: soon,"
+          " approvedBy: a@example.com, ticket: T-1, expires: \"2027-01-01\"}\n")
+    run = cli("check", "--date", TODAY, cwd=tmp_path)
+    assert run.code == 2 and "waiver W-1: COST009 cannot be waived" in run.stderr, run.stderr

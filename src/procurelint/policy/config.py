@@ -383,11 +383,13 @@ def custom_pack(policy: Policy) -> RulePack:
 PROHIBITIONS = {"JUR009": "a prohibited transaction under 28 CFR 202.303"}
 """Rules the policy may neither disable nor give another severity."""
 
-NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", "POL001", *PROHIBITIONS})
+NOT_WAIVABLE = frozenset({"WAIVER001", "WAIVER002", "POL001", "COST009", *PROHIBITIONS})
 """Rules no waiver, inline suppression or baseline may cover: the waiver rules themselves,
 POL001 (a policy file the run did not use: the manifests beside it were judged by the wrong
-policy, and accepting that accepts whatever it lets through), and prohibitions that the
-organisation cannot accept as a risk (JUR009, 28 CFR 202.303)."""
+policy, and accepting that accepts whatever it lets through), COST009 (a team whose name only
+looks budgeted: a comment beside it would let it escape every team ceiling; giving the team a
+budget of its own ends the finding), and prohibitions that the organisation cannot accept as
+a risk (JUR009, 28 CFR 202.303)."""
 
 
 def check_waiver_rules(waivers: Waivers, known: set[str], doc: Document | None, file: str) -> None:
