@@ -457,3 +457,25 @@ def test_the_base_revisions_own_comments_in_its_policy_still_count(cli, repo: Pa
               "--date", TODAY, cwd=repo)
     assert run.code == 0, run.stdout + run.stderr
     assert [(f["rule"], f["line"], f["waived"]) for f in findings(run)] == [("COST002", 7, True)]
+
+
+def test_a_pull_request_cannot_suppress_through_a_policy_link_it_replaces(cli, repo: Path) -> None:
+    """The base revision's procurelint.yaml links to config/policy.yaml: a change that puts a
+    file of its own in the link's place has its comments read as the base's file has them."""
+    (repo / "procurelint.yaml").unlink()
+    write(repo, "config/policy.yaml", _BUDGETED.format(comment=""))
+    (repo / "procurelint.yaml").symlink_to("config/policy.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the policy, linked")
+    git(repo, "checkout", "-q", "-b", "unlink")
+    write(repo, "svc/app.yaml", manifest(classes="internal").replace("runsPerMonth: 1000",
+                                                                     "runsPerMonth: 10000"))
+    (repo / "procurelint.yaml").unlink()
+    write(repo, "procurelint.yaml", _BUDGETED.format(
+        comment="  # procurelint: ignore[COST002] true-up next quarter"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "ten times the runs, the link a file that silences the budget")
+    run = cli("check", "--policy-from", "main", "--select", "COST002", "--format", "json",
+              "--date", TODAY, cwd=repo)
+    assert run.code == 1, run.stdout + run.stderr
+    assert [(f["rule"], f["waived"]) for f in findings(run)] == [("COST002", False)]

@@ -295,16 +295,20 @@ def _replaced_files(base_files: dict[str, Path], top: Path, base_top: Path) -> d
     """`Config.replaced_files`: the work tree's file at the place of each base policy file,
     with the base file's text (read now: the base tree is a scratch copy)."""
     replaced: dict[str, str] = {}
+    inside = base_top.resolve()
     for base_path in base_files.values():
-        try:
-            relative = base_path.resolve().relative_to(base_top.resolve())
-        except ValueError:
-            continue  # outside the repository: the same file for both
         try:
             text = base_path.read_bytes().decode("utf-8-sig", "replace")
         except OSError:
             text = ""
-        replaced[os.path.realpath(top / relative)] = text
+        # Both the place the file is named at and the one it leads to: a pull request may
+        # turn a link to the policy into a file of its own.
+        for place in (Path(os.path.abspath(base_path)), base_path.resolve()):
+            try:
+                relative = place.relative_to(inside)
+            except ValueError:
+                continue  # outside the repository: the same file for both
+            replaced[os.path.realpath(top / relative)] = text
     return replaced
 
 
