@@ -173,3 +173,55 @@ def test_a_message_names_variables_its_rule_does_not_read(cli, tmp_path: Path,
     assert message == ("faq/claims/draft in claims of support (restricted; tier restricted "
                        "(only US) does not allow it: the endpoint is in CN, provider deepseek is "
                        "established in CN, the parent of deepseek is established in CN)")
+
+
+def _units_and_factory(root: Path) -> tuple[list[Any], Any]:
+    config = load_config(None, root)
+    options = Options(today=dt.date.fromisoformat(TODAY))
+    checked = check(config, options, view=lambda evaluation, request: (
+        list(evaluation.walk.units), evaluation.factory))
+    [(units, factory)] = checked.views
+    return units, factory
+
+
+_DECLARING = MANIFEST.replace("spec:\n", "spec:\n  regimes: [glba]\n", 1).replace(
+    "        - name: draft\n", """\
+        - name: extract
+          model: deepseek/deepseek-v3.2
+          endpoint: deepseek/api
+          tokensPerCall: {input: 2000, output: 500}
+        - name: draft
+          dataClasses: [public]
+          deidentification: {method: safe-harbor, performedBy: extract}
+""", 1)
+"""The manifest above, declaring a regime of its own and a step de-identified by another."""
+
+
+@pytest.mark.parametrize("corpus", ["examples", "slow", "declaring"])
+def test_a_step_built_field_by_field_is_the_whole_step(corpus: str, tmp_path: Path) -> None:
+    """`step_fields`, which a check that judges few rules builds in place of `step`, gives each
+    field as `step` does, alone or with the others (and nothing for a name `step` lacks)."""
+    import sys
+
+    from tests.conftest import EXAMPLES, REPO
+
+    if corpus == "examples":
+        root = EXAMPLES
+    elif corpus == "declaring":
+        root = tmp_path
+        write(root, "procurelint.yaml",
+              "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\nspec: {}\n")
+        write(root, "faq.yaml", _DECLARING)
+    else:
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        from corpus import generate
+
+        root = tmp_path / "corpus"
+        generate(40, root, "slow")
+    units, factory = _units_and_factory(root)
+    assert units
+    for unit in units:
+        whole = factory.step(unit.info, unit)
+        assert factory.step_fields(unit.info, unit, frozenset(whole) | {"nothing"}) == whole
+        for name in whole:
+            assert factory.step_fields(unit.info, unit, frozenset({name})) == {name: whole[name]}

@@ -264,32 +264,46 @@ class ContextFactory(Struct):
 
     def step(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
         s = info.step
-        known = self.config.data_classes
-        class_regimes = {c: list(known[c].regimes) if c in known else [] for c in info.classes}
-        # 45 CFR 160.103: under HIPAA, identifiers held with health information are PHI; so is
-        # every class of the hipaa regime (docs/context.md, `step.phi`).
-        phi = "phi" in info.classes or ("hipaa" in info.regimes and (
-            "health" in info.categories or "identifiers" in info.categories
-            or any("hipaa" in r for r in class_regimes.values())))
+        class_regimes = self._class_regimes(info)
         return {
             "name": s.name, "path": info.path, "dataClasses": info.classes,
-            "classRegimes": class_regimes, "phi": phi,
+            "classRegimes": class_regimes, "phi": _phi(info, self.config.data_classes),
             "tier": info.tier, "tierRank": self.config.tier_rank[info.tier],
             "regimes": info.regimes, "dataRegimes": info.data_regimes,
             "categories": info.categories,
             "personal": bool(info.categories),
             "governmentRelated": "government-related" in info.classes,
             "droppedClasses": info.dropped, "droppedRegimes": info.dropped_regimes,
-            "deidentification": None if s.deidentification is None else {
-                "method": s.deidentification.method,
-                "performedBy": s.deidentification.performed_by,
-                "reference": s.deidentification.reference,
-                "performerKnown": _performer_known(info),
-            },
+            "deidentification": _deidentification(info),
             "callsPerRun": s.calls_per_run, "hasTokens": s.tokens_per_call is not None,
             "monthlyTokens": info.tokens.as_dict(), "monthlyUsd": unit.monthly_usd,
             "via": unit.via, "environment": info.source.manifest.spec.environment,
         }
+
+    def step_fields(self, info: StepInfo, unit: Unit, fields: frozenset[str]) -> dict[str, Any]:
+        """Those fields of `step`, alone: what the rules judged read of it (a HIPAA-only check
+        reads four). Each is worked out as `step` works it out (a test compares them)."""
+        out: dict[str, Any] = {}
+        whole: dict[str, Any] | None = None
+        for name in fields:
+            if name in _STEP_PLAIN:
+                out[name] = getattr(info, _STEP_PLAIN[name])
+            elif name == "classRegimes":
+                out[name] = self._class_regimes(info)
+            elif name == "phi":
+                out[name] = _phi(info, self.config.data_classes)
+            elif name == "deidentification":
+                out[name] = _deidentification(info)
+            else:  # the others, as the whole step has them (a name it lacks stays absent)
+                if whole is None:
+                    whole = self.step(info, unit)
+                if name in whole:
+                    out[name] = whole[name]
+        return out
+
+    def _class_regimes(self, info: StepInfo) -> dict[str, list[str]]:
+        known = self.config.data_classes
+        return {c: list(known[c].regimes) if c in known else [] for c in info.classes}
 
     def route(self, info: StepInfo, unit: Unit) -> dict[str, Any]:
         routing = info.step.routing
@@ -384,12 +398,14 @@ class ContextFactory(Struct):
                 "undeclared": records is None, "personal": bool(info.bulk_categories)}
 
     def unit(self, info: StepInfo, unit: Unit, workflow_usd: float, manifest_usd: float,
-             names: tuple[str, ...] | None = None) -> dict[str, Any]:
+             names: tuple[str, ...] | None = None,
+             step_fields: frozenset[str] | None = None) -> dict[str, Any]:
         """The full step-scope context of docs/context.md for one unit; with `names` (some of
-        `UNIT_VARIABLES`, in its order), only those variables, for rules that read no others:
-        a check with `--select HIPAA` builds no tiers, bulk or transfer for any unit."""
+        `UNIT_VARIABLES`, in its order), only those variables, and with `step_fields`, only
+        those fields of the step, for rules that read no others: a check with `--select HIPAA`
+        builds no tiers, bulk or transfer for any unit, and four fields of its step."""
         if names is not None:
-            return self._some(info, unit, workflow_usd, manifest_usd, names)
+            return self._some(info, unit, workflow_usd, manifest_usd, names, step_fields)
         catalog = self.config.catalog
         model = catalog.models[unit.model_id]
         endpoint = catalog.endpoints[unit.endpoint_id]
@@ -410,14 +426,18 @@ class ContextFactory(Struct):
         }
 
     def _some(self, info: StepInfo, unit: Unit, workflow_usd: float, manifest_usd: float,
-              names: tuple[str, ...]) -> dict[str, Any]:
+              names: tuple[str, ...], step_fields: frozenset[str] | None) -> dict[str, Any]:
         """`unit` with only `names` built (`transfer` needs the workflow, step, endpoint and
         provider, which it builds without keeping)."""
         catalog = self.config.catalog
         endpoint = catalog.endpoints[unit.endpoint_id]
         data: dict[str, Any] = {}
         needs_transfer = "transfer" in names
-        step = self.step(info, unit) if "step" in names or needs_transfer else None
+        step = None
+        if "step" in names and step_fields is not None and not needs_transfer:
+            step = self.step_fields(info, unit, step_fields)
+        elif "step" in names or needs_transfer:
+            step = self.step(info, unit)
         workflow = self.workflow(info, workflow_usd) if "workflow" in names or needs_transfer \
             else None
         endpoint_ctx = self.endpoint(endpoint, unit.model_id) \
@@ -495,6 +515,28 @@ class ContextFactory(Struct):
 UNIT_VARIABLES = ("step", "workflow", "manifest", "model", "endpoint", "provider", "route", "tier",
                   "tiers", "bulk", "transfer", "policy", "today")
 """The variables of `ContextFactory.unit`, in its order."""
+
+
+_STEP_PLAIN = {"dataClasses": "classes", "tier": "tier", "regimes": "regimes",
+               "dataRegimes": "data_regimes", "categories": "categories",
+               "droppedClasses": "dropped", "droppedRegimes": "dropped_regimes"}
+"""The fields of `step` that are a `StepInfo`'s own values, by the attribute that holds each."""
+
+
+def _phi(info: StepInfo, known: dict[str, Any]) -> bool:
+    """`step.phi`. 45 CFR 160.103: under HIPAA, identifiers held with health information are
+    PHI; so is every class of the hipaa regime (docs/context.md). `known`: the data classes."""
+    return "phi" in info.classes or ("hipaa" in info.regimes and (
+        "health" in info.categories or "identifiers" in info.categories
+        or any("hipaa" in known[c].regimes for c in info.classes if c in known)))
+
+
+def _deidentification(info: StepInfo) -> dict[str, Any] | None:
+    deid = info.step.deidentification
+    return None if deid is None else {
+        "method": deid.method, "performedBy": deid.performed_by, "reference": deid.reference,
+        "performerKnown": _performer_known(info),
+    }
 
 
 def _performer_known(info: StepInfo) -> bool:

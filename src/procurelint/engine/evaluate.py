@@ -214,6 +214,8 @@ class Evaluator:
         read = {v for r in self.by_scope["step"] for v in r.variables}
         self._unit_names: tuple[str, ...] | None = None if self._alternative_rules else tuple(
             name for name in UNIT_VARIABLES if name in read)
+        fields = self.projector.fields.get("step")
+        self._step_fields = None if fields is None else frozenset(fields)
         self._alternative_vars = sorted(
             {v for r in self._alternative_rules for v in r.variables} & STEP_VARIABLES)
         self._alternative_projector = Projector(
@@ -434,7 +436,8 @@ class Evaluator:
         info = unit.info
         name = info.source.manifest.metadata.name
         workflow_usd, manifest_usd = spend.workflows[(name, info.workflow.name)], spend.manifests[name]
-        data = self.factory.unit(info, unit, workflow_usd, manifest_usd, self._unit_names)
+        data = self.factory.unit(info, unit, workflow_usd, manifest_usd, self._unit_names,
+                                 self._step_fields)
         data["alternative"] = None
         seen = dict(data)
         for var in ("step", "workflow", "manifest"):
