@@ -574,15 +574,17 @@ class Evaluator:
             first.setdefault(ref.team, ref)
             members[ref.team].append(ref.name)
         # Teams with manifests, and teams the policy budgets for (COST008 judges those with none).
-        budgeted = list(budgets.teams)
+        namesakes: Any = None
         for team in sorted(set(members) | set(budgets.teams)):
             budget = budgets.teams.get(team)
             monthly = spend.teams.get(team, 0.0)
             like: list[str] = []
-            if budget is None and budgeted:  # a name that only looks budgeted (COST009)
-                from procurelint.engine.lookalike import alike
+            if budget is None and budgets.teams:  # a name that only looks budgeted (COST009)
+                if namesakes is None:
+                    from procurelint.engine.lookalike import Namesakes
 
-                like = alike(team, budgeted)
+                    namesakes = Namesakes(list(budgets.teams))
+                like = namesakes.of(team)
             data = self.factory.team(team, monthly, budget, members[team], like)
             if budget is not None and self.config.policy_doc is not None:
                 location = self.config.policy_doc.location(("spec", "budgets", "teams", team))

@@ -21,28 +21,55 @@ from procurelint.documents.cache import cached
 
 
 def forms(name: str) -> frozenset[str]:
-    """`name` reduced to what a reader sees, as UTS #39's skeleton reduces it and more: NFKC,
-    the characters Unicode says display nothing dropped (default-ignorable: zero-width spaces
-    and joiners, direction marks, variation selectors, Hangul fillers), every dash a
-    hyphen-minus, case folded, and each character taken as the first of those it is
-    confusable with. Two forms, as folding and look-alikes do not commute: `I` reads as `l`
-    before folding (`cIaims`), `L` only after (`CLAIMS`)."""
-    kept = []
-    for char in _ignorable().sub("", unicodedata.normalize("NFKC", name)):
-        kept.append("-" if unicodedata.category(char) == "Pd" else char)
+    """`name` reduced to what a reader sees, as UTS #39's skeleton reduces it and more: written
+    as it is and in NFKC (which can undo a look-alike: the long s, which reads as f, becomes
+    s), decomposed, with combining marks dropped (the dot of `i̇`, an accent) and the characters
+    Unicode says display nothing (default-ignorable: zero-width spaces and joiners, direction
+    marks, variation selectors, Hangul fillers), every dash a hyphen-minus, case folded, and
+    each character taken as the first of those it is confusable with. Folding and look-alikes
+    do not commute (`I` reads as `l` before folding, `L` only after), so each gives two."""
     twin = _twins()
 
     def seen(text: str) -> str:
         return "".join(twin.get(char, char) for char in text)
 
-    text = "".join(kept)
-    return frozenset({seen(seen(text).casefold()), seen(text.casefold())})
+    found = set()
+    for written in {name, unicodedata.normalize("NFKC", name)}:
+        text = plain(written)
+        found.add(seen(plain(seen(text).casefold())))
+        found.add(seen(plain(text.casefold())))
+    return frozenset(found)
+
+
+def plain(text: str) -> str:
+    """`text` decomposed (NFD), without its combining marks and default-ignorable characters,
+    every dash a hyphen-minus."""
+    kept = []
+    for char in _ignorable().sub("", unicodedata.normalize("NFD", text)):
+        kind = unicodedata.category(char)
+        if kind != "Mn":
+            kept.append("-" if kind == "Pd" else char)
+    return "".join(kept)
+
+
+class Namesakes:
+    """Names, by the forms they read as: each is reduced once, however many are compared."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._by_form: dict[str, set[str]] = {}
+        for name in names:
+            for form in forms(name):
+                self._by_form.setdefault(form, set()).add(name)
+
+    def of(self, name: str) -> list[str]:
+        """The names, other than `name` itself, that read as `name` does."""
+        return sorted({other for form in forms(name) for other in self._by_form.get(form, ())
+                       if other != name})
 
 
 def alike(name: str, others: list[str]) -> list[str]:
     """The names among `others`, other than `name` itself, that read as `name` does."""
-    mine = forms(name)
-    return sorted(other for other in others if other != name and mine & forms(other))
+    return Namesakes(others).of(name)
 
 
 @lru_cache(maxsize=1)
@@ -89,11 +116,11 @@ def _classes(text: str) -> dict[str, str]:
         return char
 
     for key, homoglyphs in json.loads(text).items():
-        char = key.translate(_BIDI_MARKS)
+        char = plain(key.translate(_BIDI_MARKS))  # as names are read (`plain`)
         if len(char) != 1:
             continue
         for homoglyph in homoglyphs:
-            other = homoglyph["c"].translate(_BIDI_MARKS)
+            other = plain(homoglyph["c"].translate(_BIDI_MARKS))
             if len(other) == 1:
                 first, second = sorted((root(char), root(other)))
                 if first != second:
