@@ -479,3 +479,19 @@ def test_a_pull_request_cannot_suppress_through_a_policy_link_it_replaces(cli, r
               "--date", TODAY, cwd=repo)
     assert run.code == 1, run.stdout + run.stderr
     assert [(f["rule"], f["waived"]) for f in findings(run)] == [("COST002", False)]
+
+
+def test_diff_never_subtracts_a_look_alike_team(cli, repo: Path) -> None:
+    """A look-alike team the base revision already had still counts against no ceiling: a
+    change that raises its spend must not pass because the finding is not new."""
+    write(repo, "procurelint.yaml", _BUDGETED.format(comment=""))
+    write(repo, "svc/app.yaml", manifest(classes="internal").replace("team: t", "team: T"))
+    git(repo, "commit", "-q", "-am", "a look-alike team")
+    git(repo, "checkout", "-q", "-b", "more")
+    write(repo, "svc/app.yaml", manifest(classes="internal").replace("team: t", "team: T")
+          .replace("runsPerMonth: 1000", "runsPerMonth: 10000"))
+    git(repo, "commit", "-q", "-am", "ten times the runs")
+    run = cli("check", "--diff", "main", "--policy-from", "main", "--select", "COST",
+              "--format", "json", "--date", TODAY, cwd=repo)
+    assert run.code == 1, run.stdout + run.stderr
+    assert "COST009" in {f["rule"] for f in findings(run)}

@@ -48,10 +48,11 @@ UNJUDGED = frozenset({"MAN001", "MAN002", "MAN003", "MAN004"})
 """Findings that say part of the input was not judged: a file not read (MAN001), a manifest not
 valid (MAN002), a step whose model or endpoint is unknown (MAN003, MAN004). Their key cannot say
 what that part holds, so one recorded earlier would vouch for whatever it holds now."""
-NEVER_HIDDEN = frozenset({"POL001", *PROHIBITIONS, *UNJUDGED})
+NEVER_HIDDEN = frozenset({"POL001", "COST009", *PROHIBITIONS, *UNJUDGED})
 """Rules whose findings neither a baseline nor the base revision of `--diff` hides: a policy
-the run did not use, a prohibited transaction, which no one may accept as a risk, and input
-that was not judged."""
+the run did not use, a team whose spend counts against no ceiling because its name only looks
+budgeted (a change may raise that spend as far as it likes), a prohibited transaction, which
+no one may accept as a risk, and input that was not judged."""
 NEVER_RECORDED = NEVER_HIDDEN | NOT_WAIVABLE
 """Rules whose findings no baseline hides: what no waiver may cover either."""
 
