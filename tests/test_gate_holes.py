@@ -923,3 +923,20 @@ def test_a_look_alike_team_cannot_be_suppressed_inline_nor_waived(cli, tmp_path:
           " approvedBy: a@example.com, ticket: T-1, expires: \"2027-01-01\"}\n")
     run = cli("check", "--date", TODAY, cwd=tmp_path)
     assert run.code == 2 and "waiver W-1: COST009 cannot be waived" in run.stderr, run.stderr
+
+
+def test_a_file_named_as_the_policy_outside_lends_it_no_comments(cli, tmp_path: Path) -> None:
+    """The policy lives outside the folder checked and its findings are shown as
+    `policy.yaml`; a file of that name in the folder is another file, whose comments must not
+    silence what is reported at the policy's lines."""
+    org = tmp_path / "org"
+    write(org, "policy.yaml", "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: p}\n"
+          "spec:\n  budgets:\n    teams:\n      t: 0.1\n")
+    repo = tmp_path / "repo"
+    write(repo, "app.yaml", manifest())
+    write(repo, "policy.yaml", "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n"
+          "t: 0.1  # procurelint: ignore[COST002] agreed with finance\n")
+    code, result = _check(cli, repo, "--config", str(org / "policy.yaml"), ".")
+    cost002 = [(f["file"], f["line"], f["waived"]) for f in result["findings"] if f["rule"] == "COST002"]
+    assert code == 1
+    assert cost002 == [("policy.yaml", 7, False)]

@@ -33,7 +33,19 @@ def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Do
     loaded: tuple[Any, Document] = cached(key, lambda: _load_one(path, kind, name))
     _CONFIG_FILES.setdefault(path.name, {})[os.path.realpath(path)] = hashlib.sha256(raw).digest()
     _LOADED.setdefault(os.path.join(os.getcwd(), path))
+    _SHOWN.setdefault(name, set()).add(os.path.realpath(path))
     return loaded
+
+
+_SHOWN: dict[str, set[str]] = {}
+"""The name each configuration file's findings are shown under, and the real paths of the files
+loaded under it."""
+
+
+def shown_as_config(name: str) -> set[str]:
+    """The real paths of the configuration files whose findings are shown as `name` (a policy
+    outside the folder checked is shown by its own name, which a file there may also have)."""
+    return _SHOWN.get(name, set())
 
 
 _LOADED: dict[str, None] = {}

@@ -14,7 +14,7 @@ from msgspec import Struct, field
 
 from procurelint.documents.files import Candidate, file_looks_ours, looks_ours, text_looks_ours
 from procurelint.documents.kinds import is_config_kind, is_ours, validate_manifest
-from procurelint.documents.loading import loaded_config
+from procurelint.documents.loading import loaded_config, shown_as_config
 from procurelint.documents.document import Document, Limits, read_text
 from procurelint.engine.units import ManifestInput
 from procurelint.errors import YamlError
@@ -117,9 +117,14 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             if base is None and MARKER.encode() in own:
                 suppressions.extend(scan(own.decode("utf-8-sig", "replace"), candidate.display))
             continue
+        # A file shown under the name of a configuration file it is not (a policy outside the
+        # folder checked, named `policy.yaml` as a file here is): its comments would be taken
+        # for comments of that file, on the findings shown at its lines.
+        namesake = shown_as_config(candidate.display)
+        borrowed = bool(namesake) and os.path.realpath(candidate.path) not in namesake
         try:
             text = read_text(str(candidate.path), candidate.display, limits)
-            if base is None and MARKER in text:
+            if base is None and not borrowed and MARKER in text:
                 suppressions.extend(scan(text, candidate.display))
             docs = parse_text(text, candidate.display, limits)
         except YamlError as exc:
