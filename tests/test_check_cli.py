@@ -302,3 +302,19 @@ spec:
     assert (run.code == 2) is refused, run.stderr
     if refused:  # at the manifest scope `why` is no variable at all
         assert "rule ACME004: message placeholder {why" in run.stderr
+
+
+def test_a_past_source_date_epoch_is_said(cli, tmp_path: Path) -> None:
+    """CI often derives SOURCE_DATE_EPOCH from the commit's date, which whoever commits
+    chooses: a date in the past (expired waivers hold again) is said on standard error. An
+    explicit --date is the caller's own choice, and today's date needs no word."""
+    import time
+
+    write(tmp_path, "app.yaml", manifest())
+    past = cli("check", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert "note: judging as of 2023-11-14, from SOURCE_DATE_EPOCH" in past.stderr, past.stderr
+    assert past.stdout  # the check itself runs as before
+    now = cli("check", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": str(int(time.time()))})
+    assert "note:" not in now.stderr
+    given = cli("check", "--date", TODAY, cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert "note:" not in given.stderr

@@ -22,13 +22,21 @@ def today(date: str | None) -> dt.date:
             return dt.date.fromisoformat(date)
         except ValueError:
             raise ConfigError(f"--date {date!r} is not a date (YYYY-MM-DD)") from None
+    now = dt.datetime.now(dt.timezone.utc).date()
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+            day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
         except (ValueError, OverflowError, OSError):
             raise ConfigError(f"SOURCE_DATE_EPOCH {epoch!r} is not a number of seconds") from None
-    return dt.datetime.now(dt.timezone.utc).date()
+        if day < now - dt.timedelta(days=1):
+            # CI often sets it from the commit's date, which whoever commits chooses: say so.
+            sys.stderr.write(
+                f"procurelint: note: judging as of {day.isoformat()}, from SOURCE_DATE_EPOCH, "
+                f"{(now - day).days} days before today: waivers, contracts and ages are judged "
+                "as of then (a policy's lockedPacks refuses this)\n")
+        return day
+    return now
 
 
 def search_start(paths: Sequence[Path]) -> Path:
