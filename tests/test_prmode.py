@@ -495,3 +495,28 @@ def test_diff_never_subtracts_a_look_alike_team(cli, repo: Path) -> None:
               "--format", "json", "--date", TODAY, cwd=repo)
     assert run.code == 1, run.stdout + run.stderr
     assert "COST009" in {f["rule"] for f in findings(run)}
+
+
+def test_a_file_only_the_changed_policy_loads_lends_no_comments(cli, tmp_path: Path) -> None:
+    """The change makes its own copy of the policy load a file of its own, shown under the same
+    name as the base policy (both `policy.yaml`): judged by the base policy, that file is none of
+    its files, and its comments do not fall on the base policy's lines."""
+    write(tmp_path, "ci/policy.yaml", _BUDGETED.format(comment=""))
+    write(tmp_path, "apps/app.yaml", manifest(classes="internal"))
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "checkout", "-q", "-b", "pr")
+    write(tmp_path, "apps/app.yaml", manifest(classes="internal").replace(
+        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+    write(tmp_path, "apps/policy.yaml", "apiVersion: procurelint/v1\nkind: Waivers\n"
+          "metadata:\n  name: w\nspec:\n"
+          "  # procurelint: ignore[COST002] agreed with finance\n  waivers: []\n")  # on line 7
+    write(tmp_path, "ci/policy.yaml", _BUDGETED.format(comment="") + "  waivers: ../apps/policy.yaml\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "more runs; waivers of our own")
+    run = cli("check", "--config", "../ci/policy.yaml", "--policy-from", "main", "--select", "COST002",
+              "--format", "json", "--date", TODAY, ".", cwd=tmp_path / "apps")
+    assert run.code == 1, run.stdout + run.stderr
+    assert [(f["rule"], f["file"], f["line"], f["waived"]) for f in findings(run)] == [
+        ("COST002", "policy.yaml", 7, False)]

@@ -58,6 +58,9 @@ class Config(Struct):
     policy_doc: Document | None = None
     policy_changes: list[str] = field(default_factory=list)
     replaced_policy: str | None = None
+    from_base: bool = False
+    """With --policy-from: the policy is the base revision's, and the files the work tree's own
+    policy loaded are none of its files."""
     replaced_files: dict[str, str] = field(default_factory=dict)
     """With --policy-from: the real path of each file of the work tree that a policy file of
     the base revision stands in for (the policy, its catalogs, packs and waivers), with that

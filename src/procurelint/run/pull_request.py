@@ -374,6 +374,7 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
             base_baseline = baseline  # outside the repository: no pull request changes it
     base.policy_changes = describe_changes(pairs)
     base.replaced_files = _replaced_files(base_files, top, base_top)
+    base.from_base = True
     base.copy = None  # it judges the work tree from here on
     try:
         base.root = top / base.root.resolve().relative_to(base_top)

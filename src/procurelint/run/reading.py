@@ -114,7 +114,8 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             suppressions.extend(scan(base, candidate.display))
         own = loaded_config(candidate.path)
         if own is not None:  # the policy's own file, read where it is named: not a manifest
-            if base is None and MARKER.encode() in own:
+            # (With --policy-from, a file the work tree's policy loaded is none of the policy's.)
+            if base is None and not config.from_base and MARKER.encode() in own:
                 suppressions.extend(scan(own.decode("utf-8-sig", "replace"), candidate.display))
             continue
         # A file shown under the name of a configuration file it is not (a policy outside the
