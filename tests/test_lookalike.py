@@ -60,3 +60,22 @@ def test_many_names_are_compared_in_one_pass() -> None:
     budgeted = Namesakes([f"team-{i:04d}" for i in range(3000)])
     assert [budgeted.of(f"squad-{i:04d}") for i in range(3000)] == [[]] * 3000
     assert budgeted.of("TEAM-0042") == ["team-0042"]
+
+
+@pytest.mark.parametrize(("name", "budgeted"), [
+    ("bi\u01c1ing-platform", "billing-platform"),  # the lateral click for ll
+    ("payro\u01c1", "payroll"),
+    ("modern", "modem"),  # rn for m: Unicode's table calls them confusable
+    ("team\u04d5ops", "teamaeops"),  # the Cyrillic ligature for ae
+])
+def test_a_sequence_reads_as_the_character_it_looks_like(name: str, budgeted: str) -> None:
+    assert alike(name, [budgeted, "other"]) == [budgeted]
+
+
+@pytest.mark.parametrize("name", ["billing-platform", "payroll", "c\u0131\u0307aims", "modern",
+                                  "\u01c1\u01c1\u01c1", "rnrnrn-1Il|", "CLAIMS\u2014PLATFORM"])
+def test_a_form_reads_as_itself(name: str) -> None:
+    """Reading is done once and for all: a form, read again, is among its own forms (else a
+    name that holds l, o or 1 beside a look-alike would read one way here, another there)."""
+    for form in forms(name):
+        assert form in forms(form)

@@ -26,13 +26,11 @@ def forms(name: str) -> frozenset[str]:
     s), decomposed, with combining marks dropped (the dot of `i̇`, an accent) and the characters
     Unicode says display nothing (default-ignorable: zero-width spaces and joiners, direction
     marks, variation selectors, Hangul fillers), every dash a hyphen-minus, case folded, and
-    each character taken as the first of those it is confusable with. Folding and look-alikes
-    do not commute (`I` reads as `l` before folding, `L` only after), so each gives two."""
-    twin = _twins()
-
-    def seen(text: str) -> str:
-        return "".join(twin.get(char, char) for char in text)
-
+    each character taken as the first of those it is confusable with, and each sequence that
+    reads as one character (`rn` as `m`, `ll` as `ǁ`) as that character. Folding and
+    look-alikes do not commute (`I` reads as `l` before folding, `L` only after), so each gives
+    two."""
+    seen = _reader()
     found = set()
     for written in {name, unicodedata.normalize("NFKC", name)}:
         text = plain(written)
@@ -82,17 +80,41 @@ def _ignorable() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _twins() -> dict[str, str]:
-    """Each character of the confusables table with the first (smallest) character of its
-    class: the characters confusable with each other, one through another (`I`, `l`, `1`,
-    `|`). Built once per version of the table (60 ms), then read from the cache (1 ms)."""
+def _reader() -> Any:
+    """The function that reads a text as its look-alikes: each character as it reads
+    (`_classes`), then each ASCII sequence that reads as one ASCII character (`rn` as `m`) as
+    that character, until none is left. Every step yields characters that read as themselves,
+    and a contraction shortens the text, so a text read twice reads the same."""
+    import re
+
+    table = _table()
+    reads: dict[str, str] = table["characters"]
+    contractions: dict[str, str] = table["contractions"]
+    pattern = re.compile("|".join(map(re.escape, sorted(contractions, key=lambda s: (-len(s), s)))))
+    one = contractions.__getitem__
+
+    def read(text: str) -> str:
+        text = "".join(reads.get(char, char) for char in text)
+        while contractions:
+            shorter = pattern.sub(lambda match: one(match.group(0)), text)
+            if shorter == text:
+                break
+            text = shorter
+        return text
+
+    return read
+
+
+def _table() -> dict[str, dict[str, str]]:
+    """`_classes` of the confusables table, built once per version of it (about 0.1 s), then
+    read from the cache."""
     spec = importlib.util.find_spec("confusable_homoglyphs")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("the 'confusable-homoglyphs' package is not installed")
     table = os.path.join(next(iter(spec.submodule_search_locations)), "confusables.json")
     stat = os.stat(table)  # (`importlib.resources` would import `tempfile` and `shutil`)
 
-    def build() -> dict[str, str]:
+    def build() -> dict[str, dict[str, str]]:
         with open(table, encoding="utf-8") as handle:
             return _classes(handle.read())
 
@@ -103,12 +125,14 @@ _BIDI_MARKS = str.maketrans("", "", "\u200e\u200f")
 """The table wraps each right-to-left character in left-to-right marks, to print it."""
 
 
-def _classes(text: str) -> dict[str, str]:
-    """Each character of the table mapped to what it reads as: the first character of its
-    class, or, where a member of the class reads as a sequence (`m` as `rn`), that sequence
-    with each of its characters so mapped (UTS #39 maps to sequences alike)."""
+def _classes(text: str) -> dict[str, dict[str, str]]:
+    """The table read as names are read (`plain`). `characters`: each character with what it
+    reads as, the first (smallest) of its class, the characters confusable with each other, one
+    through another (`I`, `l`, `1`, `|`); or, for a class with no ASCII character that reads as
+    a sequence of ASCII ones, that sequence (`ǁ` as `11`, the `ll` it looks like; `ӕ` as `ae`).
+    `contractions`: each ASCII sequence that reads as one ASCII character (`rn` as `m`)."""
     parent: dict[str, str] = {}
-    sequences: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str]] = []
 
     def root(char: str) -> str:
         while parent.get(char, char) != char:
@@ -126,13 +150,17 @@ def _classes(text: str) -> dict[str, str]:
                 if first != second:
                     parent[second] = first
             elif other:
-                sequences.append((char, other))
-    reads: dict[str, str] = {char: root(char) for char in parent}
-    spelled: dict[str, str] = {}
-    for char, sequence in sequences:
-        first = root(char)
-        spelt = "".join(root(c) for c in sequence)
-        spelled[first] = min(spelled.get(first, spelt), spelt)
-    for char in set(reads) | set(spelled):
-        reads[char] = spelled.get(root(char), root(char))
-    return reads
+                pairs.append((char, other))
+    expansions: dict[str, str] = {}
+    contractions: dict[str, str] = {}
+    for char, sequence in pairs:
+        first, spelt = root(char), "".join(root(c) for c in sequence)
+        if not spelt.isascii() or len(spelt) < 2:
+            continue  # a sequence of other scripts (Canadian syllabics with dots): not kept
+        if first.isascii():  # the first of a class is ASCII when the class holds one
+            contractions[spelt] = min(contractions.get(spelt, first), first)
+        else:
+            expansions[first] = min(expansions.get(first, spelt), spelt)
+    reads = {char: expansions.get(root(char), root(char)) for char in parent}
+    reads.update(expansions)
+    return {"characters": reads, "contractions": contractions}
