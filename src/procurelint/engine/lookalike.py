@@ -26,10 +26,9 @@ def forms(name: str) -> frozenset[str]:
     s), decomposed, with combining marks dropped (the dot of `i̇`, an accent) and the characters
     Unicode says display nothing (default-ignorable: zero-width spaces and joiners, direction
     marks, variation selectors, Hangul fillers), every dash a hyphen-minus, case folded, and
-    each character taken as the first of those it is confusable with, and each sequence that
-    reads as one character (`rn` as `m`, `ll` as `ǁ`) as that character. Folding and
-    look-alikes do not commute (`I` reads as `l` before folding, `L` only after), so each gives
-    two."""
+    each character taken as what it reads as (`_classes`: Cyrillic `с` as `c`, `ǁ` as `ll`,
+    `rn` as `m`). Folding and look-alikes do not commute (`I` reads as `l` before folding, `L`
+    only after), so each gives two."""
     seen = _reader()
     found = set()
     for written in {name, unicodedata.normalize("NFKC", name)}:
