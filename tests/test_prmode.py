@@ -521,3 +521,27 @@ def test_a_file_only_the_changed_policy_loads_lends_no_comments(cli, tmp_path: P
     assert run.code == 1, run.stdout + run.stderr
     assert [(f["rule"], f["file"], f["line"], f["waived"]) for f in findings(run)] == [
         ("COST002", "policy.yaml", 7, False)]
+
+
+def test_a_link_put_in_the_named_policys_place_does_not_choose_the_base_policy(
+        cli, tmp_path: Path) -> None:
+    """`--config ci/policy.yaml --policy-from main` judges by the base revision's file at that
+    path, not by the one a link the change put there leads to (a laxer policy of the base)."""
+    write(tmp_path, "ci/policy.yaml", _BUDGETED.format(comment=""))
+    write(tmp_path, "sandbox/policy.yaml",
+          "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: sandbox}\nspec: {}\n")
+    write(tmp_path, "svc/app.yaml", manifest(classes="internal"))
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "checkout", "-q", "-b", "pr")
+    write(tmp_path, "svc/app.yaml", manifest(classes="internal").replace(
+        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+    (tmp_path / "ci" / "policy.yaml").unlink()
+    (tmp_path / "ci" / "policy.yaml").symlink_to(Path("..") / "sandbox" / "policy.yaml")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "more runs; the policy a link to the sandbox's")
+    run = cli("check", "--config", "ci/policy.yaml", "--policy-from", "main", "--select", "COST002",
+              "--format", "json", "--date", TODAY, "svc", cwd=tmp_path)
+    assert run.code == 1, run.stdout + run.stderr
+    assert [f["rule"] for f in findings(run)] == ["COST002"]

@@ -248,8 +248,15 @@ def export(root: Path, revision: str, into: Path) -> Path:
 
 
 def relocate(path: Path, top: Path, base_top: Path) -> Path:
-    """The same path inside an exported base tree."""
-    return base_top / path.resolve().relative_to(top)
+    """The same path inside an exported base tree: the path as written (made absolute, `..`
+    taken out), not where the work tree's links lead, which the change may have made (a link
+    in place of the policy, to a laxer one). A path that reaches the repository only through
+    a link above it is resolved."""
+    written = Path(os.path.normpath(os.path.abspath(path)))
+    try:
+        return base_top / written.relative_to(top)
+    except ValueError:
+        return base_top / path.resolve().relative_to(top)
 
 
 def describe_changes(files: list[tuple[str, Path | None, Path | None]]) -> list[str]:
