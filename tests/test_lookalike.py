@@ -20,6 +20,7 @@ BUDGETED = ["claims-platform", "payments", "team-l"]
     "claims-platf\u03bfrm",                      # Greek omicron for o
     "\uff43laims-platform",                      # fullwidth c (NFKC)
     "cIaims-platform",                           # capital I for l
+    "CLAIMS-PLATFORM", "CLAI\u039cS-PLATFORM",    # capitals; capitals and a Greek capital mu
     "clairns-platform",                          # r and n for m
     "claims\u06d4platform",                      # the Arabic full stop for the hyphen
     "c\u05d5aims-platform", "c\u0661aims-platform",  # Hebrew vav, Arabic-Indic one for l
@@ -36,7 +37,7 @@ def test_a_name_that_reads_as_a_budgeted_one(name: str) -> None:
 @pytest.mark.parametrize("name", [
     "claims-platform",   # the budgeted name itself
     "claims_platform",   # an underscore is not a dash
-    "clalms-platform",   # another letter
+    "clahms-platform",   # another letter (l for i would not do: capital I reads as l)
     "claims-platforms",  # one more
     "payment",
     "paymemts",          # m read as rn does not make m of n
@@ -79,3 +80,17 @@ def test_a_form_reads_as_itself(name: str) -> None:
     name that holds l, o or 1 beside a look-alike would read one way here, another there)."""
     for form in forms(name):
         assert form in forms(form)
+
+
+@pytest.mark.parametrize(("name", "budgeted"), [
+    ("MI-Ops", "ml-ops"),                      # capital I for l, in a name of capitals
+    ("\u041cl-Ops", "ml-ops"),                  # Cyrillic capital em
+    ("ObservabiIity", "observability"),
+    ("BlLLING-PLATFORM", "billing-platform"),  # small l for capital I
+    ("\u0392ILLING-PLATFORM", "billing-platform"),  # Greek capital beta
+    ("CHEC\u041aOUT", "checkout"),              # Cyrillic capital ka
+])
+def test_capitals_and_look_alikes_together(name: str, budgeted: str) -> None:
+    """Each character is read whatever its case: a name written in capitals with one look-alike
+    among them reads as the budgeted name in small letters."""
+    assert alike(name, [budgeted]) == [budgeted]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import string
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -150,6 +151,15 @@ def _classes(text: str) -> dict[str, dict[str, str]]:
                     parent[second] = first
             elif other:
                 pairs.append((char, other))
+    # An ASCII capital reads as its small letter: what reads as `B` (Greek `Β`) then reads as
+    # `b`, and `I`, which reads as `l`, as `i` too. A name of capitals and look-alikes
+    # (`ΒILLING`, `MI-Ops`) reads as the small letters of the budgeted name, character by
+    # character, whatever case each is written in. (Only ASCII's cases: through the cases of
+    # other scripts, classes would join letters that look nothing alike.)
+    for char in string.ascii_uppercase:
+        first, second = sorted((root(char), root(char.lower())))
+        if first != second:
+            parent[second] = first
     expansions: dict[str, str] = {}
     contractions: dict[str, str] = {}
     for char, sequence in pairs:
