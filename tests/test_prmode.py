@@ -545,3 +545,30 @@ def test_a_link_put_in_the_named_policys_place_does_not_choose_the_base_policy(
               "--format", "json", "--date", TODAY, "svc", cwd=tmp_path)
     assert run.code == 1, run.stdout + run.stderr
     assert [f["rule"] for f in findings(run)] == ["COST002"]
+
+
+def test_a_link_put_in_the_baselines_place_does_not_choose_the_base_baseline(
+        cli, repo: Path) -> None:
+    """The base revision holds its baseline and, elsewhere, a baseline recorded later with the
+    violation in it: a change that puts a link to the latter in the former's place is judged by
+    the base's file at the path named."""
+    approval = ("--approved-by", "ciso@example.com", "--expires", "2027-06-30")
+    assert cli("baseline", "--output", "procurelint-baseline.json", "--date", TODAY, *approval,
+               cwd=repo).code == 0
+    write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    (repo / "old").mkdir()
+    assert cli("baseline", "--output", "old/everything.json", "--date", TODAY, *approval,
+               cwd=repo).code == 0
+    (repo / "svc" / "new.yaml").unlink()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "baselines")
+    git(repo, "checkout", "-q", "-b", "change")
+    write(repo, "svc/new.yaml", manifest(classes="internal").replace("name: app", "name: new"))
+    (repo / "procurelint-baseline.json").unlink()
+    (repo / "procurelint-baseline.json").symlink_to(Path("old") / "everything.json")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a violation; the baseline a link to the other one")
+    run = cli("check", "--policy-from", "main", "--baseline", "procurelint-baseline.json",
+              "--format", "json", "--date", TODAY, cwd=repo)
+    assert run.code == 1, run.stdout + run.stderr
+    assert ("JUR001", "new/flow/step") in {(f["rule"], f["path"]) for f in findings(run)}

@@ -372,8 +372,8 @@ def policy_from(head: Config, config_file: Path | None, revision: str, scratch: 
     base_baseline = None
     if baseline is not None:
         try:
-            name = baseline.resolve().relative_to(top).as_posix()
-            base_baseline = base_top / name
+            base_baseline = relocate(baseline, top, base_top)  # as written: not through links
+            name = base_baseline.relative_to(base_top).as_posix()
             pairs.append((name, base_baseline, baseline))
             if not base_baseline.is_file():
                 base_baseline = None
