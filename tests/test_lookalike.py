@@ -89,6 +89,8 @@ def test_a_form_reads_as_itself(name: str) -> None:
     ("BlLLING-PLATFORM", "billing-platform"),  # small l for capital I
     ("\u0392ILLING-PLATFORM", "billing-platform"),  # Greek capital beta
     ("CHEC\u041aOUT", "checkout"),              # Cyrillic capital ka
+    ("\u0392ILLING-PLA\u01acFORM", "billing-platform"),  # a Greek beta and a T with a hook
+    ("\u03a4REASUR\u01b3", "treasury"),         # a Greek tau and a Y with a hook
 ])
 def test_capitals_and_look_alikes_together(name: str, budgeted: str) -> None:
     """Each character is read whatever its case: a name written in capitals with one look-alike

@@ -172,4 +172,15 @@ def _classes(text: str) -> dict[str, dict[str, str]]:
             expansions[first] = min(expansions.get(first, spelt), spelt)
     reads = {char: expansions.get(root(char), root(char)) for char in parent}
     reads.update(expansions)
+    # A letter of no ASCII class whose other case has one reads as that letter (`Ƭ`, whose
+    # small letter reads as `t`): each letter of a name reads the same in either reading of
+    # `forms`, so two look-alikes caught by different readings are caught together.
+    letters = {c for c in parent} | {root(c) for c in parent} | {c for pair in pairs for c in pair[0]}
+    for char in sorted(letters | {v for c in letters for v in (c.lower(), c.upper()) if len(v) == 1}):
+        if root(char).isascii():
+            continue
+        for other in (char.casefold(), char.lower(), char.upper()):
+            if len(other) == 1 and root(other).isascii():
+                reads[char] = root(other)
+                break
     return {"characters": reads, "contractions": contractions}
