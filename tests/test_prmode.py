@@ -572,3 +572,30 @@ def test_a_link_put_in_the_baselines_place_does_not_choose_the_base_baseline(
               "--format", "json", "--date", TODAY, cwd=repo)
     assert run.code == 1, run.stdout + run.stderr
     assert ("JUR001", "new/flow/step") in {(f["rule"], f["path"]) for f in findings(run)}
+
+
+def test_a_policy_named_through_a_linked_folder_above_the_repository(cli, tmp_path: Path) -> None:
+    """An absolute --config that reaches the repository through a link above it (a CI workspace
+    on a linked folder) is followed up to the repository and no further: a link the change put
+    in the policy's place does not choose the base policy."""
+    repo = tmp_path / "repo"
+    write(repo, "ci/policy.yaml", _BUDGETED.format(comment=""))
+    write(repo, "sandbox/policy.yaml",
+          "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: sandbox}\nspec: {}\n")
+    write(repo, "svc/app.yaml", manifest(classes="internal"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "pr")
+    write(repo, "svc/app.yaml", manifest(classes="internal").replace(
+        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+    (repo / "ci" / "policy.yaml").unlink()
+    (repo / "ci" / "policy.yaml").symlink_to(Path("..") / "sandbox" / "policy.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "more runs; the policy a link to the sandbox's")
+    (tmp_path / "workspace").symlink_to(repo)
+    policy = str(tmp_path / "workspace" / "ci" / "policy.yaml")
+    run = cli("check", "--config", policy, "--policy-from", "main", "--select", "COST002",
+              "--format", "json", "--date", TODAY, "svc", cwd=repo)
+    assert run.code == 1, run.stdout + run.stderr
+    assert [f["rule"] for f in findings(run)] == ["COST002"]

@@ -256,7 +256,14 @@ def relocate(path: Path, top: Path, base_top: Path) -> Path:
     try:
         return base_top / written.relative_to(top)
     except ValueError:
-        return base_top / path.resolve().relative_to(top)
+        pass
+    # Reached through a link above the repository (a workspace path on a linked folder): the
+    # highest folder on the way that is the repository's top, and from there as written.
+    real_top = os.path.realpath(top)
+    for folder in reversed(written.parents):
+        if os.path.realpath(folder) == real_top:
+            return base_top / written.relative_to(folder)
+    raise ValueError(f"{path} is not in the repository at {top}")
 
 
 def describe_changes(files: list[tuple[str, Path | None, Path | None]]) -> list[str]:
