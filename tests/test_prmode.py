@@ -599,3 +599,25 @@ def test_a_policy_named_through_a_linked_folder_above_the_repository(cli, tmp_pa
               "--format", "json", "--date", TODAY, "svc", cwd=repo)
     assert run.code == 1, run.stdout + run.stderr
     assert [f["rule"] for f in findings(run)] == ["COST002"]
+
+
+def test_a_policy_named_through_an_outside_link_to_a_folder_of_the_repository(
+        cli, tmp_path: Path) -> None:
+    """A link outside the repository to one of its folders (`ext` to `repo/ci`) names a file of
+    the repository: --policy-from judges by the base's, not by the one the change edited."""
+    repo = tmp_path / "repo"
+    write(repo, "ci/policy.yaml", _BUDGETED.format(comment=""))
+    write(repo, "svc/app.yaml", manifest(classes="internal"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "pr")
+    write(repo, "svc/app.yaml", manifest(classes="internal").replace(
+        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+    write(repo, "ci/policy.yaml", _BUDGETED.format(comment="").replace("t: 1", "t: 100000"))
+    git(repo, "commit", "-q", "-am", "more runs, a larger budget")
+    (tmp_path / "ext").symlink_to(repo / "ci")
+    run = cli("check", "--config", str(tmp_path / "ext" / "policy.yaml"), "--policy-from", "main",
+              "--select", "COST002", "--format", "json", "--date", TODAY, "svc", cwd=repo)
+    assert run.code == 1, run.stdout + run.stderr
+    assert [f["rule"] for f in findings(run)] == ["COST002"]

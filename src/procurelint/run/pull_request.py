@@ -249,21 +249,29 @@ def export(root: Path, revision: str, into: Path) -> Path:
 
 def relocate(path: Path, top: Path, base_top: Path) -> Path:
     """The same path inside an exported base tree: the path as written (made absolute, `..`
-    taken out), not where the work tree's links lead, which the change may have made (a link
-    in place of the policy, to a laxer one). A path that reaches the repository only through
-    a link above it is resolved."""
-    written = Path(os.path.normpath(os.path.abspath(path)))
-    try:
-        return base_top / written.relative_to(top)
-    except ValueError:
-        pass
-    # Reached through a link above the repository (a workspace path on a linked folder): the
-    # highest folder on the way that is the repository's top, and from there as written.
-    real_top = os.path.realpath(top)
-    for folder in reversed(written.parents):
-        if os.path.realpath(folder) == real_top:
-            return base_top / written.relative_to(folder)
-    raise ValueError(f"{path} is not in the repository at {top}")
+    taken out), its links followed only while they are outside the repository (a CI workspace
+    on a linked folder), never inside it, where the change may have made them (a link in place
+    of the policy, to a laxer one). ValueError for a path outside the repository."""
+    return base_top / _written_in(path, top)
+
+
+def _written_in(path: Path, top: Path) -> Path:
+    """`path` relative to the repository's top `top` (a real path), as written once inside."""
+    parts = list(Path(os.path.normpath(os.path.abspath(path))).parts)
+    current, rest = Path(parts[0]), parts[1:]
+    hops = 0
+    while rest and not (current == top or top in current.parents):
+        step = current / rest.pop(0)
+        if step.is_symlink():
+            hops += 1
+            if hops > 40:
+                raise ValueError(f"{path}: too many links")
+            target = Path(os.path.normpath(step.parent / os.readlink(step)))
+            parts = list(target.parts) + rest
+            current, rest = Path(parts[0]), parts[1:]
+            continue
+        current = step
+    return current.joinpath(*rest).relative_to(top)
 
 
 def describe_changes(files: list[tuple[str, Path | None, Path | None]]) -> list[str]:
