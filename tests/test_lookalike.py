@@ -96,3 +96,13 @@ def test_capitals_and_look_alikes_together(name: str, budgeted: str) -> None:
     """Each character is read whatever its case: a name written in capitals with one look-alike
     among them reads as the budgeted name in small letters."""
     assert alike(name, [budgeted]) == [budgeted]
+
+
+@pytest.mark.parametrize(("name", "budgeted"), [
+    ("\u0138\u0440\u0435\u0434\u0438\u0442", "\u043a\u0440\u0435\u0434\u0438\u0442"),  # kra for Cyrillic ka
+    ("\u0444\u0438\u029c\u0430\u043d\u0441\u044b", "\u0444\u0438\u043d\u0430\u043d\u0441\u044b"),  # small capital H for en
+])
+def test_a_budget_in_another_script_keeps_its_look_alikes(name: str, budgeted: str) -> None:
+    """A class read as the ASCII letter its members' other case reads as is read so whole: its
+    members still read alike (a Cyrillic budget's look-alikes are caught)."""
+    assert alike(name, [budgeted]) == [budgeted]

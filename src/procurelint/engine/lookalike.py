@@ -172,15 +172,22 @@ def _classes(text: str) -> dict[str, dict[str, str]]:
             expansions[first] = min(expansions.get(first, spelt), spelt)
     reads = {char: expansions.get(root(char), root(char)) for char in parent}
     reads.update(expansions)
-    # A letter of no ASCII class whose other case has one reads as that letter (`Ƭ`, whose
-    # small letter reads as `t`): each letter of a name reads the same in either reading of
-    # `forms`, so two look-alikes caught by different readings are caught together.
+    # A class of no ASCII letter where a member's other case reads as one reads as that letter,
+    # all of it (`Ƭ`, whose small letter reads as `t`): each letter of a name then reads the
+    # same in either reading of `forms`, so two look-alikes caught by different readings are
+    # caught together, and the members of a class still read alike.
     letters = {c for c in parent} | {root(c) for c in parent} | {c for pair in pairs for c in pair[0]}
-    for char in sorted(letters | {v for c in letters for v in (c.lower(), c.upper()) if len(v) == 1}):
-        if root(char).isascii():
+    letters |= {v for c in letters for v in (c.lower(), c.upper()) if len(v) == 1}
+    members: dict[str, list[str]] = {}
+    for char in letters:
+        members.setdefault(root(char), []).append(char)
+    for first, chars in members.items():
+        if first.isascii():
             continue
-        for other in (char.casefold(), char.lower(), char.upper()):
-            if len(other) == 1 and root(other).isascii():
-                reads[char] = root(other)
-                break
+        cased = sorted(root(other) for char in chars
+                       for other in (char.casefold(), char.lower(), char.upper())
+                       if len(other) == 1 and root(other).isascii())
+        if cased:
+            for char in chars:
+                reads[char] = cased[0]
     return {"characters": reads, "contractions": contractions}
