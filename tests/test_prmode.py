@@ -523,24 +523,31 @@ def test_a_file_only_the_changed_policy_loads_lends_no_comments(cli, tmp_path: P
         ("COST002", "policy.yaml", 7, False)]
 
 
+def _policy_linked_to_the_sandbox(repo: Path) -> None:
+    """A base revision with ci/policy.yaml (a budget for team t) and a laxer sandbox/policy.yaml;
+    a change that raises t's spend and puts a link to the sandbox's policy in ci/policy.yaml's
+    place."""
+    write(repo, "ci/policy.yaml", _BUDGETED.format(comment=""))
+    write(repo, "sandbox/policy.yaml",
+          "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: sandbox}\nspec: {}\n")
+    write(repo, "svc/app.yaml", manifest(classes="internal"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "pr")
+    write(repo, "svc/app.yaml", manifest(classes="internal").replace(
+        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+    (repo / "ci" / "policy.yaml").unlink()
+    (repo / "ci" / "policy.yaml").symlink_to(Path("..") / "sandbox" / "policy.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "more runs; the policy a link to the sandbox's")
+
+
 def test_a_link_put_in_the_named_policys_place_does_not_choose_the_base_policy(
         cli, tmp_path: Path) -> None:
     """`--config ci/policy.yaml --policy-from main` judges by the base revision's file at that
     path, not by the one a link the change put there leads to (a laxer policy of the base)."""
-    write(tmp_path, "ci/policy.yaml", _BUDGETED.format(comment=""))
-    write(tmp_path, "sandbox/policy.yaml",
-          "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: sandbox}\nspec: {}\n")
-    write(tmp_path, "svc/app.yaml", manifest(classes="internal"))
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "base")
-    git(tmp_path, "checkout", "-q", "-b", "pr")
-    write(tmp_path, "svc/app.yaml", manifest(classes="internal").replace(
-        "runsPerMonth: 1000", "runsPerMonth: 10000"))
-    (tmp_path / "ci" / "policy.yaml").unlink()
-    (tmp_path / "ci" / "policy.yaml").symlink_to(Path("..") / "sandbox" / "policy.yaml")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "more runs; the policy a link to the sandbox's")
+    _policy_linked_to_the_sandbox(tmp_path)
     run = cli("check", "--config", "ci/policy.yaml", "--policy-from", "main", "--select", "COST002",
               "--format", "json", "--date", TODAY, "svc", cwd=tmp_path)
     assert run.code == 1, run.stdout + run.stderr
@@ -579,20 +586,7 @@ def test_a_policy_named_through_a_linked_folder_above_the_repository(cli, tmp_pa
     on a linked folder) is followed up to the repository and no further: a link the change put
     in the policy's place does not choose the base policy."""
     repo = tmp_path / "repo"
-    write(repo, "ci/policy.yaml", _BUDGETED.format(comment=""))
-    write(repo, "sandbox/policy.yaml",
-          "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: sandbox}\nspec: {}\n")
-    write(repo, "svc/app.yaml", manifest(classes="internal"))
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    git(repo, "checkout", "-q", "-b", "pr")
-    write(repo, "svc/app.yaml", manifest(classes="internal").replace(
-        "runsPerMonth: 1000", "runsPerMonth: 10000"))
-    (repo / "ci" / "policy.yaml").unlink()
-    (repo / "ci" / "policy.yaml").symlink_to(Path("..") / "sandbox" / "policy.yaml")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "more runs; the policy a link to the sandbox's")
+    _policy_linked_to_the_sandbox(repo)
     (tmp_path / "workspace").symlink_to(repo)
     policy = str(tmp_path / "workspace" / "ci" / "policy.yaml")
     run = cli("check", "--config", policy, "--policy-from", "main", "--select", "COST002",
