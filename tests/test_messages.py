@@ -137,3 +137,13 @@ def test_a_why_placeholder_explains_the_context_it_can_and_stays_as_written_else
     assert render("{why.placesNotAllowed}", {"workflow": {}}) == "{why.placesNotAllowed}"
     assert render("{why.placesNotAllowed}", {**context, "endpoint": None}) == "{why.placesNotAllowed}"
     assert render("{why.other} {why}", context) == "{why.other} {why}"
+
+
+def test_the_explanations_rules_may_name_are_those_messages_have() -> None:
+    """packs.WHY (what a message of each scope may name, checked when a pack loads) and
+    messages.WHY (what renders them) name the same explanations: one the other lacks would be
+    refused, or printed as written."""
+    from procurelint.engine.messages import WHY as rendered
+    from procurelint.policy.packs import WHY as allowed
+
+    assert set().union(*allowed.values()) == set(rendered)
