@@ -107,25 +107,17 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
                                          1, 1, ""))
             continue
         text = None
-        # With --policy-from, a policy file's comments are read as the base revision wrote them.
-        base = config.replaced_files.get(os.path.realpath(candidate.path)) \
-            if config.replaced_files else None
-        if base is not None and MARKER in base:
-            suppressions.extend(scan(base, candidate.display))
         own = loaded_config(candidate.path)
+        comments = _comments(config, candidate, own is not None)
+        if isinstance(comments, str) and MARKER in comments:
+            suppressions.extend(scan(comments, candidate.display))
         if own is not None:  # the policy's own file, read where it is named: not a manifest
-            # (With --policy-from, a file the work tree's policy loaded is none of the policy's.)
-            if base is None and not config.from_base and MARKER.encode() in own:
+            if comments is True and MARKER.encode() in own:
                 suppressions.extend(scan(own.decode("utf-8-sig", "replace"), candidate.display))
             continue
-        # A file shown under the name of a configuration file it is not (a policy outside the
-        # folder checked, named `policy.yaml` as a file here is): its comments would be taken
-        # for comments of that file, on the findings shown at its lines.
-        namesake = shown_as_config(candidate.display)
-        borrowed = bool(namesake) and os.path.realpath(candidate.path) not in namesake
         try:
             text = read_text(str(candidate.path), candidate.display, limits)
-            if base is None and not borrowed and MARKER in text:
+            if comments is True and MARKER in text:
                 suppressions.extend(scan(text, candidate.display))
             docs = parse_text(text, candidate.display, limits)
         except YamlError as exc:
@@ -169,6 +161,23 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             if text_looks_ours(text):  # a list of manifests, a Kubernetes `items:` list: noted
                 not_read.append({"file": candidate.display, "reason": NESTED})
     return Loaded(manifests, findings, len(candidates), ignored, suppressions, not_read)
+
+
+def _comments(config: Config, candidate: Candidate, loaded: bool) -> str | bool:
+    """Whose suppression comments count as this file's, matched to findings by the name it is
+    shown under: True, its own; a text, the base revision's (with --policy-from, a policy
+    file of the base stands in for it); False, none: a file only the work tree's changed
+    policy loaded (`loaded`, with --policy-from), or one shown under the name of a
+    configuration file it is not (a policy outside the folder checked, shown as
+    `policy.yaml` as a file here is), whose comments would fall on that file's findings."""
+    if config.replaced_files:
+        base = config.replaced_files.get(os.path.realpath(candidate.path))
+        if base is not None:
+            return base
+    if loaded and config.from_base:
+        return False
+    namesake = shown_as_config(candidate.display)
+    return not namesake or os.path.realpath(candidate.path) in namesake
 
 
 def _shows_ours(candidate: Candidate, text: str | None) -> bool:
