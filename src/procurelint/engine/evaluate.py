@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from collections import defaultdict
 from operator import is_, itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
@@ -28,6 +28,9 @@ from procurelint.engine.units import ManifestInput, Unit, Walk, walk
 from procurelint.errors import Location
 from procurelint.findings import Finding
 from procurelint.policy.packs import STEP_VARIABLES, CompiledRule
+
+if TYPE_CHECKING:  # imported when a team is compared (`_teams`)
+    from procurelint.engine.lookalike import Namesakes
 
 _ABSENT = object()  # a variable the small context lacks: CEL reports it when the rule runs
 
@@ -574,7 +577,7 @@ class Evaluator:
             first.setdefault(ref.team, ref)
             members[ref.team].append(ref.name)
         # Teams with manifests, and teams the policy budgets for (COST008 judges those with none).
-        namesakes: Any = None
+        namesakes: Namesakes | None = None
         for team in sorted(set(members) | set(budgets.teams)):
             budget = budgets.teams.get(team)
             monthly = spend.teams.get(team, 0.0)
