@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 
 from procurelint.documents import cache as cache_module
-from procurelint.documents.document import DEFAULT_LIMITS, Limits, spots_of
+from procurelint.documents import document as document_module
 from procurelint.documents import yamlio
+from procurelint.documents.document import (DEFAULT_LIMITS, CachedSpots, Document, Limits,
+                                            flat_spots, spots_of)
 from procurelint.documents.yamlio import parse
 from procurelint.output.results_json import render
 from procurelint.policy.config import load_config
@@ -98,6 +100,90 @@ def test_spots_that_do_not_fit_the_value_are_refused() -> None:
     for wrong in (flat[:-1], flat + [1], []):
         with pytest.raises(ValueError):
             spots_of(doc.data, wrong)
+
+
+def _absent(path: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Paths beside `path` that a document may not hold: a key or index past it, a sibling
+    index out of range, a key where an index is, an index where a key is."""
+    near = [path + ("absent",), path + (0,), path + (-1,)]
+    if path:
+        *head, last = path
+        near += [(*head, "zz"), (*head, 10 ** 6), (*head, str(last)), (*head, True)]
+    return near
+
+
+def _documents_to_probe() -> list[Any]:
+    texts = list(TEXTS.values())
+    texts += [f.read_text() for f in sorted(EXAMPLES.rglob("*.yaml"))]
+    return [doc for text in texts for doc in parse(text, "f.yaml")]
+
+
+def test_cached_spots_answer_every_path_as_the_table_does() -> None:
+    """A cached document's spots, found one by one (the first lookups) or from the table built
+    afterwards, are those `parse` gave, for every path it holds and paths it does not."""
+    checked = 0
+    for doc in _documents_to_probe():
+        table = doc.spots
+        flat = flat_spots(table)
+        paths = [p for path in table for p in (path, *_absent(path))]
+        for path in paths:
+            alone = CachedSpots(doc.data, flat)
+            assert alone.get(path) == table.get(path), path  # found alone
+            built = CachedSpots(doc.data, flat)
+            for _ in range(CachedSpots.PROBES):
+                built.get(())
+            assert built.get(path) == table.get(path), path  # from the table
+            assert Document(doc.file, None, CachedSpots(doc.data, flat)).location(path) == \
+                doc.location(path)
+            checked += 1
+        assert list(CachedSpots(doc.data, flat).items()) == list(table.items())
+    assert checked > 2000
+
+
+def test_cached_spots_that_do_not_fit_give_the_file_s_own_or_none() -> None:
+    """Numbers that do not fit the value (an edited entry) are found out when first asked,
+    found alone or in the table: the spots are then the fallback's (the file parsed again),
+    or none, never an exception."""
+    doc = parse("a: [1, 2]\nb: {c: d}\n", "f.yaml")[0]
+    flat = flat_spots(doc.spots)
+    for wrong in (flat[:-1], flat[:3], flat + [1, 1], []):
+        for path in (("b", "c"), ("a", 1), ()):
+            assert CachedSpots(doc.data, wrong, lambda: doc.spots)[("b", "c")] == \
+                doc.spots[("b", "c")] or wrong[:10] == flat[:10]
+            lost = Document("f", None, CachedSpots(doc.data, wrong))
+            for _ in range(CachedSpots.PROBES + 1):
+                assert lost.location(path).file == "f"
+    short = CachedSpots(doc.data, flat[:3], lambda: doc.spots)
+    assert short.get(("b", "c")) == doc.spots[("b", "c")]  # found alone: the numbers ran out
+    assert dict(CachedSpots(doc.data, flat + [1, 1], lambda: doc.spots)) == doc.spots
+    assert dict(CachedSpots(doc.data, flat + [1, 1])) == {}
+
+
+def test_a_check_of_few_rules_builds_the_spots_of_the_manifests_it_finds_in(
+        tmp_path: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spots are rebuilt from the cache only for the manifests a finding is placed in: a
+    `--select HIPAA` check builds few tables, a check of every rule one per manifest with a
+    finding; each names the lines a cold check names."""
+    root = _corpus(tmp_path / "repo", 2 * FILES, "benchmark")
+    built: list[int] = []
+    original = document_module.spots_of
+
+    def counted(data: Any, flat: list[int]) -> Any:
+        built.append(1)
+        return original(data, flat)
+
+    monkeypatch.setattr(document_module, "spots_of", counted)
+    for select in (["HIPAA"], []):
+        monkeypatch.setenv("PROCURELINT_CACHE_DIR", "")
+        options = Options(today=DAY, select=select)
+        cold = render(check(load_config(None, root), options).result)
+        monkeypatch.setenv("PROCURELINT_CACHE_DIR", str(cache_folder))
+        render(check(load_config(None, root), options).result)  # fills the pack
+        built.clear()
+        assert render(check(load_config(None, root), options).result) == cold
+        placed = {f["file"] for f in json.loads(cold)["findings"]}
+        assert len(built) == len(placed), select
+        assert len(placed) < 2 * FILES * (0.5 if select else 1.1)
 
 
 def _corpus(folder: Path, count: int, shape: str) -> Path:

@@ -14,7 +14,7 @@ manifests of one shape hold each path once).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import chain
 from typing import Any
 
@@ -128,6 +128,115 @@ def spots_of(data: Any, flat: list[int]) -> dict[Path, Spot]:
     if next(numbers, None) is not None:
         raise ValueError("more spots than nodes")
     return spots
+
+
+class CachedSpots(Mapping[Path, Spot]):
+    """The spots of a document taken from the parse cache, rebuilt from its value and its
+    `flat_spots` only when asked for: a check that judges few rules (`--select HIPAA`) asks
+    where a node is in few of its manifests, and rebuilding every table cost a sixth of such
+    a check. The first `PROBES` lookups (each manifest's name and team, which every check
+    asks of every manifest) find their node alone, skipping the numbers of the nodes before
+    it; the next builds the table. Numbers that do not fit the value (only an edited entry
+    has them) give the spots `fallback()` gives instead (the file parsed again), or none."""
+
+    __slots__ = ("_data", "_flat", "_fallback", "_table", "_probes")
+
+    PROBES = 2
+
+    def __init__(self, data: Any, flat: list[int],
+                 fallback: Callable[[], Mapping[Path, Spot]] | None = None) -> None:
+        self._data = data
+        self._flat: list[int] | None = flat
+        self._fallback = fallback
+        self._table: Mapping[Path, Spot] | None = None
+        self._probes = 0
+
+    def _built(self) -> Mapping[Path, Spot]:
+        table = self._table
+        if table is None:
+            flat, self._flat = self._flat, None
+            try:
+                table = spots_of(self._data, flat or [])
+            except (ValueError, RecursionError):
+                table = self._fallback() if self._fallback is not None else {}
+            self._table = table
+            self._data = self._fallback = None  # the table holds all that is asked from now on
+        return table
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if self._table is None and self._probes < self.PROBES:
+            self._probes += 1
+            try:
+                spot = _find(self._data, self._flat or [], tuple(key))
+            except (IndexError, RecursionError):  # numbers that do not fit: the table says
+                spot = self._built().get(key)
+            return default if spot is None else spot
+        return self._built().get(key, default)
+
+    def __getitem__(self, key: Path) -> Spot:
+        found = self.get(key, self)
+        if found is self:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
+def _find(data: Any, flat: list[int], path: Path) -> Spot | None:
+    """The spot `spots_of(data, flat)` gives the node at `path` (None: no such node), found
+    by counting the numbers of the nodes before it. IndexError when the numbers run out."""
+    if not path:
+        return (flat[0], flat[1])
+    at = 2  # past the root's
+    value = data
+    last = len(path) - 1
+    for depth, key in enumerate(path):
+        if value.__class__ is dict:
+            size = 4
+            for name, item in value.items():
+                if name == key:
+                    break
+                at += 4 + _numbers(item)
+            else:
+                return None
+        elif value.__class__ is list:
+            if not isinstance(key, int) or not 0 <= key < len(value):  # True is 1, as in a table
+                return None
+            size = 2
+            for item in value[:key]:
+                at += 2 + _numbers(item)
+            item = value[key]
+        else:
+            return None
+        if depth == last:
+            spot = tuple(flat[at:at + size])
+            if len(spot) != size:
+                raise IndexError("fewer spots than nodes")
+            return spot
+        at += size
+        value = item
+    return None  # not reached: the loop returns at the last key
+
+
+def _numbers(value: Any) -> int:
+    """How many numbers `flat_spots` holds for the nodes inside `value`."""
+    if value.__class__ is dict:
+        count = 4 * len(value)
+        for item in value.values():
+            if item.__class__ is dict or item.__class__ is list:
+                count += _numbers(item)
+        return count
+    if value.__class__ is list:
+        count = 2 * len(value)
+        for item in value:
+            if item.__class__ is dict or item.__class__ is list:
+                count += _numbers(item)
+        return count
+    return 0
 
 
 def _place(value: Any, path: Path, kids: dict[Any, Any], spots: dict[Path, Spot],

@@ -12,7 +12,9 @@ limits it was parsed under, the code and the parser (PyYAML and the libyaml it p
 - everything after parsing (which documents are ours, limits of the policy, validation) runs
   on the documents as it does on a fresh parse, so no verdict depends on the cache;
 - a file that does not parse is not stored: it is parsed again, and its error found again;
-- an entry that cannot be read back as documents is a miss, and the file is parsed.
+- an entry that cannot be read back as documents is a miss, and the file is parsed;
+- the spots are rebuilt only for the documents asked where a node is (`CachedSpots`): should
+  the entry's numbers then turn out not to fit its value, the file is parsed again for them.
 
 Entries live in one pack per slice of the repository (`documents.cache.read_pack`), named by
 the repository's folder (a copy of it, `--staged` or the base revision of `--diff`, is named
@@ -31,6 +33,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,7 +41,8 @@ from typing import Annotated, Any
 import msgspec
 
 from procurelint.documents.cache import builtin_digest, cache_dir, read_pack, write_pack
-from procurelint.documents.document import Document, Limits, flat_spots, spots_of
+from procurelint.documents.document import (DEFAULT_LIMITS, CachedSpots, Document, Limits,
+                                            Path as NodePath, Spot, flat_spots, read_text)
 from procurelint.documents.yaml_build import parser_key
 
 GROWTH = 4
@@ -77,12 +81,14 @@ class ParseCache:
         name = "parse-" + hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return cls(name, prefix, read_pack(name))
 
-    def parse(self, text: str, file: str, limits: Limits) -> list[Document]:
-        """`yamlio.parse(text, file, limits)`, from the pack when the text was parsed before."""
+    def parse(self, text: str, file: str, limits: Limits, path: str | None = None) -> list[Document]:
+        """`yamlio.parse(text, file, limits)`, from the pack when the text was parsed before
+        (`path`, where the text was read, is parsed again should the entry's positions turn
+        out not to fit its value)."""
         key = hashlib.sha256(self.prefix + text.encode("utf-8", "surrogatepass")).hexdigest()
         entry = self.stored.get(key)
         if entry is not None:
-            documents = _documents(entry, file)
+            documents = _documents(entry, file, path, limits)
             if documents is not None:
                 self.used[key] = entry
                 return documents
@@ -129,8 +135,11 @@ def _entry(documents: list[Document]) -> bytes | None:
         return None
 
 
-def _documents(entry: bytes, file: str) -> list[Document] | None:
-    """The documents an entry holds, or None when it does not read back as documents."""
+def _documents(entry: bytes, file: str, path: str | None = None,
+               limits: Limits | None = None) -> list[Document] | None:
+    """The documents an entry holds, or None when it does not read back as documents. Their
+    spots are rebuilt when first asked for (`CachedSpots`); should the numbers not fit the
+    value then, the file at `path` is parsed again for them."""
     try:
         stored: list[tuple[Any, list[int]]] | None
         try:
@@ -141,9 +150,31 @@ def _documents(entry: bytes, file: str) -> list[Document] | None:
             stored = _shaped(json.loads(entry))
         if stored is None:
             return None
-        return [Document(file, data, spots_of(data, flat)) for data, flat in stored]
+        return [Document(file, data, CachedSpots(data, flat, _parsed_again(path, file, limits, index)))
+                for index, (data, flat) in enumerate(stored)]
     except (ValueError, TypeError, OverflowError, RecursionError):
         return None
+
+
+def _parsed_again(path: str | None, file: str, limits: Limits | None,
+                  index: int) -> Callable[[], Mapping[NodePath, Spot]] | None:
+    """The spots of the `index`th document of the file at `path` parsed afresh (none when it no
+    longer reads or parses as it did): for an entry whose numbers do not fit its value."""
+    if path is None:
+        return None
+
+    def spots() -> Mapping[NodePath, Spot]:
+        from procurelint.documents.yamlio import parse
+        from procurelint.errors import YamlError
+
+        try:
+            documents = parse(read_text(path, file, limits or DEFAULT_LIMITS), file,
+                              limits or DEFAULT_LIMITS)
+        except YamlError:
+            return {}
+        return documents[index].spots if index < len(documents) else {}
+
+    return spots
 
 
 @lru_cache(maxsize=1)

@@ -94,9 +94,12 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
     ignored = 0
     suppressions: list[Suppression] = []
     not_read: list[dict[str, str]] = []
-    parse_text: Callable[[str, str, Limits], list[Document]]
+    parse_text: Callable[[str, str, Limits, str], list[Document]]
     if cache is None:
-        from procurelint.documents.yamlio import parse as parse_text
+        from procurelint.documents.yamlio import parse
+
+        def parse_text(text: str, file: str, limits: Limits, path: str) -> list[Document]:
+            return parse(text, file, limits)
     else:
         parse_text = cache.parse
     for number, candidate in enumerate(candidates, start=1):
@@ -119,7 +122,7 @@ def load_manifests(config: Config, candidates: list[Candidate], limits: Limits,
             text = read_text(str(candidate.path), candidate.display, limits)
             if comments is True and MARKER in text:
                 suppressions.extend(scan(text, candidate.display))
-            docs = parse_text(text, candidate.display, limits)
+            docs = parse_text(text, candidate.display, limits, str(candidate.path))
         except YamlError as exc:
             if not (candidate.explicit or _shows_ours(candidate, text)):
                 ignored += 1  # a Helm template, a broken CI file: not ours, noted
