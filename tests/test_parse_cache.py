@@ -141,22 +141,47 @@ def test_cached_spots_answer_every_path_as_the_table_does() -> None:
 
 
 def test_cached_spots_that_do_not_fit_give_the_file_s_own_or_none() -> None:
-    """Numbers that do not fit the value (an edited entry) are found out when first asked,
-    found alone or in the table: the spots are then the fallback's (the file parsed again),
-    or none, never an exception."""
-    doc = parse("a: [1, 2]\nb: {c: d}\n", "f.yaml")[0]
+    """Numbers that do not fit the value (an edited entry) are found out when they run short,
+    found alone or in the table, or when the table is built: the spots are then the
+    fallback's (the file parsed again), or none, never an exception. The table is the
+    fallback's whatever the first lookups answered."""
+    doc = parse("a: [1, 2]\nb: {c: d}\ne: [[x, {f: g}]]\n", "f.yaml")[0]
     flat = flat_spots(doc.spots)
-    for wrong in (flat[:-1], flat[:3], flat + [1, 1], []):
-        for path in (("b", "c"), ("a", 1), ()):
-            assert CachedSpots(doc.data, wrong, lambda: doc.spots)[("b", "c")] == \
-                doc.spots[("b", "c")] or wrong[:10] == flat[:10]
-            lost = Document("f", None, CachedSpots(doc.data, wrong))
+    paths = [*doc.spots, ("b", "zz"), ("a", 7)]
+    short = [flat[:-1], flat[:3], flat[:2], []]
+    wrong = [*short, flat + [1, 1], [1, 1, *flat], flat[:6] + [9, 9, 9, 9] + flat[6:],
+             flat[:6] + flat[10:]]
+    for numbers in wrong:
+        for path in paths:
+            found = CachedSpots(doc.data, numbers, lambda: doc.spots)
+            answer = found.get(path)
+            if numbers in short:  # they run short before or at the node: the file's own
+                assert answer == doc.spots.get(path), (numbers, path)
+            for _ in range(CachedSpots.PROBES):
+                found.get(path)
+            assert dict(found) == doc.spots, (numbers, path)
+            lost = Document("f", None, CachedSpots(doc.data, numbers))
             for _ in range(CachedSpots.PROBES + 1):
                 assert lost.location(path).file == "f"
-    short = CachedSpots(doc.data, flat[:3], lambda: doc.spots)
-    assert short.get(("b", "c")) == doc.spots[("b", "c")]  # found alone: the numbers ran out
-    assert dict(CachedSpots(doc.data, flat + [1, 1], lambda: doc.spots)) == doc.spots
-    assert dict(CachedSpots(doc.data, flat + [1, 1])) == {}
+            assert dict(CachedSpots(doc.data, numbers)) in ({}, doc.spots)
+    assert spots_of(doc.data, flat) == doc.spots
+
+
+def test_cached_spots_of_a_large_document_are_built_at_once() -> None:
+    """A large document is given its table when it is read, and lets go of its value: kept
+    for later, the value and its numbers would take several times the table's memory."""
+    text = "".join(f"k{i}: [{i}, {{a: b}}]\n" for i in range(400))
+    doc = parse(text, "f.yaml")[0]
+    flat = flat_spots(doc.spots)
+    assert len(flat) >= CachedSpots.LARGE
+    large = CachedSpots(doc.data, flat)
+    assert large._data is None and large._flat is None  # nothing kept but the table
+    for path in (("k0",), ("k399", 1, "a"), ("k250", 0)):
+        assert large.get(path) == doc.spots[path]
+    small = CachedSpots(doc.data, flat[:CachedSpots.LARGE - 2])
+    assert small._data is doc.data  # kept until asked
+    assert list(CachedSpots(doc.data, flat).items()) == list(doc.spots.items())
+    assert 5 not in CachedSpots(doc.data, flat)  # a key that is not a path is not one
 
 
 def test_a_check_of_few_rules_builds_the_spots_of_the_manifests_it_finds_in(

@@ -14,7 +14,7 @@ manifests of one shape hold each path once).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -106,7 +106,7 @@ def flat_spots(spots: Mapping[Path, Spot]) -> list[int]:
     return list(chain.from_iterable(spots.values()))
 
 
-def spots_of(data: Any, flat: list[int]) -> dict[Path, Spot]:
+def spots_of(data: Any, flat: Sequence[int]) -> dict[Path, Spot]:
     """The spots `parse` gave the document whose value is `data`, from its `flat_spots`: the
     root and each item of a list hold (line, column), each value of a mapping (line, column,
     key line, key column), in the order `parse` builds them. ValueError when the numbers do
@@ -136,12 +136,22 @@ class CachedSpots(Mapping[Path, Spot]):
     where a node is in few of its manifests, and rebuilding every table cost a sixth of such
     a check. The first `PROBES` lookups (each manifest's name and team, which every check
     asks of every manifest) find their node alone, skipping the numbers of the nodes before
-    it; the next builds the table. Numbers that do not fit the value (only an edited entry
-    has them) give the spots `fallback()` gives instead (the file parsed again), or none."""
+    it; the next builds the table.
+
+    Numbers that do not fit the value are found out when they run short, or when the table is
+    built: the spots are then those `fallback()` gives (the file parsed again), or none. Only
+    an edited entry has such numbers, and the cache is as trusted as the installed package
+    (docs/ci.md): the numbers are counted against the value only when they are used, which a
+    count of every document would cost a quarter of what rebuilding them costs."""
 
     __slots__ = ("_data", "_flat", "_fallback", "_table", "_probes")
 
     PROBES = 2
+
+    LARGE = 2048
+    """A document of at least this many numbers is given its table at once: kept for later,
+    its value and numbers take several times the table's memory (each line past 256 is an
+    object of its own), and such documents are few."""
 
     def __init__(self, data: Any, flat: list[int],
                  fallback: Callable[[], Mapping[Path, Spot]] | None = None) -> None:
@@ -150,6 +160,8 @@ class CachedSpots(Mapping[Path, Spot]):
         self._fallback = fallback
         self._table: Mapping[Path, Spot] | None = None
         self._probes = 0
+        if len(flat) >= self.LARGE:
+            self._built()
 
     def _built(self) -> Mapping[Path, Spot]:
         table = self._table
@@ -164,10 +176,10 @@ class CachedSpots(Mapping[Path, Spot]):
         return table
 
     def get(self, key: Any, default: Any = None) -> Any:
-        if self._table is None and self._probes < self.PROBES:
+        if self._table is None and self._probes < self.PROBES and key.__class__ is tuple:
             self._probes += 1
             try:
-                spot = _find(self._data, self._flat or [], tuple(key))
+                spot = _find(self._data, self._flat or [], key)
             except (IndexError, RecursionError):  # numbers that do not fit: the table says
                 spot = self._built().get(key)
             return default if spot is None else spot
@@ -186,7 +198,7 @@ class CachedSpots(Mapping[Path, Spot]):
         return len(self._built())
 
 
-def _find(data: Any, flat: list[int], path: Path) -> Spot | None:
+def _find(data: Any, flat: Sequence[int], path: Path) -> Spot | None:
     """The spot `spots_of(data, flat)` gives the node at `path` (None: no such node), found
     by counting the numbers of the nodes before it. IndexError when the numbers run out."""
     if not path:
@@ -204,12 +216,13 @@ def _find(data: Any, flat: list[int], path: Path) -> Spot | None:
             else:
                 return None
         elif value.__class__ is list:
-            if not isinstance(key, int) or not 0 <= key < len(value):  # True is 1, as in a table
+            if key not in range(len(value)):  # True and 1.0 are 1 too, as in a table
                 return None
             size = 2
-            for item in value[:key]:
+            index = int(key)
+            for item in value[:index]:
                 at += 2 + _numbers(item)
-            item = value[key]
+            item = value[index]
         else:
             return None
         if depth == last:

@@ -14,7 +14,10 @@ limits it was parsed under, the code and the parser (PyYAML and the libyaml it p
 - a file that does not parse is not stored: it is parsed again, and its error found again;
 - an entry that cannot be read back as documents is a miss, and the file is parsed;
 - the spots are rebuilt only for the documents asked where a node is (`CachedSpots`): should
-  the entry's numbers then turn out not to fit its value, the file is parsed again for them.
+  the entry's numbers then turn out not to fit its value, the file is parsed again for them
+  (an entry's value and its count of numbers are checked against each other only then: the
+  digest of the pack finds a damaged entry, and whoever can write an entry that passes it
+  can write any value, docs/ci.md).
 
 Entries live in one pack per slice of the repository (`documents.cache.read_pack`), named by
 the repository's folder (a copy of it, `--staged` or the base revision of `--diff`, is named
