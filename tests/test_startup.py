@@ -36,6 +36,10 @@ loaded = sorted(m for m in sys.modules
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 commands = sorted(m for m in sys.modules if m.startswith("procurelint.commands."))
 sys.stderr.write("COMMANDS " + " ".join(commands) + "\\n")
+from procurelint import findings
+from procurelint.documents import files
+sys.stderr.write(f"COMPILED {findings._patterns.cache_info().currsize} "
+                 f"{files._ours_text.cache_info().currsize}\\n")
 sys.exit(code)
 """
 
@@ -69,6 +73,24 @@ def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
     # of these, only the whole examples folder holds one.
     assert bool(parsed) == (example == "."), f"a warm check imported {loaded}"
     assert (code, out) == (cold_code, cold_out)
+
+
+def test_patterns_few_runs_use_are_compiled_when_used(tmp_path: Path) -> None:
+    """Those that normalise messages (fingerprints, baselines, `--diff`) and that tell a file
+    our reader refused is ours take about a millisecond each to compile: a text check of valid
+    manifests compiles neither, a SARIF check of a folder with a broken file both."""
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env["PROCURELINT_CACHE_DIR"] = str(tmp_path / "cache")
+    compiled = {}
+    for example, output in (("clean", "text"), (".", "sarif")):
+        repo = tmp_path / output
+        shutil.copytree(EXAMPLES / example, repo)
+        proc = subprocess.run([sys.executable, "-c", PROBE, "check", "--date", TODAY,
+                               "--format", output], cwd=repo, env=env, capture_output=True,
+                              text=True, timeout=120)
+        [line] = [line for line in proc.stderr.splitlines() if line.startswith("COMPILED")]
+        compiled[output] = line.split()[1:]
+    assert compiled == {"text": ["0", "0"], "sarif": ["1", "1"]}
 
 
 def test_the_command_line_imports_msgspec_without_typing_extensions() -> None:

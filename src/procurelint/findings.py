@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from msgspec import Struct, field
@@ -57,17 +58,24 @@ class Finding(Struct):
 # `480000 records`, `30 days`, `12%`) change with a price or volume edit. Neither changes
 # what the finding is about, and neither does a date quoted in it. Numbers that are part of an id (`claude-sonnet-4.6`,
 # `us-east-1`, `qwen3`) and list indices (`steps[1]`, which name a node) stay.
-_FILE_POSITION = re.compile(r":\d+(?::\d+)?\b")
-# A date (`today 2026-12-04`, `expired on 2026-11-01`): a day later it is the same finding.
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_WORD_POSITION = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
-# A number standing on its own, not part of an id: no letter, digit, `_`, `-`, `/`, `.` or `[`
-# before it, no letter, `_`, `-` or `]` after it (`/month` and punctuation may follow). It may
-# hold thousands separators and a decimal point, and have a currency sign before it and the
-# `x` of a ratio (`1.5x`) after it. The group is atomic: `$1,224.00/month` is one number,
-# never `$1`.
-_QUANTITY = re.compile(r"(?<![\w./\[-])(?>[$€£]?\d[\d,]*(?:\.\d+)?x?)(?![\w\]-]|\.\w)")
 _DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Compiled at first use (about a millisecond): only fingerprints, baselines and `--diff`
+    normalise messages."""
+    file_position = re.compile(r":\d+(?::\d+)?\b")
+    # A date (`today 2026-12-04`, `expired on 2026-11-01`): a day later it is the same finding.
+    date = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    word_position = re.compile(r"\b(lines?|columns?|col)\s+\d+", re.IGNORECASE)
+    # A number standing on its own, not part of an id: no letter, digit, `_`, `-`, `/`, `.` or
+    # `[` before it, no letter, `_`, `-` or `]` after it (`/month` and punctuation may follow).
+    # It may hold thousands separators and a decimal point, and have a currency sign before it
+    # and the `x` of a ratio (`1.5x`) after it. The group is atomic: `$1,224.00/month` is one
+    # number, never `$1`.
+    quantity = re.compile(r"(?<![\w./\[-])(?>[$€£]?\d[\d,]*(?:\.\d+)?x?)(?![\w\]-]|\.\w)")
+    return date, file_position, word_position, quantity
 
 
 def normalise_message(message: str) -> str:
@@ -75,10 +83,11 @@ def normalise_message(message: str) -> str:
     whitespace collapsed."""
     if not _DIGIT.search(message):
         return " ".join(message.split())  # a position is digits: nothing to take out
-    text = _DATE.sub("#", message)
-    text = _FILE_POSITION.sub(":#", text)
-    text = _WORD_POSITION.sub(lambda m: f"{m.group(1)} #", text)
-    text = _QUANTITY.sub("#", text)
+    date, file_position, word_position, quantity = _patterns()
+    text = date.sub("#", message)
+    text = file_position.sub(":#", text)
+    text = word_position.sub(lambda m: f"{m.group(1)} #", text)
+    text = quantity.sub("#", text)
     return " ".join(text.split())
 
 

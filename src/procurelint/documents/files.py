@@ -39,11 +39,17 @@ DEFAULT_EXCLUDE = ["**/node_modules/**", "**/.venv/**", "**/venv/**", "**/.tox/*
 
 _SCAN_BYTES = 64 * 1024 * 1024
 """A skipped or over-limit file larger than this is taken to be ours: it is not read to tell."""
-_OURS_TEXT = re.compile(
-    r"(?:^|[{,])[ \t-]*[\"']?apiVersion[\"']?[ \t]*:\s*(?:[!&]\S*\s+)*[\"']?[ \t]*procurelint/"
-    r"|^[ \t-]*[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?[ \t]*(?P<kind>[A-Za-z][A-Za-z _-]*?)[ \t]*[\"']?[ \t]*(?:#.*)?$",
-    re.IGNORECASE | re.MULTILINE,
-)
+@lru_cache(maxsize=1)
+def _ours_text() -> re.Pattern[str]:
+    """An `apiVersion: procurelint/...` or a `kind`, on a line of its own. Compiled at first
+    use (a millisecond): only a file our reader refused is looked at so."""
+    return re.compile(
+        r"(?:^|[{,])[ \t-]*[\"']?apiVersion[\"']?[ \t]*:\s*(?:[!&]\S*\s+)*[\"']?[ \t]*procurelint/"
+        r"|^[ \t-]*[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?[ \t]*(?P<kind>[A-Za-z][A-Za-z _-]*?)[ \t]*[\"']?[ \t]*(?:#.*)?$",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
 _KINDS_FOLDED = {k.lower() for k in KIND_NAMES}
 _ENVELOPE_KEYS = frozenset({"apiVersion", "kind"})
 _HINTS = ("procurelint", "\\", *(k.lower() for k in KIND_NAMES))
@@ -60,7 +66,7 @@ def looks_ours(text: str) -> bool:
     from procurelint.documents.yamlio import top_level_scalars  # only for a refused file
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for match in _OURS_TEXT.finditer(text):
+    for match in _ours_text().finditer(text):
         kind = match.group("kind")
         if kind is None or kind.lower() in _KINDS_FOLDED:
             return True
