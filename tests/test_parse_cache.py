@@ -108,7 +108,8 @@ def _absent(path: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     near = [path + ("absent",), path + (0,), path + (-1,)]
     if path:
         *head, last = path
-        near += [(*head, "zz"), (*head, 10 ** 6), (*head, str(last)), (*head, True)]
+        near += [(*head, "zz"), (*head, 10 ** 6), (*head, str(last)), (*head, True),
+                 (*head, 1.0), (*head, 1 + 0j)]
     return near
 
 
@@ -165,6 +166,29 @@ def test_cached_spots_that_do_not_fit_give_the_file_s_own_or_none() -> None:
                 assert lost.location(path).file == "f"
             assert dict(CachedSpots(doc.data, numbers)) in ({}, doc.spots)
     assert spots_of(doc.data, flat) == doc.spots
+
+
+def test_cached_spots_pickle_before_and_after_they_are_built(cache_folder: Path,
+                                                           tmp_path: Path) -> None:
+    """A document from the pack pickles with its spots whether or not they were built, and
+    what it unpickles to answers as the table does."""
+    import pickle
+
+    text = "a: [1, 2]\nb: {c: d}\n"
+    (tmp_path / "f.yaml").write_text(text)
+    first = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
+    assert first is not None
+    first.parse(text, "f.yaml", DEFAULT_LIMITS)
+    first.save()
+    again = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
+    assert again is not None
+    [doc] = again.parse(text, "f.yaml", DEFAULT_LIMITS, str(tmp_path / "f.yaml"))
+    assert again.missed == 0 and isinstance(doc.spots, CachedSpots)
+    fresh = parse(text, "f.yaml")[0].spots
+    lazy = pickle.loads(pickle.dumps(doc.spots))
+    assert dict(lazy) == fresh
+    assert dict(doc.spots) == fresh  # built now
+    assert dict(pickle.loads(pickle.dumps(doc.spots))) == fresh
 
 
 def test_cached_spots_of_a_large_document_are_built_at_once() -> None:

@@ -180,7 +180,8 @@ class CachedSpots(Mapping[Path, Spot]):
             self._probes += 1
             try:
                 spot = _find(self._data, self._flat or [], key)
-            except (IndexError, RecursionError):  # numbers that do not fit: the table says
+            except (IndexError, TypeError, RecursionError):
+                # Numbers that do not fit, or an index only the table reads (`1+0j`).
                 spot = self._built().get(key)
             return default if spot is None else spot
         return self._built().get(key, default)

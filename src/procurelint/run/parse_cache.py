@@ -37,7 +37,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -161,23 +161,25 @@ def _documents(entry: bytes, file: str, path: str | None = None,
 
 def _parsed_again(path: str | None, file: str, limits: Limits | None,
                   index: int) -> Callable[[], Mapping[NodePath, Spot]] | None:
-    """The spots of the `index`th document of the file at `path` parsed afresh (none when it no
-    longer reads or parses as it did): for an entry whose numbers do not fit its value."""
+    """What gives the spots of the `index`th document of the file at `path` parsed afresh,
+    for an entry whose numbers do not fit its value: a `partial`, so that a document's spots
+    pickle whether or not they were built."""
     if path is None:
         return None
+    return partial(_spots_parsed_again, path, file, limits or DEFAULT_LIMITS, index)
 
-    def spots() -> Mapping[NodePath, Spot]:
-        from procurelint.documents.yamlio import parse
-        from procurelint.errors import YamlError
 
-        try:
-            documents = parse(read_text(path, file, limits or DEFAULT_LIMITS), file,
-                              limits or DEFAULT_LIMITS)
-        except YamlError:
-            return {}
-        return documents[index].spots if index < len(documents) else {}
+def _spots_parsed_again(path: str, file: str, limits: Limits, index: int) -> Mapping[NodePath, Spot]:
+    """The spots of the `index`th document of the file at `path` parsed afresh (none when it no
+    longer reads or parses as it did)."""
+    from procurelint.documents.yamlio import parse
+    from procurelint.errors import YamlError
 
-    return spots
+    try:
+        documents = parse(read_text(path, file, limits), file, limits)
+    except YamlError:
+        return {}
+    return documents[index].spots if index < len(documents) else {}
 
 
 @lru_cache(maxsize=1)
