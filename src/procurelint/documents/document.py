@@ -237,20 +237,19 @@ def _find(data: Any, flat: Sequence[int], path: Path) -> Spot | None:
 
 
 def _numbers(value: Any) -> int:
-    """How many numbers `flat_spots` holds for the nodes inside `value`."""
+    """How many numbers `flat_spots` holds for the nodes inside `value`: four for each value of
+    a mapping, two for each item of a list, and those of the nodes inside them."""
+    items: Any
     if value.__class__ is dict:
-        count = 4 * len(value)
-        for item in value.values():
-            if item.__class__ is dict or item.__class__ is list:
-                count += _numbers(item)
-        return count
-    if value.__class__ is list:
-        count = 2 * len(value)
-        for item in value:
-            if item.__class__ is dict or item.__class__ is list:
-                count += _numbers(item)
-        return count
-    return 0
+        count, items = 4 * len(value), value.values()
+    elif value.__class__ is list:
+        count, items = 2 * len(value), value
+    else:
+        return 0
+    for item in items:
+        if item.__class__ is dict or item.__class__ is list:
+            count += _numbers(item)
+    return count
 
 
 def _place(value: Any, path: Path, kids: dict[Any, Any], spots: dict[Path, Spot],
