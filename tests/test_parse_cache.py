@@ -76,16 +76,22 @@ TEXTS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(TEXTS))
-def test_a_cached_parse_gives_the_documents_parse_gives(name: str, cache_folder: Path) -> None:
-    text = TEXTS[name]
-    fresh = parse(text, "f.yaml")
+def _stored(text: str) -> ParseCache:
+    """The pack of a repository whose one file, `text`, was parsed and stored, opened again."""
     first = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
     assert first is not None
     first.parse(text, "f.yaml", DEFAULT_LIMITS)
     first.save()
     again = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
     assert again is not None
+    return again
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_a_cached_parse_gives_the_documents_parse_gives(name: str, cache_folder: Path) -> None:
+    text = TEXTS[name]
+    fresh = parse(text, "f.yaml")
+    again = _stored(text)
     cached = again.parse(text, "g.yaml", DEFAULT_LIMITS)
     assert again.missed == 0  # it came from the pack
     assert [d.file for d in cached] == ["g.yaml"] * len(fresh)
@@ -176,12 +182,7 @@ def test_cached_spots_pickle_before_and_after_they_are_built(cache_folder: Path,
 
     text = "a: [1, 2]\nb: {c: d}\n"
     (tmp_path / "f.yaml").write_text(text)
-    first = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
-    assert first is not None
-    first.parse(text, "f.yaml", DEFAULT_LIMITS)
-    first.save()
-    again = ParseCache.open(REPO, None, (0, 1), FILES, DEFAULT_LIMITS)
-    assert again is not None
+    again = _stored(text)
     [doc] = again.parse(text, "f.yaml", DEFAULT_LIMITS, str(tmp_path / "f.yaml"))
     assert again.missed == 0 and isinstance(doc.spots, CachedSpots)
     fresh = parse(text, "f.yaml")[0].spots

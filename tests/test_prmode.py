@@ -497,18 +497,27 @@ def test_diff_never_subtracts_a_look_alike_team(cli, repo: Path) -> None:
     assert "COST009" in {f["rule"] for f in findings(run)}
 
 
+def _more_runs_on_a_branch(repo: Path, app: str, others: dict[str, str] | None = None) -> None:
+    """A base revision on `main` with ci/policy.yaml (a budget for team t), the files `others`
+    (path: text) and a manifest at `app`; then a branch `pr` on which the manifest's runs rise
+    tenfold, past t's budget, not yet committed."""
+    write(repo, "ci/policy.yaml", _BUDGETED.format(comment=""))
+    for name, text in (others or {}).items():
+        write(repo, name, text)
+    write(repo, app, manifest(classes="internal"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "pr")
+    write(repo, app, manifest(classes="internal").replace(
+        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+
+
 def test_a_file_only_the_changed_policy_loads_lends_no_comments(cli, tmp_path: Path) -> None:
     """The change makes its own copy of the policy load a file of its own, shown under the same
     name as the base policy (both `policy.yaml`): judged by the base policy, that file is none of
     its files, and its comments do not fall on the base policy's lines."""
-    write(tmp_path, "ci/policy.yaml", _BUDGETED.format(comment=""))
-    write(tmp_path, "apps/app.yaml", manifest(classes="internal"))
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "base")
-    git(tmp_path, "checkout", "-q", "-b", "pr")
-    write(tmp_path, "apps/app.yaml", manifest(classes="internal").replace(
-        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+    _more_runs_on_a_branch(tmp_path, "apps/app.yaml")
     write(tmp_path, "apps/policy.yaml", "apiVersion: procurelint/v1\nkind: Waivers\n"
           "metadata:\n  name: w\nspec:\n"
           "  # procurelint: ignore[COST002] agreed with finance\n  waivers: []\n")  # on line 7
@@ -527,16 +536,8 @@ def _policy_linked_to_the_sandbox(repo: Path) -> None:
     """A base revision with ci/policy.yaml (a budget for team t) and a laxer sandbox/policy.yaml;
     a change that raises t's spend and puts a link to the sandbox's policy in ci/policy.yaml's
     place."""
-    write(repo, "ci/policy.yaml", _BUDGETED.format(comment=""))
-    write(repo, "sandbox/policy.yaml",
-          "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: sandbox}\nspec: {}\n")
-    write(repo, "svc/app.yaml", manifest(classes="internal"))
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    git(repo, "checkout", "-q", "-b", "pr")
-    write(repo, "svc/app.yaml", manifest(classes="internal").replace(
-        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+    _more_runs_on_a_branch(repo, "svc/app.yaml", {"sandbox/policy.yaml": (
+        "apiVersion: procurelint/v1\nkind: Policy\nmetadata: {name: sandbox}\nspec: {}\n")})
     (repo / "ci" / "policy.yaml").unlink()
     (repo / "ci" / "policy.yaml").symlink_to(Path("..") / "sandbox" / "policy.yaml")
     git(repo, "add", "-A")
@@ -600,14 +601,7 @@ def test_a_policy_named_through_an_outside_link_to_a_folder_of_the_repository(
     """A link outside the repository to one of its folders (`ext` to `repo/ci`) names a file of
     the repository: --policy-from judges by the base's, not by the one the change edited."""
     repo = tmp_path / "repo"
-    write(repo, "ci/policy.yaml", _BUDGETED.format(comment=""))
-    write(repo, "svc/app.yaml", manifest(classes="internal"))
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    git(repo, "checkout", "-q", "-b", "pr")
-    write(repo, "svc/app.yaml", manifest(classes="internal").replace(
-        "runsPerMonth: 1000", "runsPerMonth: 10000"))
+    _more_runs_on_a_branch(repo, "svc/app.yaml")
     write(repo, "ci/policy.yaml", _BUDGETED.format(comment="").replace("t: 1", "t: 100000"))
     git(repo, "commit", "-q", "-am", "more runs, a larger budget")
     (tmp_path / "ext").symlink_to(repo / "ci")
