@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from procurelint.expressions import (
     CelEvalError, ContextPool, Program, cel_tokens, code_text, new_context,
 )
-from procurelint.engine.projection import Projector
+from procurelint.engine.projection import Projector, item_fields
 
 NAMES = ("alternative",)
 
@@ -127,6 +127,83 @@ def test_offers_alike_in_what_is_read_share_one_projection() -> None:
     full = {"offer": {"input": 3.0, "retires": None}}
     assert projector.project("endpoint", full, True) is a
     assert projector._shared[("endpoint", id(full))][0] is full
+
+
+@pytest.mark.parametrize(("source", "fields"), [
+    ("tiers.exists(t, t.maxPricePerMillion != null)", ("maxPricePerMillion",)),
+    ("tiers.exists(t, t.allowJurisdictions != null || t.denyJurisdictions != null)"
+     " && tiers.all(u, u.rank > 1)", ("allowJurisdictions", "denyJurisdictions", "rank")),
+    ("tiers.exists_one(t, has(t.rank))", ("rank",)),
+    ("tiers.map(t, t.rank).exists(r, r > 2)", ("rank",)),
+    ("tiers.exists(t, t.allowJurisdictions.exists(j, j == 'US'))", ("allowJurisdictions",)),
+    ("tiers.exists(t, t.name == 't.rank') // || t.other\n&& true", ("name",)),
+    ("tiers.all(t, t.maxPricePerMillion.input > 1.0)", ("maxPricePerMillion",)),
+    # The items whole: a use of the list other than a macro, a macro whose value holds items,
+    # a use of the variable other than a field's, a variable bound twice or not followed.
+    ("size(tiers) > 0", None),
+    ("tiers[0].rank > 1", None),
+    ("tiers.size() > 0", None),
+    ("tiers.filter(t, t.rank > 1)[0].name == 'x'", None),
+    ("tiers.exists(t, t == {})", None),
+    ("tiers.exists(t, t['rank'] > 1)", None),
+    ("tiers.exists(t, t.?rank == 1)", None),
+    ("tiers.exists(t, t.allowJurisdictions.exists(t, t == 'US'))", None),
+    ("tiers.exists(t, t.rank > 1) && [1].all(t, t > 0)", None),
+    ("tiers.all(i, t, t.rank > 1)", None),
+    ("tiers.exists(tiers, tiers.rank > 1)", None),
+    ("policy.tiers.exists(t, t.rank > 1)", None),
+    ("tiers.exists(t, t.name == 'x)", None),  # does not lex
+])
+def test_item_fields_read(source: str, fields: tuple[str, ...] | None) -> None:
+    assert item_fields([source], "tiers") == fields
+
+
+TIER_LISTS: list[Any] = [
+    [],
+    [{"name": "confidential", "rank": 2, "allowJurisdictions": ["US", "DE"],
+      "denyJurisdictions": None, "requireNoTraining": True, "maxPricePerMillion": None}],
+    [{"name": "internal", "rank": 1, "allowJurisdictions": None, "denyJurisdictions": ["CN"],
+      "requireNoTraining": False, "maxPricePerMillion": {"input": 2.0, "output": 8.0}},
+     {"name": "restricted", "rank": 3, "allowJurisdictions": ["US"], "denyJurisdictions": None,
+      "requireNoTraining": True, "maxPricePerMillion": {"input": 0.5, "output": None}}],
+    [{"name": "partial", "rank": 1}],  # fields missing, as a has() or an error tells
+]
+ITEM_READS = [
+    "t.allowJurisdictions != null", "has(t.denyJurisdictions)", "'US' in t.allowJurisdictions",
+    "t.rank > 1", "t.requireNoTraining == true", "t.maxPricePerMillion == null",
+    "t.maxPricePerMillion.input > 1.0", "t.name.startsWith('re')", "has(t.missing)",
+]
+
+
+@given(st.sampled_from(["all", "exists", "exists_one"]),
+       st.lists(st.sampled_from(ITEM_READS), min_size=1, max_size=3),
+       st.sampled_from([" && ", " || "]), st.booleans(), st.sampled_from(range(len(TIER_LISTS))))
+def test_projected_items_give_the_same_value(macro: str, reads: list[str], join: str,
+                                              negate: bool, which: int) -> None:
+    """Any macro over the tiers whose variable reads fields judges the items projected to those
+    fields as it judges them whole: the same value, or the same error."""
+    body = ("!" if negate else "") + "(" + join.join(reads) + ")"
+    source = f"tiers.{macro}(t, {body}) || tiers.map(u, u.rank).exists(r, r == 3)"
+    projector = Projector([source], names=(), lists=("tiers",))
+    assert projector.items["tiers"], source
+    whole = TIER_LISTS[which]
+    projected = projector.project("tiers", whole)
+    assert _verdict(source, "tiers", projected) == _verdict(source, "tiers", whole)
+
+
+def test_items_alike_in_what_is_read_share_one_projection() -> None:
+    """A rule that reads a tier's price cap converts no tier's jurisdictions, and tier lists
+    alike in the caps share one projected list."""
+    projector = Projector(["tiers.exists(t, t.maxPricePerMillion != null)"], names=(),
+                          lists=("tiers",))
+    first = [{"name": "a", "allowJurisdictions": ["US"] * 30, "maxPricePerMillion": None}]
+    second = [{"name": "b", "allowJurisdictions": ["DE"], "maxPricePerMillion": None}]
+    projected = projector.project("tiers", first)
+    assert projected == [{"maxPricePerMillion": None}]
+    assert projector.project("tiers", second) is projected
+    assert projector.project("tiers", first) is projected  # held by the list's identity
+    whole = Projector(["tiers.filter(t, t.rank > 1).size() > 0"], names=(), lists=("tiers",))
+    assert whole.project("tiers", first) is first
 
 
 @pytest.mark.parametrize(("sources", "kept"), [

@@ -135,7 +135,7 @@ class AlternativeFinder:
         self._judged = [r for r in self.rules if "alternative" not in r.when.variables]
         self._rule_facts = [
             Projector((r.rule.when, r.rule.violation or ""), names=PROJECTED,
-                      fresh=frozenset({"step"}))
+                      fresh=frozenset({"step"}), lists=("tiers",))
             for r in self._judged
         ]
         self._reads = [

@@ -21,7 +21,7 @@ from procurelint.expressions import CelEvalError, ContextPool, Program, new_cont
 from procurelint.engine.context import UNIT_VARIABLES, ContextFactory
 from procurelint.engine import judgement
 from procurelint.engine.judgement import Judged
-from procurelint.engine.projection import Projector
+from procurelint.engine.projection import Projector, item_fields
 from procurelint.engine.messages import render
 from procurelint.engine.totals import Contributions, Declared, ManifestRef, Spend
 from procurelint.engine.units import ManifestInput, Unit, Walk, walk
@@ -64,12 +64,15 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
     parts = []
     for name in names:
         fields = projector.fields.get(name, ())  # () for a variable passed whole
-        key = (name, None if fields is None else frozenset(fields))
+        items = item_fields((rule.rule.when, rule.rule.violation or ""), name) \
+            if name in _LISTS else None
+        key = (name, None if fields is None else frozenset(fields), items)
         shared = projectors.get(key)
         if shared is None:
             shared = projectors[key] = Projector((rule.rule.when, rule.rule.violation or ""),
                                                  names=(name,) if name in _PROJECTED else (),
-                                                 fresh=fresh)
+                                                 fresh=fresh,
+                                                 lists=(name,) if name in _LISTS else ())
         parts.append((name, shared))
     whole = any(n in fresh and projector.fields.get(n) is None for n in names)
     kept = tuple(i for i, n in enumerate(names) if n not in _PROJECTED and n not in fresh)
@@ -80,6 +83,10 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
 _PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
               "transfer")
 """The variables of a unit whose fields a rule's projection keeps (others are passed whole)."""
+
+_LISTS = ("tiers",)
+"""The variables of a unit that are lists of mappings, each item projected to the fields a
+rule reads of the items (`Projector.items`)."""
 
 
 class _Reads(Struct):

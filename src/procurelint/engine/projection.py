@@ -97,6 +97,51 @@ def _keys_read(sources: list[str], names: tuple[str, ...]) -> dict[str, dict[str
     return found
 
 
+_MACROS = frozenset({"all", "exists", "exists_one", "map"})
+"""The macros over a list whose value holds no item of it (`filter` gives items: not one)."""
+
+
+def item_fields(sources: Iterable[str], name: str) -> tuple[str, ...] | None:
+    """The fields read of the items of the list `name`, when every use of `name` is one of
+    `_MACROS` over it with one variable (`tiers.exists(t, ...)`) and every use of that
+    variable reads a field of it (`t.allowJurisdictions`, not `t` whole, `t['key']` or
+    `t.f()`); else None (the items are kept whole). A variable that another macro binds too
+    is not followed: None. Read on CEL's tokens, so that strings and comments hide nothing;
+    an expression that does not lex projects nothing."""
+    binders: set[str] = set()
+    fields: set[str] = set()
+    tokens = []
+    for source in sources:
+        try:
+            t = cel_tokens(source)
+        except ValueError:
+            return None
+        tokens.append(t)
+        for i, token in enumerate(t):
+            if token != name or _at(t, i - 1) == ".":
+                continue
+            if not (_at(t, i + 1) == "." and _at(t, i + 2) in _MACROS and _at(t, i + 3) == "("
+                    and _name(_at(t, i + 4)) and _at(t, i + 5) == ","):
+                return None
+            if _name(_at(t, i + 6)) and _at(t, i + 7) == ",":
+                return None  # `all(i, t, ...)`: the item is the second variable, not followed
+            binders.add(t[i + 4])
+    if not binders or binders & {name}:
+        return None
+    for t in tokens:
+        for j, token in enumerate(t):
+            if token not in binders or _at(t, j - 1) == ".":
+                continue
+            if _at(t, j + 1) == "," and _at(t, j - 1) == "(" and _at(t, j - 2) in _MACROS \
+                    and _at(t, j - 3) == "." and _at(t, j - 4) == name and _at(t, j - 5) != ".":
+                continue  # the binding itself, of a macro over `name`
+            if _at(t, j + 1) == "." and _name(_at(t, j + 2)) and _at(t, j + 3) != "(":
+                fields.add(t[j + 2])
+                continue
+            return None
+    return tuple(sorted(fields))
+
+
 def _at(t: Sequence[str], k: int) -> str | None:
     return t[k] if 0 <= k < len(t) else None
 
@@ -146,7 +191,8 @@ class Projector:
     """Which fields of `step`, `workflow` and `manifest` the rules read, and interning."""
 
     def __init__(self, sources: Iterable[str], names: tuple[str, ...] = PROJECTED,
-                 fresh: frozenset[str] = frozenset({"step"}), nested: bool = False) -> None:
+                 fresh: frozenset[str] = frozenset({"step"}), nested: bool = False,
+                 lists: tuple[str, ...] = ()) -> None:
         """`fresh` names the variables whose values are new objects for every unit; others are
         shared by many units (a workflow's, a manifest's), and projected once per object.
         With `nested`, a field that is a mapping is projected too, to the keys read of it
@@ -171,12 +217,23 @@ class Projector:
         """True when every projected variable is interned, so equal contexts are one object."""
         self._interned: dict[Any, dict[str, Any]] = {}
         self._shared: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
+        self.items: dict[str, tuple[str, ...]] = {}
+        """For `lists` (variables that live as long as the run, lists of mappings: the tiers),
+        the fields the rules read of their items, where they read nothing else of them: each
+        item is projected to those (a rule that reads a tier's price cap converts no tier's
+        jurisdictions)."""
+        for name in lists:
+            read = item_fields(sources, name)
+            if read is not None:
+                self.items[name] = read
 
     def project(self, name: str, full: dict[str, Any] | None,
                 stable: bool | None = None) -> dict[str, Any] | None:
         """The value the CEL context sees: the read fields only, one object per content.
         `stable` says whether `full` is shared by many calls (then it is projected once per
         object); by default, whether `name` is not one of the fresh variables."""
+        if name in self.items and isinstance(full, list):
+            return self._project_items(name, full)
         fields = self.fields.get(name)
         if fields is None or full is None:
             return full
@@ -195,6 +252,22 @@ class Projector:
             found = self._interned[key] = {f: read[f] for f in order if f in read}
         if shared:
             self._shared[(name, id(full))] = (full, found)  # holds `full`, so its id stays its own
+        return found
+
+    def _project_items(self, name: str, full: list[Any]) -> Any:
+        """`full` (a list shared by many calls) with each mapping item projected to the fields
+        read of the items, one object per content."""
+        known: Any = self._shared.get((name, id(full)))
+        if known is not None and known[0] is full:
+            return known[1]
+        keys = self.items[name]
+        read = [{f: item[f] for f in keys if f in item} if item.__class__ is dict else item
+                for item in full]
+        key = (name, "items", freeze(read))
+        found = self._interned.get(key)
+        if found is None:
+            found = self._interned[key] = read  # type: ignore[assignment]
+        self._shared[(name, id(full))] = (full, found)  # type: ignore[assignment]
         return found
 
     def forget(self) -> None:
