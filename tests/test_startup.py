@@ -31,7 +31,7 @@ except SystemExit as exc:
     code = exc.code
 loaded = sorted(m for m in sys.modules
                 if m.split(".")[0] in ("pydantic", "pydantic_core", "typing_extensions", "yaml",
-                                       "shutil")
+                                       "shutil", "logging")
                 or m.startswith("procurelint.documents.models"))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 commands = sorted(m for m in sys.modules if m.startswith("procurelint.commands."))
@@ -59,7 +59,8 @@ def _check(cwd: Path, cache: Path, *args: str) -> tuple[int, str, list[str]]:
 def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
     """Policy, catalogs, rule packs and waivers (the examples use them all) from the cache,
     and the manifests from the parse cache: PyYAML is not imported either (nor `shutil`,
-    which argparse would import to learn the terminal's width)."""
+    which argparse would import to learn the terminal's width, nor `logging`, which the CEL
+    extension imports when it loads)."""
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLES / example, repo)
     cache = tmp_path / "cache"
@@ -112,6 +113,32 @@ def test_the_command_line_imports_msgspec_without_typing_extensions() -> None:
     shown = subprocess.run([sys.executable, "-c", library], capture_output=True, text=True,
                            check=True, timeout=60).stdout.split()
     assert shown == ["True"]
+
+
+def test_what_the_cel_extension_logs_still_reaches_logging() -> None:
+    """The extension is loaded with a stand-in for `logging`, which it only keeps; when it
+    logs (here, a variable resolver that raises), the record reaches the real `logging`."""
+    probe = ("import sys\n"
+             "from procurelint.expressions import _extension\n"
+             "ext = _extension()\n"
+             "print('logging' in sys.modules)\n"
+             "import logging\n"
+             "seen = []\n"
+             "class Keep(logging.Handler):\n"
+             "    def emit(self, record): seen.append(record.getMessage())\n"
+             "logging.getLogger().addHandler(Keep())\n"
+             "context = ext.Context({})\n"
+             "def resolve(name): raise RuntimeError('no ' + name)\n"
+             "context.set_variable_resolver(resolve)\n"
+             "try:\n"
+             "    ext.compile('x + 1').execute(context)\n"
+             "except RuntimeError:\n"
+             "    pass\n"
+             "print(type(sys.modules['logging']).__name__, seen)\n")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.splitlines()
+    assert shown[0] == "False"
+    assert shown[1].startswith("module [") and "RuntimeError: no x" in shown[1], shown
 
 
 def test_one_manifest_repository(tmp_path: Path) -> None:

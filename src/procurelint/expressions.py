@@ -34,9 +34,40 @@ def _extension() -> ModuleType:
             module_spec = importlib.util.spec_from_loader("cel.cel", loader)
             assert module_spec is not None
             module = importlib.util.module_from_spec(module_spec)
-            loader.exec_module(module)
+            _load_without_logging(loader, module)
             return module
     raise ImportError(f"no CEL extension module in {folder}")
+
+
+class _LoggingOnDemand(ModuleType):
+    """Stands for `logging` while the extension initialises: its Rust logger (pyo3-log)
+    imports `logging` then only to keep the module, and calls `getLogger` on it when the
+    extension logs (a warning, or a panic it reports). `logging`, with the traceback,
+    tokenize, string and threading modules it imports, is a twentieth of a one-manifest
+    check. The first attribute read of the stand-in imports the real module and answers with
+    it from then on, so whatever the extension logs reaches `logging` as before."""
+
+    def __getattr__(self, name: str) -> Any:
+        real = sys.modules.get("logging")
+        if real is None or real is self:
+            sys.modules.pop("logging", None)
+            import logging as real
+        return getattr(real, name)
+
+
+def _load_without_logging(loader: importlib.machinery.ExtensionFileLoader,
+                          module: ModuleType) -> None:
+    """Initialise the extension with `_LoggingOnDemand` in the place of an unimported
+    `logging`, and take the stand-in out again (an import of `logging` afterwards, or during,
+    gets the real module)."""
+    stand_in = "logging" not in sys.modules
+    if stand_in:
+        sys.modules["logging"] = _LoggingOnDemand("logging")
+    try:
+        loader.exec_module(module)
+    finally:
+        if stand_in and isinstance(sys.modules.get("logging"), _LoggingOnDemand):
+            del sys.modules["logging"]
 
 
 # A `//` comment, or the opening of a string: its quotes, after an r/b prefix that no name
