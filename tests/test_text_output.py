@@ -7,8 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from procurelint.findings import Finding
 from procurelint.output import renderer
+from procurelint.output.text import printable
 from tests.conftest import REPO, TODAY, findings_at, text_groups, write
 from tests.test_check_cli import manifest
 from tests.test_report_formats import result
@@ -235,3 +239,22 @@ def test_the_readme_manifest_is_the_example_whose_output_it_shows() -> None:
     name = section.split("`", 2)[1]
     shown = section.split("```yaml\n", 1)[1].split("```\n", 1)[0]
     assert shown == (REPO / name).read_text(encoding="utf-8")
+
+
+ESCAPED = {*range(0x00, 0x09), *range(0x0a, 0x20), *range(0x7f, 0xa0), 0x2028, 0x2029}
+"""What the text output escapes: C0 controls but the tab, DEL and C1 controls, and the two
+Unicode separators, each as Python writes it (`\\n`, `\\x1b`, `\\u2028`)."""
+
+
+@given(st.text(alphabet=st.one_of(
+    st.sampled_from([chr(c) for c in sorted(ESCAPED)] + ["\t", "\u200b", "\u00a0", "\ud800"]),
+    st.characters())))
+def test_printable_escapes_exactly_the_controls_and_separators(text: str) -> None:
+    expected = "".join(ch.encode("unicode_escape").decode("ascii") if ord(ch) in ESCAPED else ch
+                       for ch in text)
+    assert printable(text) == expected
+
+
+def test_printable_keeps_a_line_to_itself() -> None:
+    assert printable("a\nb\r::error::x\x1b[31m\u2028\tend") == \
+        "a\\nb\\r::error::x\\x1b[31m\\u2028\tend"
