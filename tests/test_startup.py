@@ -141,6 +141,23 @@ def test_what_the_cel_extension_logs_still_reaches_logging() -> None:
     assert shown[1].startswith("module [") and "RuntimeError: no x" in shown[1], shown
 
 
+def test_the_cel_extension_imports_logging_when_another_thread_runs() -> None:
+    """A thread that imported `logging` while the stand-in was in place would keep it: with
+    another thread running, the extension loads with the real module."""
+    probe = ("import sys, threading\n"
+             "done = threading.Event()\n"
+             "worker = threading.Thread(target=done.wait)\n"
+             "worker.start()\n"
+             "from procurelint.expressions import _extension\n"
+             "_extension()\n"
+             "done.set()\n"
+             "worker.join()\n"
+             "print(type(sys.modules.get('logging')).__name__)\n")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.split()
+    assert shown == ["module"]
+
+
 def test_one_manifest_repository(tmp_path: Path) -> None:
     write(tmp_path, "app.yaml", """\
 apiVersion: procurelint/v1

@@ -59,8 +59,12 @@ def _load_without_logging(loader: importlib.machinery.ExtensionFileLoader,
                           module: ModuleType) -> None:
     """Initialise the extension with `_LoggingOnDemand` in the place of an unimported
     `logging`, and take the stand-in out again (an import of `logging` afterwards, or during,
-    gets the real module)."""
-    stand_in = "logging" not in sys.modules
+    gets the real module). Only while no other thread runs: one that imported `logging`
+    meanwhile would keep the stand-in as its module, and settings made on it would not reach
+    the real one."""
+    threading = sys.modules.get("threading")
+    stand_in = "logging" not in sys.modules and (
+        threading is None or threading.active_count() == 1)
     if stand_in:
         sys.modules["logging"] = _LoggingOnDemand("logging")
     try:
