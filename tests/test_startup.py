@@ -94,6 +94,12 @@ def test_patterns_few_runs_use_are_compiled_when_used(tmp_path: Path) -> None:
     assert compiled == {"text": ["0", "0"], "sarif": ["1", "1"]}
 
 
+def _printed(code: str) -> str:
+    """What a fresh interpreter running `code` prints."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+
+
 def test_the_command_line_imports_msgspec_without_typing_extensions() -> None:
     """msgspec would import typing_extensions (and inspect), which procurelint never needs of
     it; the entry that keeps it out is gone afterwards, so later imports of it (pydantic's, on
@@ -104,14 +110,12 @@ def test_the_command_line_imports_msgspec_without_typing_extensions() -> None:
              "print('typing_extensions' in sys.modules, 'msgspec' in sys.modules)\n"
              "import typing_extensions, pydantic\n"
              "print(typing_extensions.__name__, pydantic.BaseModel.__name__)\n")
-    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           check=True, timeout=60).stdout.split()
+    shown = _printed(probe).split()
     assert shown == ["False", "True", "typing_extensions", "BaseModel"]
     library = ("import sys\n"
                "import procurelint.engine.evaluate\n"
                "print('typing_extensions' in sys.modules)\n")
-    shown = subprocess.run([sys.executable, "-c", library], capture_output=True, text=True,
-                           check=True, timeout=60).stdout.split()
+    shown = _printed(library).split()
     assert shown == ["True"]
 
 
@@ -135,8 +139,7 @@ def test_what_the_cel_extension_logs_still_reaches_logging() -> None:
              "except RuntimeError:\n"
              "    pass\n"
              "print(type(sys.modules['logging']).__name__, seen)\n")
-    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           check=True, timeout=60).stdout.splitlines()
+    shown = _printed(probe).splitlines()
     assert shown[0] == "False"
     assert shown[1].startswith("module [") and "RuntimeError: no x" in shown[1], shown
 
@@ -153,8 +156,7 @@ def test_the_cel_extension_imports_logging_when_another_thread_runs() -> None:
              "done.set()\n"
              "worker.join()\n"
              "print(type(sys.modules.get('logging')).__name__)\n")
-    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           check=True, timeout=60).stdout.split()
+    shown = _printed(probe).split()
     assert shown == ["module"]
 
 
@@ -351,8 +353,7 @@ def test_the_collector_is_set_before_the_command_line_imports_its_modules() -> N
              "sys.meta_path.insert(0, Watch())\n"
              "import procurelint.cli\n"
              "print(list(seen[0]), list(procurelint.cli.GC_THRESHOLDS))\n")
-    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           check=True, timeout=60).stdout
+    shown = _printed(probe)
     at_msgspec, wanted = json.loads(f"[{shown.replace('] [', '], [')}]")
     assert at_msgspec == wanted
     assert wanted[0] > 700  # above the default
