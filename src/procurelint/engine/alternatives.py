@@ -34,7 +34,7 @@ from procurelint.expressions import CelEvalError, ContextPool
 from procurelint.engine.context import ContextFactory
 from procurelint.engine.costs import monthly_cost
 from procurelint.engine import judgement
-from procurelint.engine.projection import Projector, freeze
+from procurelint.engine.projection import LISTS, Projector, freeze
 from procurelint.engine.units import StepInfo, Unit
 from procurelint.facts import CAPABILITY_RANK
 from procurelint.policy.packs import CompiledRule
@@ -58,6 +58,8 @@ _OFFER_VARIABLES = frozenset(OFFER_SIDE)
 _CATALOG_SIDE = ("model", "endpoint", "provider", "route", "transfer")
 PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
              "transfer")
+"""The variables of a unit whose fields a rule's projection keeps (others are passed whole);
+the evaluator's step rules project the same ones."""
 _BULK_RECORDS = re.compile(r"\bbulk\s*\.\s*records\b(?!\s*[!=]=\s*null\b)")
 _NULL_BULK_RECORDS = re.compile(r"\bnull\s*[!=]=\s*bulk\s*\.\s*records\b")
 
@@ -135,7 +137,7 @@ class AlternativeFinder:
         self._judged = [r for r in self.rules if "alternative" not in r.when.variables]
         self._rule_facts = [
             Projector((r.rule.when, r.rule.violation or ""), names=PROJECTED,
-                      fresh=frozenset({"step"}), lists=("tiers",))
+                      fresh=frozenset({"step"}), lists=LISTS)
             for r in self._judged
         ]
         self._reads = [

@@ -16,12 +16,12 @@ from msgspec import Struct
 
 from procurelint.policy.config import Config
 from procurelint.policy.core_rules import message
-from procurelint.engine.alternatives import AlternativeFinder
+from procurelint.engine.alternatives import PROJECTED, AlternativeFinder
 from procurelint.expressions import CelEvalError, ContextPool, Program, new_context
 from procurelint.engine.context import UNIT_VARIABLES, ContextFactory
 from procurelint.engine import judgement
 from procurelint.engine.judgement import Judged
-from procurelint.engine.projection import Projector, item_fields
+from procurelint.engine.projection import LISTS, Projector, item_fields
 from procurelint.engine.messages import render
 from procurelint.engine.totals import Contributions, Declared, ManifestRef, Spend
 from procurelint.engine.units import ManifestInput, Unit, Walk, walk
@@ -60,33 +60,25 @@ def _reads_of(rule: CompiledRule, context: dict[str, Any], fresh: frozenset[str]
     variable share its projector from `projectors`, so that a unit's value of it is projected
     once for them all."""
     names = tuple(sorted(v for v in rule.variables if v in context))
-    projector = Projector((rule.rule.when, rule.rule.violation or ""), names=_PROJECTED, fresh=fresh)
+    projector = Projector((rule.rule.when, rule.rule.violation or ""), names=PROJECTED, fresh=fresh)
     parts = []
     for name in names:
         fields = projector.fields.get(name, ())  # () for a variable passed whole
         items = item_fields((rule.rule.when, rule.rule.violation or ""), name) \
-            if name in _LISTS else None
+            if name in LISTS else None
         key = (name, None if fields is None else frozenset(fields), items)
         shared = projectors.get(key)
         if shared is None:
             shared = projectors[key] = Projector((rule.rule.when, rule.rule.violation or ""),
-                                                 names=(name,) if name in _PROJECTED else (),
+                                                 names=(name,) if name in PROJECTED else (),
                                                  fresh=fresh,
-                                                 lists=(name,) if name in _LISTS else ())
+                                                 lists=(name,) if name in LISTS else ())
         parts.append((name, shared))
     whole = any(n in fresh and projector.fields.get(n) is None for n in names)
-    kept = tuple(i for i, n in enumerate(names) if n not in _PROJECTED and n not in fresh)
+    kept = tuple(i for i, n in enumerate(names) if n not in PROJECTED and n not in fresh)
     return _Reads(tuple(parts), names, tuple(id(p) for _, p in parts), None if whole else {},
                   kept=kept)
 
-
-_PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
-              "transfer")
-"""The variables of a unit whose fields a rule's projection keeps (others are passed whole)."""
-
-_LISTS = ("tiers",)
-"""The variables of a unit that are lists of mappings, each item projected to the fields a
-rule reads of the items (`Projector.items`)."""
 
 
 class _Reads(Struct):

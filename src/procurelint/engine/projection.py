@@ -31,6 +31,10 @@ _NULL_TEST = re.compile(
 # Variables whose fields are projected; others (catalog entries, tiers) are shared objects.
 PROJECTED = ("step", "workflow", "manifest")
 
+LISTS = ("tiers",)
+"""The variables of a unit that are lists of mappings, whose items a rule's projection keeps
+only the fields of that the rule reads (`item_fields`)."""
+
 
 def freeze(value: Any) -> Any:
     """A value as nested tuples: hashable, and equal only to a value that CEL cannot tell
