@@ -244,3 +244,91 @@ def test_findings_past_the_listing_bound_are_each_counted_once(
     listed, counted, waived = _bound_by_hand(findings, per_file, per_run)
     assert result.findings == listed
     assert result.omitted == counted and result.omitted_waived == waived
+
+
+WAIVER_RULES = st.sampled_from(["R1", "R2", "R3"])
+WAIVER_PATHS = st.sampled_from(["app", "app/chat", "app/chat/steps/0", "app2", "other"])
+RULED_FINDINGS = st.lists(st.builds(
+    lambda rule, path, waived: Finding(rule=rule, severity="error", message="m", file="a.yaml",
+                                       line=1, column=1, path=path, waived=waived),
+    WAIVER_RULES, WAIVER_PATHS, st.booleans()), max_size=30)
+
+
+def _waivers_by_hand(findings: list[Finding], waivers: list[Any], today: dt.date,
+                     judged: Any) -> list[tuple[str, str, str]]:
+    """Waivers as `apply_waivers`' docstring states them, each against every finding."""
+    from procurelint.run.apply_waivers import covers, waiver_info
+
+    reports = []
+    for waiver in waivers:
+        matching = [f for f in findings if f.rule == waiver.rule and covers(waiver.target, f.path)]
+        if today > waiver.expires:
+            for finding in matching:
+                if finding.waiver is None:
+                    finding.waiver = waiver_info(waiver)
+            reports.append(("WAIVER001", waiver.target, f"{waiver.id} {len(matching)}"))
+        elif not matching:
+            if judged(waiver):
+                reports.append(("WAIVER002", waiver.target, waiver.id))
+        else:
+            for finding in matching:
+                if not finding.waived:
+                    finding.waived = True
+                    finding.waiver = waiver_info(waiver)
+    return reports
+
+
+@SETTINGS
+@given(RULED_FINDINGS,
+       st.lists(st.tuples(WAIVER_RULES, WAIVER_PATHS, st.booleans(), st.booleans()), max_size=6))
+def test_each_waiver_covers_exactly_its_rules_findings_at_or_below_its_target(
+        findings: list[Finding], drawn: list[tuple[str, str, bool, bool]]) -> None:
+    from msgspec.structs import replace
+
+    from procurelint.documents.records import Record
+    from procurelint.run.apply_waivers import apply_waivers
+
+    waivers = [Record("Waiver", {"id": f"W-{i}", "rule": rule, "target": target, "reason": "r",
+                                 "approved_by": "a", "ticket": None,
+                                 "expires": TODAY - dt.timedelta(days=1) if expired else TODAY})
+               for i, (rule, target, expired, _) in enumerate(drawn)]
+    judged = {f"W-{i}": flag for i, (*_, flag) in enumerate(drawn)}
+    doc = Record("Waivers", {"spec": Record("WaiversSpec", {"waivers": waivers})})
+    mine = [replace(f) for f in findings]
+    reports: list[tuple[str, str, str]] = []
+
+    def report(rule: str, path: str, where: Any, text: str) -> None:
+        reports.append((rule, path, text))
+
+    apply_waivers(mine, doc, None, "w.yaml", TODAY, lambda w: judged[w.id], report)  # type: ignore[arg-type]
+    expected = [replace(f) for f in findings]
+    by_hand = _waivers_by_hand(expected, waivers, TODAY, lambda w: judged[w.id])
+    assert [(f.waived, f.waiver) for f in mine] == [(f.waived, f.waiver) for f in expected]
+    assert [(rule, path) for rule, path, _ in reports] == [(rule, path) for rule, path, _ in by_hand]
+    for (_, _, text), (_, _, wanted) in zip(reports, by_hand):
+        assert wanted.split()[0] in text  # the waiver's id (and for WAIVER001 its count)
+        assert wanted.split()[-1] in text
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["a.yaml", "b.yaml"]), st.integers(1, 4), WAIVER_RULES),
+                max_size=30),
+       st.lists(st.tuples(st.sampled_from(["a.yaml", "b.yaml", "c.yaml"]), st.integers(1, 4),
+                          st.lists(WAIVER_RULES, max_size=2), st.booleans()), max_size=5))
+def test_an_inline_suppression_covers_exactly_its_rules_on_its_line_of_its_file(
+        placed: list[tuple[str, int, str]], comments: list[tuple[str, int, list[str], bool]]) -> None:
+    from procurelint.run.suppressions import Suppression, apply
+
+    findings = [Finding(rule=rule, severity="error", message="m", file=file, line=line,
+                        column=1, path="") for file, line, rule in placed]
+    items = [Suppression(file, line, 1, line, tuple(rules), "why" if reason else "", set())
+             for file, line, rules, reason in comments]
+    apply(findings, items, frozenset({"cost"}), lambda rule: "cost", lambda *args: None)
+    for finding in findings:
+        covering = [s for s in items if (s.file, s.target_line) == (finding.file, finding.line)
+                    and finding.rule in s.rules]
+        assert finding.waived == any(s.reason for s in covering)
+        assert all(finding.rule in s.used for s in covering)
+    for item in items:
+        assert item.used == {f.rule for f in findings if (f.file, f.line) == (item.file, item.target_line)
+                             and f.rule in item.rules}

@@ -44,9 +44,22 @@ def apply_waivers(
     `judged(waiver)` says whether this run judged the waiver's rule and target at all (a
     check of a few files, or with --select, must not call other waivers stale).
     """
+    # Each waiver looks only at the findings of its rule under the first part of its target (a
+    # path it covers begins with that part): a large repository can have hundreds of thousands
+    # of findings, and a policy hundreds of waivers.
+    placed: dict[tuple[str, str], list[Finding]] = {}
+    if waivers.spec.waivers:
+        for finding in findings:
+            key = (finding.rule, finding.path.partition("/")[0])
+            found = placed.get(key)
+            if found is None:
+                placed[key] = [finding]
+            else:
+                found.append(finding)
     for i, waiver in enumerate(waivers.spec.waivers):
         where = doc.location(("spec", "waivers", i, "target")) if doc else Location(file)
-        matching = [f for f in findings if f.rule == waiver.rule and covers(waiver.target, f.path)]
+        under = placed.get((waiver.rule, waiver.target.partition("/")[0]), ())
+        matching = [f for f in under if covers(waiver.target, f.path)]
         if today > waiver.expires:
             for finding in matching:
                 if finding.waiver is None:

@@ -78,7 +78,10 @@ def apply(
             elif pack is not None and pack not in allowed_packs:
                 report("SUP003", "", where,
                        message("SUP003", rule=rule, pack=pack))
-    for finding in findings:
+    # Only findings in a file with a suppression comment: most files, and most repositories,
+    # have none, and a large repository can have hundreds of thousands of findings.
+    files = {file for file, _ in by_line}
+    for finding in (f for f in findings if f.file in files) if files else ():
         for item in by_line.get((finding.file, finding.line), ()):
             if finding.rule not in item.rules:
                 continue
