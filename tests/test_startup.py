@@ -296,6 +296,40 @@ def test_a_cached_document_keeps_every_position(tmp_path: Path, monkeypatch) -> 
     assert again.location(("spec", "no", "such", 9)) == parsed.location(("spec", "no", "such", 9))
 
 
+def test_a_cached_documents_deep_positions_lie_outside_the_json_a_start_reads(
+        tmp_path: Path, monkeypatch) -> None:
+    """A catalog entry's first line is all a start decodes; the deep positions follow it, one
+    JSON line per document, and an entry whose first line names a line it lacks is rebuilt."""
+    import hashlib
+    import json
+
+    from procurelint.documents import cache
+    from procurelint.documents.cache import Positions
+    from procurelint.documents.loading import load_one
+
+    monkeypatch.setenv("PROCURELINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_memory", {})
+    path = EXAMPLES / "catalog" / "acme.yaml"
+    parsed = load_one(path, "Catalog", "x.yaml")[1]
+    [entry] = (tmp_path / "cache").glob("doc-Catalog-*.json")
+    magic, digest, body = entry.read_bytes().split(b"\n", 2)
+    head, *texts = body.split(b"\n")
+    deep = {p: v for p, v in parsed.spots.items() if len(p) > Positions.SHALLOW}
+    assert len(texts) == 1 and json.loads(texts[0]) == [[list(p), list(v)] for p, v in deep.items()]
+    first_deep = json.dumps([list(next(iter(deep))), list(next(iter(deep.values())))])
+    assert first_deep.replace(" ", "").encode() in texts[0] and b'"t":0' in head
+    assert first_deep.replace(" ", "").encode() not in head
+
+    for edited in (head.replace(b'"t":0', b'"t":1'), head.replace(b'"t":0', b'"t":"0"'),
+                   head):  # the last: its line of deep positions dropped
+        monkeypatch.setattr(cache, "_memory", {})
+        entry.write_bytes(magic + b"\n" + hashlib.sha256(edited).hexdigest().encode() + b"\n"
+                          + edited)
+        again = load_one(path, "Catalog", "x.yaml")[1]  # rebuilt: the same positions
+        assert dict(again.spots) == dict(parsed.spots)
+        assert entry.read_bytes().split(b"\n", 2)[2] == body
+
+
 def test_a_warm_check_writes_nothing_to_the_cache(tmp_path: Path) -> None:
     """Every entry a check needs is written by the first run: an entry that cannot be written
     would be built again, and tried again, on every later start."""

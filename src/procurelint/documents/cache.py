@@ -7,8 +7,9 @@ The cache is best-effort: when it cannot be read or written, the files are loade
 The cache must never run code nor change a verdict:
 
 - An entry is plain JSON data: records, documents and the few structs of `_CLASSES` are
-  written as tagged JSON objects and rebuilt here, from an explicit list of classes. Nothing is
-  unpickled, so an entry cannot run code however it was edited.
+  written as tagged JSON objects and rebuilt here, from an explicit list of classes (and the
+  documents' deep positions as JSON lines after it, `_entry`). Nothing is unpickled, so an
+  entry cannot run code however it was edited.
 - An entry is bound to a digest of its inputs (its name holds the content hash of the user file
   it was built from; the key adds the digest of the content of the built-in files and of the
   code) and to a digest of its own content, written at its head: an entry whose content does
@@ -117,56 +118,71 @@ def _classes() -> dict[str, type]:
     return {"Record": Record, "Document": Document, "Location": Location, **_REGISTERED}
 
 
-def _encode(value: Any) -> Any:
-    """Plain JSON for a cached value (see the module docstring)."""
+def _encode(value: Any, texts: list[str]) -> Any:
+    """Plain JSON for a cached value (see the module docstring). The deep positions of a
+    document are not part of it: each is added to `texts`, and the JSON names its place there."""
     kind = type(value)
     if value is None or kind in (str, int, float, bool):
         return value
     if kind is Positions:
+        text = value.text
+        texts.append(text if type(text) is str else text.decode())
         return {_TAG: "positions", "h": [[list(k), list(v)] for k, v in value.shallow.items()],
-                "s": value.text}
+                "t": len(texts) - 1}
     if kind is list:
-        return [_encode(v) for v in value]
+        return [_encode(v, texts) for v in value]
     if kind is tuple:
-        return {_TAG: "tuple", "v": [_encode(v) for v in value]}
+        return {_TAG: "tuple", "v": [_encode(v, texts) for v in value]}
     if kind is dict:
         if all(type(k) is str for k in value) and _TAG not in value:
-            return {k: _encode(v) for k, v in value.items()}
+            return {k: _encode(v, texts) for k, v in value.items()}
         if all(type(k) is tuple and type(v) is tuple and _flat(k) and _flat(v)
                for k, v in value.items()):  # a document's positions: node path -> (line, column)
-            return _encode(Positions.of(value))
-        return {_TAG: "dict", "v": [[_encode(k), _encode(v)] for k, v in value.items()]}
+            return _encode(Positions.of(value), texts)
+        return {_TAG: "dict", "v": [[_encode(k, texts), _encode(v, texts)] for k, v in value.items()]}
     if kind in (set, frozenset):
-        return {_TAG: kind.__name__, "v": sorted((_encode(v) for v in value), key=repr)}
+        return {_TAG: kind.__name__, "v": sorted((_encode(v, texts) for v in value), key=repr)}
     if kind is dt.date:
         return {_TAG: "date", "v": value.isoformat()}
     name = kind.__name__
     if name == "Record":
         from procurelint.documents.records import fields_of, kind_of
 
-        return {_TAG: "Record", "k": kind_of(value), "v": _encode(fields_of(value))}
+        return {_TAG: "Record", "k": kind_of(value), "v": _encode(fields_of(value), texts)}
     if _classes().get(name) is kind and isinstance(value, Struct):
-        return {_TAG: name, "v": {f: _encode(getattr(value, f)) for f in value.__struct_fields__}}
+        return {_TAG: name, "v": {f: _encode(getattr(value, f), texts)
+                                  for f in value.__struct_fields__}}
     raise TypeError(f"cannot cache a {name}")
+
+
+def _entry(value: Any) -> bytes:
+    """An entry's body: the value's JSON on its first line, then the deep positions of each
+    document in it, one JSON text a line (JSON text holds no line break). A start reads the
+    first line only: the deep positions are most of a catalog's entry (more than half of an
+    imported price list's), and they are decoded only when a finding points that deep."""
+    texts: list[str] = []
+    head = json.dumps(_encode(value, texts), separators=(",", ":"))
+    return "\n".join([head, *texts]).encode()
 
 
 def _flat(items: tuple[Any, ...]) -> bool:
     return all(type(item) is str or type(item) is int for item in items)
 
 
-def _decoder(classes: dict[str, type]) -> Callable[[dict[str, Any]], Any]:
+def _decoder(classes: dict[str, type], texts: list[bytes]) -> Callable[[dict[str, Any]], Any]:
     """The object hook that rebuilds tagged values as `json` reads an entry: it sees each JSON
-    object once, after everything inside it, so plain lists and scalars cost nothing here."""
+    object once, after everything inside it, so plain lists and scalars cost nothing here.
+    `texts`: the lines of the entry after its first (`_entry`)."""
 
     def decode(value: dict[str, Any]) -> Any:
         tag = value.get(_TAG)
         if tag is None:
             return value
         if tag == "positions":
-            text = value["s"]
-            if type(text) is not str:
-                raise ValueError("positions are not text")
-            return Positions({tuple(k): tuple(v) for k, v in value["h"]}, text)
+            place = value["t"]
+            if type(place) is not int or not 0 <= place < len(texts):
+                raise ValueError("positions that the entry does not hold")
+            return Positions({tuple(k): tuple(v) for k, v in value["h"]}, texts[place])
         inner = value["v"]
         if tag == "tuple":
             return tuple(inner)
@@ -196,7 +212,7 @@ class Positions(Mapping[tuple[Any, ...], tuple[int, ...]]):
 
     SHALLOW = 2
 
-    def __init__(self, shallow: dict[tuple[Any, ...], tuple[int, ...]], text: str) -> None:
+    def __init__(self, shallow: dict[tuple[Any, ...], tuple[int, ...]], text: str | bytes) -> None:
         self.shallow = shallow
         self.text = text
         self._table: dict[tuple[Any, ...], tuple[int, ...]] | None = None
@@ -240,7 +256,8 @@ def _read(file: Path) -> Any:
     body = _checked(file.read_bytes(), _MAGIC)
     if body is None:
         raise ValueError("not a cache entry, or one edited")
-    return json.loads(body, object_hook=_decoder(_classes()))
+    head, *texts = body.split(b"\n")
+    return json.loads(head, object_hook=_decoder(_classes(), texts))
 
 
 def _checked(raw: bytes, magic: bytes) -> bytes | None:
@@ -248,8 +265,11 @@ def _checked(raw: bytes, magic: bytes) -> bytes | None:
     or its content does not match its digest."""
     if not raw.startswith(magic):
         return None
-    digest, _, body = raw[len(magic):].partition(b"\n")
-    return body if hashlib.sha256(body).hexdigest().encode() == digest else None
+    end = raw.find(b"\n", len(magic))  # not a slice then a partition: two copies of the body
+    if end < 0:
+        return None
+    body = raw[end + 1:]
+    return body if hashlib.sha256(body).hexdigest().encode() == raw[len(magic):end] else None
 
 
 def _store(file: Path, magic: bytes, body: bytes) -> bool:
@@ -303,8 +323,7 @@ def cached(name: str, build: Callable[[], T]) -> T:
     _memory[key] = value
     if file is not None:
         try:
-            body = json.dumps(_encode(value), separators=(",", ":")).encode()
-            if _store(file, _MAGIC, body):
+            if _store(file, _MAGIC, _entry(value)):
                 _prune(file.parent)
         except (OSError, TypeError, ValueError):
             pass
