@@ -117,12 +117,11 @@ class AlternativeFinder:
         self._by_rank = {
             rank: [o[:5] for o in offers if o[5] >= rank] for rank in set(CAPABILITY_RANK.values())
         }
-        self._by_sum = {
-            rank: sorted(((*o[:5], o[6]) for o in offers if o[5] >= rank),
-                         key=lambda o: (o[0] + o[1] + o[2], o[3], o[4]))
-            for rank in set(CAPABILITY_RANK.values())
-        }
-        # Per rank, each offer's place in `_by_sum[rank]` by its place in `_offers` (filled on
+        self._priced = offers
+        self._sums: dict[int, list[tuple[float, float, float, str, str, int]]] = {}
+        """Per rank, `_by_sum` (filled on first use: a search of a few steps, cheapest first,
+        never needs them)."""
+        # Per rank, each offer's place in `_by_sum(rank)` by its place in `_offers` (filled on
         # first use): a mask's compliant offers are put in that order without a pass over all.
         self._places: dict[int, dict[int, int]] = {}
         # Judging by facts: filled on first use (a run without COST006, `cost` or `report`
@@ -165,6 +164,16 @@ class AlternativeFinder:
         self._values: dict[int, dict[str, Any] | None] = {}
         self._breakpoints: dict[int, list[int]] = {}
         self._coarse: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def _by_sum(self, rank: int) -> list[tuple[float, float, float, str, str, int]]:
+        """The offers of this rank or above in order of their summed prices, each with its place
+        in `_offers` last."""
+        found = self._sums.get(rank)
+        if found is None:
+            found = self._sums[rank] = sorted(
+                ((*o[:5], o[6]) for o in self._priced if o[5] >= rank),
+                key=lambda o: (o[0] + o[1] + o[2], o[3], o[4]))
+        return found
 
     def _key(self, info: StepInfo, data: dict[str, Any] | None = None,
              seen: dict[str, Any] | None = None) -> tuple[Any, ...]:
@@ -578,7 +587,7 @@ class AlternativeFinder:
         front = self._fronts.get((key, rank))
         if front is None:
             front = []
-            by_sum = self._by_sum[rank]
+            by_sum = self._by_sum(rank)
             if self.by_facts:  # the compliant offers only, in the order of their summed prices
                 places = self._places.get(rank)
                 if places is None:
