@@ -299,7 +299,8 @@ def test_a_cached_document_keeps_every_position(tmp_path: Path, monkeypatch) -> 
 def test_a_cached_documents_deep_positions_lie_outside_the_json_a_start_reads(
         tmp_path: Path, monkeypatch) -> None:
     """A catalog entry's first line is all a start decodes; the deep positions follow it, one
-    JSON line per document, and an entry whose first line names a line it lacks is rebuilt."""
+    JSON line per document. An entry whose first line names a line it lacks, or that holds a
+    line no document names, is rebuilt."""
     import hashlib
     import json
 
@@ -321,7 +322,8 @@ def test_a_cached_documents_deep_positions_lie_outside_the_json_a_start_reads(
     assert first_deep.replace(" ", "").encode() not in head
 
     for edited in (head.replace(b'"t":0', b'"t":1'), head.replace(b'"t":0', b'"t":"0"'),
-                   head):  # the last: its line of deep positions dropped
+                   head,  # its line of deep positions dropped
+                   body + b"\nab", body + b"\n"):  # a line that no document names
         monkeypatch.setattr(cache, "_memory", {})
         entry.write_bytes(magic + b"\n" + hashlib.sha256(edited).hexdigest().encode() + b"\n"
                           + edited)

@@ -169,20 +169,17 @@ def _flat(items: tuple[Any, ...]) -> bool:
     return all(type(item) is str or type(item) is int for item in items)
 
 
-def _decoder(classes: dict[str, type], texts: list[bytes]) -> Callable[[dict[str, Any]], Any]:
+def _decoder(classes: dict[str, type], lines: _Lines) -> Callable[[dict[str, Any]], Any]:
     """The object hook that rebuilds tagged values as `json` reads an entry: it sees each JSON
     object once, after everything inside it, so plain lists and scalars cost nothing here.
-    `texts`: the lines of the entry after its first (`_entry`)."""
+    `lines`: the entry's lines after its first (`_entry`)."""
 
     def decode(value: dict[str, Any]) -> Any:
         tag = value.get(_TAG)
         if tag is None:
             return value
         if tag == "positions":
-            place = value["t"]
-            if type(place) is not int or not 0 <= place < len(texts):
-                raise ValueError("positions that the entry does not hold")
-            return Positions({tuple(k): tuple(v) for k, v in value["h"]}, texts[place])
+            return Positions({tuple(k): tuple(v) for k, v in value["h"]}, lines.take(value["t"]))
         inner = value["v"]
         if tag == "tuple":
             return tuple(inner)
@@ -256,8 +253,42 @@ def _read(file: Path) -> Any:
     body = _checked(file.read_bytes(), _MAGIC)
     if body is None:
         raise ValueError("not a cache entry, or one edited")
-    head, *texts = body.split(b"\n")
-    return json.loads(head, object_hook=_decoder(_classes(), texts))
+    lines = _Lines(body)
+    value = json.loads(lines.head, object_hook=_decoder(_classes(), lines))
+    if not lines.done():
+        raise ValueError("lines that no document names")
+    return value
+
+
+class _Lines:
+    """An entry's body as `_entry` writes it: its first line, then the lines of deep positions,
+    taken one after the other as `json` meets the documents that name them, in the order they
+    were written. Lines are copied only when taken; an entry with a line no document names,
+    or named out of turn, is refused (a hand-made entry of many short lines would otherwise
+    cost many times its size)."""
+
+    __slots__ = ("body", "head", "at", "taken")
+
+    def __init__(self, body: bytes) -> None:
+        end = body.find(b"\n")
+        end = len(body) if end < 0 else end
+        self.body = body
+        self.head = body[:end]
+        self.at = end + 1
+        """Where the next line starts (past the end once every line is taken)."""
+        self.taken = 0
+
+    def take(self, place: Any) -> bytes:
+        if type(place) is not int or place != self.taken or self.at > len(self.body):
+            raise ValueError("positions that the entry does not hold in that place")
+        end = self.body.find(b"\n", self.at)
+        end = len(self.body) if end < 0 else end
+        line = self.body[self.at:end]
+        self.at, self.taken = end + 1, self.taken + 1
+        return line
+
+    def done(self) -> bool:
+        return self.at > len(self.body)
 
 
 def _checked(raw: bytes, magic: bytes) -> bytes | None:
