@@ -332,6 +332,30 @@ def test_a_cached_documents_deep_positions_lie_outside_the_json_a_start_reads(
         assert entry.read_bytes().split(b"\n", 2)[2] == body
 
 
+def test_an_entry_of_several_documents_takes_each_ones_deep_positions(tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    """Documents anywhere in a cached value (a list, a mapping, a tuple) each get their own
+    line of deep positions back, in the order the entry was written, without a rebuild."""
+    from procurelint.documents import cache
+    from procurelint.documents.document import Document
+
+    def doc(name: str, line: int) -> Document:
+        return Document(name, None, {(): (1, 1), ("a",): (line, 1), ("a", "b"): (line + 1, 3),
+                                     ("a", "b", 0): (line + 2, 5), ("a", "b", 0, "c"): (line + 3, 7)})
+
+    value = [doc("one.yaml", 1), {"z": doc("two.yaml", 10), "y": (doc("three.yaml", 20),)}]
+    monkeypatch.setenv("PROCURELINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cache, "_memory", {})
+    built = []
+    assert cache.cached("several", lambda: built.append(1) or value) is value
+    monkeypatch.setattr(cache, "_memory", {})
+    again = cache.cached("several", lambda: built.append(2) or value)
+    assert built == [1]  # read from the entry, not built again
+    pairs = [(value[0], again[0]), (value[1]["z"], again[1]["z"]), (value[1]["y"][0], again[1]["y"][0])]
+    for before, after in pairs:
+        assert after.file == before.file and dict(after.spots) == dict(before.spots)
+
+
 def test_a_warm_check_writes_nothing_to_the_cache(tmp_path: Path) -> None:
     """Every entry a check needs is written by the first run: an entry that cannot be written
     would be built again, and tried again, on every later start."""
