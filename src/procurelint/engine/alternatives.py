@@ -618,13 +618,15 @@ class AlternativeFinder:
         """Try offers cheapest first: few compliance checks for a set of facts seen rarely."""
         tokens = info.tokens
         ti, tc, to = tokens.input, tokens.cached_input, tokens.output
-        priced = sorted(
-            ((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
-            for pi, pc, po, endpoint_id, model_id in self._by_rank[rank]
-        )
+        # Only offers cheaper than the step's own are candidates: the others are left unsorted
+        # (an imported price list holds thousands of offers, most of them no cheaper).
+        priced = sorted([
+            candidate for candidate in (
+                ((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
+                for pi, pc, po, endpoint_id, model_id in self._by_rank[rank])
+            if candidate[0] < current
+        ])
         for cost, endpoint_id, model_id in priced:
-            if cost >= current:
-                return None
             if (endpoint_id, model_id) == (unit.endpoint_id, unit.model_id):
                 continue
             if self.compliant(info, endpoint_id, model_id):
