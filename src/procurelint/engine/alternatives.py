@@ -618,14 +618,14 @@ class AlternativeFinder:
         """Try offers cheapest first: few compliance checks for a set of facts seen rarely."""
         tokens = info.tokens
         ti, tc, to = tokens.input, tokens.cached_input, tokens.output
-        # Only offers cheaper than the step's own are candidates: the others are left unsorted
-        # (an imported price list holds thousands of offers, most of them no cheaper).
-        priced = sorted([
-            candidate for candidate in (
-                ((ti * pi + tc * pc + to * po) / 1_000_000, endpoint_id, model_id)
-                for pi, pc, po, endpoint_id, model_id in self._by_rank[rank])
-            if candidate[0] < current
-        ])
+        # Only offers cheaper than the step's own are candidates; the others are left out before
+        # sorting (an imported price list holds thousands of offers, most of them no cheaper).
+        priced = []
+        for pi, pc, po, endpoint_id, model_id in self._by_rank[rank]:
+            cost = (ti * pi + tc * pc + to * po) / 1_000_000
+            if cost < current:
+                priced.append((cost, endpoint_id, model_id))
+        priced.sort()
         for cost, endpoint_id, model_id in priced:
             if (endpoint_id, model_id) == (unit.endpoint_id, unit.model_id):
                 continue

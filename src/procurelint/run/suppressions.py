@@ -81,7 +81,8 @@ def apply(
     # Only findings in a file with a suppression comment: most files, and most repositories,
     # have none, and a large repository can have hundreds of thousands of findings.
     files = {file for file, _ in by_line}
-    for finding in (f for f in findings if f.file in files) if files else ():
+    suppressible = [f for f in findings if f.file in files] if files else []
+    for finding in suppressible:
         for item in by_line.get((finding.file, finding.line), ()):
             if finding.rule not in item.rules:
                 continue
