@@ -609,8 +609,9 @@ def test_an_edited_cache_entry_cannot_change_the_verdict(cli, tmp_path: Path) ->
 
 
 def test_the_cache_never_runs_code(cli, tmp_path: Path) -> None:
-    import hashlib
     import pickle
+
+    from procurelint.documents import digests
 
     repo = tmp_path / "repo"
     write(repo, "app.yaml", manifest(classes="phi"))
@@ -626,7 +627,7 @@ def test_the_cache_never_runs_code(cli, tmp_path: Path) -> None:
     for entry in sorted(cache.glob("*.json")):
         entry.with_suffix(".pickle").write_bytes(pickle.dumps(Payload()))
         body = b'{"\\u0000":"Popen","v":{"args":"touch ' + str(marker).encode() + b'"}}'
-        entry.write_bytes(b"procurelint-cache-1\n" + hashlib.sha256(body).hexdigest().encode()
+        entry.write_bytes(b"procurelint-cache-2\n" + digests.hexdigest(body).encode()
                           + b"\n" + body)
     warm = cli("check", "--date", TODAY, "-f", "json", cwd=repo, env=env)
     assert not marker.exists()

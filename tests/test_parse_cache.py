@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from procurelint.documents import digests
 from procurelint.documents import cache as cache_module
 from procurelint.documents import document as document_module
 from procurelint.documents import yamlio
@@ -344,7 +345,7 @@ def test_an_edited_or_damaged_pack_is_parsed_afresh(tmp_path: Path, cache_folder
 def _rewrite(pack: Path, head: bytes, lines: list[bytes]) -> None:
     """The pack with these lines, under a digest that matches them."""
     body = b"\n".join(lines)
-    pack.write_bytes(head + b"\n" + cache_module.hashlib.sha256(body).hexdigest().encode()
+    pack.write_bytes(head + b"\n" + digests.hexdigest(body).encode()
                      + b"\n" + body)
 
 
@@ -365,7 +366,7 @@ def test_positions_that_do_not_fit_are_parsed_afresh(
     lines = body.split(b"\n")
     cache = ParseCache.open(root, None, (0, 1), FILES, parser_limits(load_config(None, root)))
     assert cache is not None
-    key = cache_module.hashlib.sha256(cache.prefix + text.encode()).hexdigest().encode()
+    key = digests.hexdigest(cache.prefix + text.encode()).encode()
     [found] = [n for n, line in enumerate(lines) if line.startswith(key + b"\t")]
     value = json.loads(lines[found].partition(b"\t")[2])
     value[0][1] = numbers
@@ -453,7 +454,7 @@ def test_a_pack_that_is_not_a_regular_file_or_holds_odd_keys_is_passed_over(
     fifo.unlink()
 
     body = "\n".join(["ab12\tone", "\xff\xfe\tnull", "a b\ttwo", "cd34\tthree"]).encode("latin-1")
-    fifo.write_bytes(b"procurelint-pack-1\n" + cache_module.hashlib.sha256(body).hexdigest().encode()
+    fifo.write_bytes(b"procurelint-pack-2\n" + digests.hexdigest(body).encode()
                      + b"\n" + body)
     entries = cache_module.read_pack(name)
     assert entries == {"ab12": b"one", "cd34": b"three"}

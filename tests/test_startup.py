@@ -31,7 +31,7 @@ except SystemExit as exc:
     code = exc.code
 loaded = sorted(m for m in sys.modules
                 if m.split(".")[0] in ("pydantic", "pydantic_core", "typing_extensions", "yaml",
-                                       "shutil", "logging")
+                                       "shutil", "logging", "hashlib", "_hashlib")
                 or m.startswith("procurelint.documents.models"))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 commands = sorted(m for m in sys.modules if m.startswith("procurelint.commands."))
@@ -60,7 +60,8 @@ def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
     """Policy, catalogs, rule packs and waivers (the examples use them all) from the cache,
     and the manifests from the parse cache: PyYAML is not imported either (nor `shutil`,
     which argparse would import to learn the terminal's width, nor `logging`, which the CEL
-    extension imports when it loads)."""
+    extension imports when it loads, nor `hashlib`, which loads OpenSSL: the cache's digests
+    are BLAKE2b's, and the SHA-256 of each configuration file is cached with it)."""
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLES / example, repo)
     cache = tmp_path / "cache"
@@ -301,9 +302,9 @@ def test_a_cached_documents_deep_positions_lie_outside_the_json_a_start_reads(
     """A catalog entry's first line is all a start decodes; the deep positions follow it, one
     JSON line per document. An entry whose first line names a line it lacks, or that holds a
     line no document names, is rebuilt."""
-    import hashlib
     import json
 
+    from procurelint.documents import digests
     from procurelint.documents import cache
     from procurelint.documents.cache import Positions
     from procurelint.documents.loading import load_one
@@ -325,7 +326,7 @@ def test_a_cached_documents_deep_positions_lie_outside_the_json_a_start_reads(
                    head,  # its line of deep positions dropped
                    body + b"\nab", body + b"\n"):  # a line that no document names
         monkeypatch.setattr(cache, "_memory", {})
-        entry.write_bytes(magic + b"\n" + hashlib.sha256(edited).hexdigest().encode() + b"\n"
+        entry.write_bytes(magic + b"\n" + digests.hexdigest(edited).encode() + b"\n"
                           + edited)
         again = load_one(path, "Catalog", "x.yaml")[1]  # rebuilt: the same positions
         assert dict(again.spots) == dict(parsed.spots)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import stat
@@ -39,6 +38,7 @@ from typing import Any, TypeVar
 from msgspec import Struct
 
 from procurelint import __version__
+from procurelint.documents import digests
 
 T = TypeVar("T")
 
@@ -67,7 +67,7 @@ def builtin_digest() -> str:
     an edit or an upgrade invalidates the cache. Each file counts by its name, size and
     modification time, as Python's own bytecode cache does: reading every file on every start
     would cost more than the cache saves on a small repository."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = digests.new(__version__.encode())
     for folder, suffix in ((builtin_dir(), ".yaml"), (_PACKAGE, ".py")):
         for path, size, mtime in _files(folder, suffix):
             digest.update(f"{path}\0{size}\0{mtime}\0".encode())
@@ -96,7 +96,7 @@ _memory: dict[str, Any] = {}
 
 
 MAX_ENTRIES = 256
-_MAGIC = b"procurelint-cache-1\n"
+_MAGIC = b"procurelint-cache-2\n"
 _TAG = "\u0000"
 
 
@@ -300,7 +300,7 @@ def _checked(raw: bytes, magic: bytes) -> bytes | None:
     if end < 0:
         return None
     body = raw[end + 1:]
-    return body if hashlib.sha256(body).hexdigest().encode() == raw[len(magic):end] else None
+    return body if digests.hexdigest(body).encode() == raw[len(magic):end] else None
 
 
 def _store(file: Path, magic: bytes, body: bytes) -> bool:
@@ -315,7 +315,7 @@ def _store(file: Path, magic: bytes, body: bytes) -> bool:
         return False
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(magic + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            stream.write(magic + digests.hexdigest(body).encode() + b"\n" + body)
         os.replace(temp, file)
         return True
     except OSError:
@@ -361,7 +361,7 @@ def cached(name: str, build: Callable[[], T]) -> T:
     return value
 
 
-_PACK_MAGIC = b"procurelint-pack-1\n"
+_PACK_MAGIC = b"procurelint-pack-2\n"
 MAX_PACKS = 16
 """Packs kept in the cache folder: a repository splits its files across up to as many packs
 as it has processes, and a machine may check several repositories."""

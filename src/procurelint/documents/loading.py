@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
+from procurelint.documents import digests
 from procurelint.documents.kinds import is_ours, validate
 from procurelint.errors import ConfigError, Location, YamlError
 from procurelint.documents.records import from_model
@@ -22,6 +22,13 @@ def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Do
     and importing pydantic to do so, on every commit would cost more than checking a small
     repository; the kind is named, so that the models stay unimported on that path.
     """
+    value, doc, _ = load_with_sha256(path, kind, display)
+    return value, doc
+
+
+def load_with_sha256(path: Path, kind: str, display: str | None = None) -> tuple[Any, Document, str]:
+    """`load_one`, with the SHA-256 of the file's content that the audit evidence shows. It is
+    worked out with the entry, and cached with it: a warm run then loads no OpenSSL."""
     name = display or str(path)
     if not path.is_file():
         raise ConfigError(f"{kind} file not found", Location(name))
@@ -29,9 +36,10 @@ def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Do
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror}", Location(name)) from None
-    key = f"doc-{kind}-" + hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()[:32]
-    loaded: tuple[Any, Document] = cached(key, lambda: _load_one(path, kind, name))
-    _CONFIG_FILES.setdefault(path.name, {})[os.path.realpath(path)] = hashlib.sha256(raw).digest()
+    key = f"doc-{kind}-" + digests.hexdigest(name.encode() + b"\0" + raw)[:32]
+    loaded: tuple[Any, Document, str] = cached(
+        key, lambda: (*_load_one(path, kind, name), _sha256(raw)))
+    _CONFIG_FILES.setdefault(path.name, {})[os.path.realpath(path)] = digests.digest(raw)
     _LOADED.setdefault(os.path.join(os.getcwd(), path))
     _SHOWN.setdefault(name, set()).add(os.path.realpath(path))
     return loaded
@@ -79,7 +87,13 @@ def loaded_config(path: Path) -> bytes | None:
         raw = path.read_bytes()
     except OSError:
         return None
-    return raw if hashlib.sha256(raw).digest() == digest else None
+    return raw if digests.digest(raw) == digest else None
+
+
+def _sha256(raw: bytes) -> str:
+    import hashlib  # only where an entry is built: it loads OpenSSL
+
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct, field
 
 from procurelint.errors import ConfigError, Location
-from procurelint.documents.loading import load_one
+from procurelint.documents.loading import load_with_sha256
 from procurelint.documents.cache import builtin_dir, cacheable
 from procurelint.documents.document import Document
 
@@ -197,8 +196,7 @@ def load_catalog_file(path: Path, display: str) -> tuple[Catalog, CatalogSource]
 def load_catalog(path: Path, display: str) -> tuple[Catalog, CatalogSource, Document]:
     """Load one catalog file, with the evidence about it and its parsed document (positions)."""
     catalog: Catalog
-    catalog, doc = load_one(path, "Catalog", display)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    catalog, doc, digest = load_with_sha256(path, "Catalog", display)
     line = doc.location(("metadata", "asOf")).line
     return catalog, CatalogSource(catalog.metadata.name, display, catalog.metadata.as_of, digest, line), doc
 

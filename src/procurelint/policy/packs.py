@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from msgspec import Struct
 
 from procurelint.expressions import CelCompileError, Program, cel_tokens
 from procurelint.errors import ConfigError, Location
-from procurelint.documents.loading import load_one
+from procurelint.documents.loading import load_with_sha256
 from procurelint.documents.cache import builtin_dir, cacheable, cached
 from procurelint.documents.document import Document
 
@@ -85,8 +84,8 @@ class CompiledRule(Struct, frozen=True):
 
 
 def load_pack(path: Path, display: str, builtin: bool = False) -> LoadedPack:
-    pack, doc = load_one(path, "RulePack", display)
-    return LoadedPack(pack, display, hashlib.sha256(path.read_bytes()).hexdigest(), doc, builtin)
+    pack, doc, sha256 = load_with_sha256(path, "RulePack", display)
+    return LoadedPack(pack, display, sha256, doc, builtin)
 
 
 def builtin_pack(name: str) -> LoadedPack:

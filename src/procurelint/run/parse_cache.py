@@ -32,7 +32,6 @@ a key that is not a digest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -43,6 +42,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from procurelint.documents import digests
 from procurelint.documents.cache import builtin_digest, cache_dir, read_pack, write_pack
 from procurelint.documents.document import (DEFAULT_LIMITS, CachedSpots, Document, Limits,
                                             Path as NodePath, Spot, flat_spots, read_text)
@@ -79,16 +79,16 @@ class ParseCache:
         if parser is None:
             return None
         code = (builtin_digest(), parser, sys.version, repr(limits))
-        prefix = hashlib.sha256(repr(code).encode()).digest()
+        prefix = digests.digest(repr(code).encode())
         where = f"{os.path.realpath(place)}\0{policy_file}\0{part[0]}/{part[1]}\0{repr(limits)}"
-        name = "parse-" + hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        name = "parse-" + digests.hexdigest(where.encode("utf-8", "surrogatepass"))[:32]
         return cls(name, prefix, read_pack(name))
 
     def parse(self, text: str, file: str, limits: Limits, path: str | None = None) -> list[Document]:
         """`yamlio.parse(text, file, limits)`, from the pack when the text was parsed before
         (`path`, where the text was read, is parsed again should the entry's positions turn
         out not to fit its value)."""
-        key = hashlib.sha256(self.prefix + text.encode("utf-8", "surrogatepass")).hexdigest()
+        key = digests.hexdigest(self.prefix + text.encode("utf-8", "surrogatepass"))
         entry = self.stored.get(key)
         if entry is not None:
             documents = _documents(entry, file, path, limits)
