@@ -318,3 +318,44 @@ def test_a_past_source_date_epoch_is_said(cli, tmp_path: Path) -> None:
     assert "note:" not in now.stderr
     given = cli("check", "--date", TODAY, cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert "note:" not in given.stderr
+
+
+def test_teams_that_read_alike_to_the_rules_are_each_judged_and_named(cli, tmp_path: Path) -> None:
+    """Team rules see the fields they read, and teams that agree on those share the outcome:
+    each budgeted team without a manifest still gets its own finding, its message told from
+    the whole team (the built-in rules read no name); and a rule that reads the name tells
+    teams of one budget apart."""
+    policy = """\
+apiVersion: procurelint/v1
+kind: Policy
+metadata: {name: p}
+spec:
+  budgets:
+    teams: {alpha: 500, bravo: 500, charlie: 500, delta: 900}
+"""
+    rules = """\
+  rules:
+    - id: ACME005
+      title: one team by name
+      severity: warning
+      scope: team
+      violation: "team.name == 'bravo' && spend.budgetUsd == 500.0"
+      message: "team {team.name} is bravo"
+    - id: ACME006
+      title: the whole team
+      severity: warning
+      scope: team
+      violation: "size(team) > 0 && team.name.startsWith('c')"
+      message: "team {team.name} starts with c"
+"""
+    unused = [("COST008", f"team:{t}", f"budgets.teams names team {t}, which no manifest under "
+               "the root declares; a misspelt team name leaves the real team without a ceiling")
+              for t in ("alpha", "bravo", "charlie", "delta")]
+    write(tmp_path, "app.yaml", manifest())
+    for written, expected in ((policy, unused), (policy + rules, [
+            ("ACME005", "team:bravo", "team bravo is bravo"),
+            ("ACME006", "team:charlie", "team charlie starts with c"), *unused])):
+        write(tmp_path, "procurelint.yaml", written)
+        doc = json.loads(check(cli, "--format", "json", cwd=tmp_path).stdout)
+        assert sorted((f["rule"], f["path"], f["message"]) for f in doc["findings"]
+                      if f["rule"] in ("COST008", "ACME005", "ACME006")) == expected

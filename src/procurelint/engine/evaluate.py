@@ -263,6 +263,12 @@ class Evaluator:
                location: Location) -> None:
         self._report(rule, self._outcome(rule, context), data, path, lambda: location)
 
+    def _judge_remembered(self, rule: CompiledRule, small: dict[str, Any], pool: str,
+                          data: dict[str, Any], path: str, location: Location) -> None:
+        """`_judge` by `_remembered_outcome` on `small`; the message from the whole `data`."""
+        self._report(rule, self._remembered_outcome(rule, small, pool), data, path,
+                     lambda: location)
+
     # -- the phases, in the order the pipeline (procurelint.run.pipeline) calls them -------
     def walk(self, manifests: list[ManifestInput]) -> tuple[Walk, list[ManifestRef]]:
         """Steps and units of these manifests, with the structural findings within each."""
@@ -392,9 +398,11 @@ class Evaluator:
         """`_outcome`, with None where the rule does not apply (`judgement.judged`)."""
         return judgement.judged(rule, lambda program: program.run(context))
 
-    def _remembered_outcome(self, rule: CompiledRule, small: dict[str, Any]) -> bool | str:
+    def _remembered_outcome(self, rule: CompiledRule, small: dict[str, Any],
+                            pool: str = "alternative-rules") -> bool | str:
         """`_outcome` on the small context, each expression run once per set of the values it
-        reads: `when` usually reads only the interned step, `violation` the new alternative."""
+        reads: `when` usually reads only the interned step, `violation` the new alternative.
+        The context is taken from the `pool` key, and only when an expression must run."""
         context: Any = None
 
         def run(program: Program) -> Any:
@@ -404,7 +412,7 @@ class Evaluator:
             known = self._program_results.get(key)
             if known is None or not all(map(is_, known[0], values)):
                 if context is None:
-                    context = self.pool.context("alternative-rules", small)
+                    context = self.pool.context(pool, small)
                 try:
                     known = (values, program.run(context))
                 except CelEvalError as exc:
@@ -576,6 +584,12 @@ class Evaluator:
             first.setdefault(ref.team, ref)
             members[ref.team].append(ref.name)
         # Teams with manifests, and teams the policy budgets for (COST008 judges those with none).
+        # The rules see the fields they read of `team` and `spend`, interned, and each
+        # expression runs once per set of values it reads: the many budgeted teams without
+        # a manifest share a few.
+        projector = Projector((source for rule in rules
+                               for source in (rule.rule.when, rule.rule.violation or "")),
+                              names=("team", "spend"), fresh=frozenset({"team", "spend"}))
         namesakes: Namesakes | None = None
         for team in sorted(set(members) | set(budgets.teams)):
             budget = budgets.teams.get(team)
@@ -592,9 +606,10 @@ class Evaluator:
                 location = self.config.policy_doc.location(("spec", "budgets", "teams", team))
             else:
                 location = first[team].team_at
-            context = self.pool.context("team", data)  # the policy is converted once
+            small = {**data, "team": projector.project("team", data["team"]),
+                     "spend": projector.project("spend", data["spend"])}
             for rule in rules:
-                self._judge(rule, context, data, f"team:{team}", location)
+                self._judge_remembered(rule, small, "team", data, f"team:{team}", location)
 
     def _org(self, refs: list[ManifestRef], spend: Spend) -> None:
         rules = self.by_scope["org"]
