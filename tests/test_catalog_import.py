@@ -96,7 +96,7 @@ def test_every_source_file_imports_into_a_valid_catalog(source: str, file: Path,
 
     merged = CatalogIndex()  # every id it names resolves next to the built-in catalog
     merged.add(*load_catalog_file(builtin_catalog_path(), "builtin"))
-    merged.add(catalog, CatalogSource("import", str(out), catalog.metadata.as_of, "", 1))
+    merged.add(catalog, CatalogSource("import", str(out), catalog.metadata.as_of, 1))
     merged.finish()
     assert catalog.metadata.as_of == DAY
 

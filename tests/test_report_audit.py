@@ -288,6 +288,27 @@ def test_evidence_records_versions_and_digests_of_every_input(tmp_path: Path) ->
     assert "Git not a git repository" in text_of(report(str(root), "--date", TODAY), "evidence")
 
 
+def test_evidence_digests_of_the_organisations_packs_and_catalogs_are_the_files(
+        tmp_path: Path) -> None:
+    """A rule pack and a catalog of the organisation's own are recorded with the SHA-256 of
+    their files, by a first run and by one that reads their validated form from the cache
+    (which holds no digest a report shows)."""
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "custom-rules", root)
+    env = {"PROCURELINT_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in ("cold", "warm"):
+        doc = json.loads(report(str(root), "--date", TODAY, "--format", "json", env=env))
+        (evidence,) = doc["evidence"]["repositories"]
+        packs = {p["file"]: p["sha256"] for p in evidence["packs"] if not p["builtin"]}
+        catalogs = {c["file"]: c["sha256"] for c in evidence["catalogs"]}
+        assert packs == {"acme-rules.yaml": hashlib.sha256(
+            (root / "acme-rules.yaml").read_bytes()).hexdigest()}
+        assert catalogs["catalog.yaml"] == hashlib.sha256(
+            (root / "catalog.yaml").read_bytes()).hexdigest()
+        assert catalogs["<builtin>/catalog.yaml"] == hashlib.sha256(
+            (REPO / "policies" / "catalog.yaml").read_bytes()).hexdigest()
+
+
 def test_git_commit_and_dirty_tree_are_recorded(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo")
 

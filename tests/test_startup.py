@@ -61,7 +61,7 @@ def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
     and the manifests from the parse cache: PyYAML is not imported either (nor `shutil`,
     which argparse would import to learn the terminal's width, nor `logging`, which the CEL
     extension imports when it loads, nor `hashlib`, which loads OpenSSL: the cache's digests
-    are BLAKE2b's, and the SHA-256 of each configuration file is cached with it)."""
+    are BLAKE2b's, and only a report works out the SHA-256 of the files it records)."""
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLES / example, repo)
     cache = tmp_path / "cache"

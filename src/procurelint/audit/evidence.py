@@ -93,16 +93,28 @@ def input_files(config: Config, paths: list[Path]) -> list[dict[str, str]]:
     return [{"file": shown, "sha256": _hash_file(path, shown)} for shown, path in sorted(files.items())]
 
 
+def _config_digest(config: Config, shown: str) -> str:
+    """The SHA-256 of a rule pack or catalog file, by the name the run showed it under: read
+    now, as the inputs and the policy are (the cache holds no digest a report shows)."""
+    if shown.startswith(_BUILTIN):
+        return _hash_file(builtin_dir() / shown[len(_BUILTIN):], shown)
+    return _hash_file(config.root / shown, shown)  # relative to the root, or absolute
+
+
+_BUILTIN = "<builtin>/"
+
+
 def _packs(config: Config) -> list[dict[str, Any]]:
     packs = [
         {"name": p.pack.metadata.name, "version": p.pack.metadata.version, "file": p.file,
-         "sha256": p.sha256, "builtin": p.builtin, "enabled": True}
+         "sha256": _config_digest(config, p.file), "builtin": p.builtin, "enabled": True}
         for p in config.packs
     ]
     for name in config.disabled_packs:
         p = builtin_pack(name)
         packs.append({"name": name, "version": p.pack.metadata.version, "file": p.file,
-                      "sha256": p.sha256, "builtin": True, "enabled": False})
+                      "sha256": _config_digest(config, p.file), "builtin": True,
+                      "enabled": False})
     return packs
 
 
@@ -125,7 +137,8 @@ def repository_evidence(config: Config, name: str, paths: list[Path], today: dt.
         "disabledRules": sorted(policy.spec.disable),
         "overrides": {k: v.severity for k, v in sorted(policy.spec.overrides.items())},
         "catalogs": [
-            {"name": s.name, "file": s.file, "asOf": s.as_of.isoformat(), "sha256": s.sha256}
+            {"name": s.name, "file": s.file, "asOf": s.as_of.isoformat(),
+             "sha256": _config_digest(config, s.file)}
             for s in config.catalog.sources
         ],
         # Every fact of a built-in entry the organisation changed (override or patch): a

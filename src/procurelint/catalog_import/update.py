@@ -411,7 +411,7 @@ def _check(text: str, display: str, base: Base) -> None:
                           first.location if first else Location(display))
     merged = CatalogIndex(dict(base.index.models), dict(base.index.providers),
                           dict(base.index.endpoints))
-    merged.add(model, CatalogSource(model.metadata.name, display, model.metadata.as_of, "", 0))
+    merged.add(model, CatalogSource(model.metadata.name, display, model.metadata.as_of, 0))
     try:
         merged.finish()
     except ConfigError as exc:

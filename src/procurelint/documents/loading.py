@@ -22,13 +22,6 @@ def load_one(path: Path, kind: str, display: str | None = None) -> tuple[Any, Do
     and importing pydantic to do so, on every commit would cost more than checking a small
     repository; the kind is named, so that the models stay unimported on that path.
     """
-    value, doc, _ = load_with_sha256(path, kind, display)
-    return value, doc
-
-
-def load_with_sha256(path: Path, kind: str, display: str | None = None) -> tuple[Any, Document, str]:
-    """`load_one`, with the SHA-256 of the file's content that the audit evidence shows. It is
-    worked out with the entry, and cached with it: a warm run then loads no OpenSSL."""
     name = display or str(path)
     if not path.is_file():
         raise ConfigError(f"{kind} file not found", Location(name))
@@ -37,8 +30,7 @@ def load_with_sha256(path: Path, kind: str, display: str | None = None) -> tuple
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror}", Location(name)) from None
     key = f"doc-{kind}-" + digests.hexdigest(name.encode() + b"\0" + raw)[:32]
-    loaded: tuple[Any, Document, str] = cached(
-        key, lambda: (*_load_one(path, kind, name), _sha256(raw)))
+    loaded: tuple[Any, Document] = cached(key, lambda: _load_one(path, kind, name))
     _CONFIG_FILES.setdefault(path.name, {})[os.path.realpath(path)] = digests.digest(raw)
     _LOADED.setdefault(os.path.join(os.getcwd(), path))
     _SHOWN.setdefault(name, set()).add(os.path.realpath(path))
@@ -88,12 +80,6 @@ def loaded_config(path: Path) -> bytes | None:
     except OSError:
         return None
     return raw if digests.digest(raw) == digest else None
-
-
-def _sha256(raw: bytes) -> str:
-    import hashlib  # only where an entry is built: it loads OpenSSL
-
-    return hashlib.sha256(raw).hexdigest()
 
 
 def _load_one(path: Path, kind: str, name: str) -> tuple[Any, Document]:

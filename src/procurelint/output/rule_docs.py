@@ -25,7 +25,7 @@ def _packs(config: Path | None) -> list[LoadedPack]:
             custom = custom_pack(cfg.policy)
             packs.append(LoadedPack(
                 replace(custom, spec=replace(custom.spec, rules=cfg.policy.spec.rules)),
-                cfg.policy_file or "<policy>", "", None, False,
+                cfg.policy_file or "<policy>", None, False,
             ))
     return packs
 

@@ -332,7 +332,7 @@ def _compile(policy: Policy, packs: list[LoadedPack], doc: Document | None,
     seen: dict[str, str] = {}
     compiled: list[CompiledRule] = []
     custom = LoadedPack(
-        pack=custom_pack(policy), file=shown or "<policy>", sha256="", doc=doc, builtin=False
+        pack=custom_pack(policy), file=shown or "<policy>", doc=doc, builtin=False
     )
     sources = [(p, p.pack.spec.rules, ("spec", "rules")) for p in packs]
     sources.append((custom, spec.rules, ("spec", "rules")))

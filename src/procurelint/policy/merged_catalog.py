@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec import Struct, field
 
 from procurelint.errors import ConfigError, Location
-from procurelint.documents.loading import load_with_sha256
+from procurelint.documents.loading import load_one
 from procurelint.documents.cache import builtin_dir, cacheable
 from procurelint.documents.document import Document
 
@@ -24,7 +24,6 @@ class CatalogSource(Struct, frozen=True):
     name: str
     file: str
     as_of: dt.date
-    sha256: str
     as_of_line: int
 
 
@@ -196,9 +195,9 @@ def load_catalog_file(path: Path, display: str) -> tuple[Catalog, CatalogSource]
 def load_catalog(path: Path, display: str) -> tuple[Catalog, CatalogSource, Document]:
     """Load one catalog file, with the evidence about it and its parsed document (positions)."""
     catalog: Catalog
-    catalog, doc, digest = load_with_sha256(path, "Catalog", display)
+    catalog, doc = load_one(path, "Catalog", display)
     line = doc.location(("metadata", "asOf")).line
-    return catalog, CatalogSource(catalog.metadata.name, display, catalog.metadata.as_of, digest, line), doc
+    return catalog, CatalogSource(catalog.metadata.name, display, catalog.metadata.as_of, line), doc
 
 
 def _camel(entry: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from msgspec import Struct
 
 from procurelint.expressions import CelCompileError, Program, cel_tokens
 from procurelint.errors import ConfigError, Location
-from procurelint.documents.loading import load_with_sha256
+from procurelint.documents.loading import load_one
 from procurelint.documents.cache import builtin_dir, cacheable, cached
 from procurelint.documents.document import Document
 
@@ -53,7 +53,6 @@ class LoadedPack(Struct, frozen=True):
 
     pack: RulePack
     file: str
-    sha256: str
     doc: Document | None
     builtin: bool
 
@@ -84,8 +83,8 @@ class CompiledRule(Struct, frozen=True):
 
 
 def load_pack(path: Path, display: str, builtin: bool = False) -> LoadedPack:
-    pack, doc, sha256 = load_with_sha256(path, "RulePack", display)
-    return LoadedPack(pack, display, sha256, doc, builtin)
+    pack, doc = load_one(path, "RulePack", display)
+    return LoadedPack(pack, display, doc, builtin)
 
 
 def builtin_pack(name: str) -> LoadedPack:
