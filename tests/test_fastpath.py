@@ -171,6 +171,22 @@ def test_defaults_are_fresh_lists() -> None:
     assert first.spec.data_subjects is not second.spec.data_subjects  # type: ignore[attr-defined]
 
 
+def test_a_text_one_field_took_is_judged_anew_by_another() -> None:
+    """Each string check remembers the texts it passed, for itself alone: a text a free-text
+    field took, again and again, is still refused where a name's pattern forbids it, and a
+    text that passed stays passed."""
+    text = "Claims App 2"
+    for _ in range(3):
+        free = copy.deepcopy(FULL)
+        free["metadata"]["description"] = text
+        assert _agrees(free) is not None
+        named = copy.deepcopy(FULL)
+        named["metadata"]["name"] = text
+        assert fast_manifest(named) is None
+        with pytest.raises(ValidationError):
+            AgentManifest.model_validate(named, by_alias=True, by_name=False)
+
+
 @pytest.mark.parametrize("value", ["5", 5.0, True, "yes"], ids=repr)
 def test_values_pydantic_would_coerce_are_deferred(value: Any) -> None:
     data = copy.deepcopy(MINIMAL)

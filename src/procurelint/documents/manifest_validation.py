@@ -78,10 +78,15 @@ def _defer(value: Any) -> Any:
 def _str(node: Node) -> Check:
     _, shortest, longest, pattern = node
     search = re.compile(pattern).search if pattern is not None else None
+    passed: set[str] = set()
+    """Texts that passed: most recur from manifest to manifest (ids of models, endpoints,
+    classes), and their check is a function of the text alone."""
 
     def check(value: Any) -> Any:
         if value.__class__ is not str:
             raise _UNSURE
+        if value in passed:
+            return value
         if (shortest is not None and len(value) < shortest) or (
                 longest is not None and len(value) > longest):
             raise _UNSURE
@@ -92,8 +97,14 @@ def _str(node: Node) -> Check:
                 raise _UNSURE
         elif search is not None or not _encodable(value):
             raise _UNSURE
+        if len(passed) < _REMEMBERED:
+            passed.add(value)
         return value
     return check
+
+
+_REMEMBERED = 4096
+"""Texts each string check remembers: a bound, as names that do not recur would only grow it."""
 
 
 def _encodable(text: str) -> bool:
