@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -19,6 +18,7 @@ from procurelint.policy.config import load_config
 from procurelint.run.pipeline import Options, check
 from procurelint.output import renderer
 from procurelint.run.processes import MIN_FILES_PER_PROCESS, process_count
+from procurelint.run import forking
 from tests.conftest import EXAMPLES, REPO, TODAY, write
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -183,7 +183,7 @@ def test_a_worker_that_dies_fails_the_check_at_once(corpus: Path) -> None:
     def kill_the_first_worker() -> None:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not killed:
-            for child in multiprocessing.active_children():
+            for child in forking.children():
                 os.kill(child.pid, signal.SIGKILL)
                 killed.append(child.pid)
                 return
@@ -198,4 +198,4 @@ def test_a_worker_that_dies_fails_the_check_at_once(corpus: Path) -> None:
     killer.join()
     assert killed
     assert time.monotonic() - start < 4  # no worker waited out its 5-second join
-    assert multiprocessing.active_children() == []
+    assert forking.children() == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from procurelint.output import cost_view
 from procurelint.policy.config import load_config
 from procurelint.run import processes
 from procurelint.run.pipeline import Options, check
+from procurelint.run import forking
 from tests.conftest import REPO, TODAY
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -65,7 +65,7 @@ def test_an_unexpected_error_in_a_slice_is_the_error_of_one_process(
     for count in (1, 3):
         with pytest.raises(Unexpected, match="^boom$"):
             check(config, Options(today=DAY), processes=count, view=cost_view.rows_of_slice)
-    assert multiprocessing.active_children() == []
+    assert forking.children() == []
 
 
 def test_an_unexpected_error_in_a_slice_reads_the_same_on_the_command_line(

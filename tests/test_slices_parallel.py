@@ -18,6 +18,7 @@ from procurelint.output import cost_view
 from procurelint.policy.config import load_config
 from procurelint.run import processes
 from procurelint.run.pipeline import Options, check
+from procurelint.run import forking
 from tests.conftest import REPO, TODAY
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -88,14 +89,12 @@ def test_an_answer_is_taken_off_the_pipe_while_this_process_judges(
     """A forked slice's answer of many findings fills the pipe long before this process is
     done with its own slice: it is read meanwhile, so the child is not left waiting to send
     it, and this process does not read it only afterwards."""
-    from multiprocessing.connection import Connection
-
     from msgspec.structs import replace
 
     parent = os.getpid()
     sent, judged = tmp_path / "sent.log", tmp_path / "judged.log"
     original_judge = processes.LocalSlice.judge
-    original_send = Connection.send
+    original_send = forking.Channel.send
 
     def judge(self: Any, *args: Any) -> Any:
         loaded, findings = original_judge(self, *args)
@@ -113,7 +112,7 @@ def test_an_answer_is_taken_off_the_pipe_while_this_process_judges(
                 out.write(f"{time.monotonic()}\n")
 
     monkeypatch.setattr(processes.LocalSlice, "judge", judge)
-    monkeypatch.setattr(Connection, "send", send)
+    monkeypatch.setattr(forking.Channel, "send", send)
     check(load_config(None, corpus), Options(today=DAY), processes=2)
     child_done = max(float(line) for line in sent.read_text().split())
     assert child_done < float(judged.read_text())

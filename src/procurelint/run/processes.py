@@ -37,7 +37,7 @@ from procurelint.run.reading import Loaded, Progress, load_manifests
 from procurelint.run.selection import Selection
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
+    from procurelint.run.forking import Channel, Child
 
 MIN_FILES_PER_PROCESS = 400
 """Below this, starting and feeding another process costs more than it saves."""
@@ -58,7 +58,7 @@ def usable_cores() -> int:
 def process_count(requested: int | None, files: int) -> int:
     """How many processes to split `files` across: `requested` (0 or None: the usable cores),
     fewer when there is too little work, and one where processes cannot be forked. (Cheap: a
-    small check must not pay for importing multiprocessing.)"""
+    small check must not pay for anything a split needs.)"""
     if not hasattr(os, "fork") or files < 2 * MIN_FILES_PER_PROCESS:
         return 1
     wanted = requested or usable_cores()
@@ -185,7 +185,7 @@ class LocalSlice:
 class ForkedSlice:
     """A slice judged by a forked process, which runs a `LocalSlice` and answers each call."""
 
-    def __init__(self, process: Any, conn: Connection) -> None:
+    def __init__(self, process: Child, conn: Channel) -> None:
         self.process = process
         self.conn = conn
 
@@ -247,9 +247,8 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
     if count == 1:
         yield [LocalSlice(config, pieces[0], limits, today, view, progress, place=place)]
         return
-    import multiprocessing
+    from procurelint.run.forking import Child, channel
 
-    context = multiprocessing.get_context("fork")
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:  # closed when the shell ran the command with `>&-`
             stream.flush()  # or a child would write out what this process had buffered
@@ -258,14 +257,13 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
     finished = False
     try:
         for index, piece in enumerate(pieces[1:], start=1):
-            ours, theirs = context.Pipe()
+            ours, theirs = channel()
             # A child is given this process's ends of every pipe so far, its own included, to
             # close: while it held them, no child would see the end of a pipe when this
             # process gives up, and every child would be waited for to the timeout.
             inherited = [child.conn for child in children] + [ours]
-            process = context.Process(target=_child, daemon=True, args=(
-                theirs, inherited, LocalSlice(config, piece, limits, today, view,
-                                              part=(index, count), place=place)))
+            process = Child(_child, (theirs, inherited, LocalSlice(
+                config, piece, limits, today, view, part=(index, count), place=place)))
             process.start()
             theirs.close()
             children.append(ForkedSlice(process, ours))
@@ -289,7 +287,7 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
         gc.unfreeze()
 
 
-def _child(conn: Connection, inherited: list[Connection], local: LocalSlice) -> None:
+def _child(conn: Channel, inherited: list[Channel], local: LocalSlice) -> None:
     """One slice, in a forked process: it sends its contributions, then answers `judge` and
     `view` until the parent closes the pipe. Every reply is ("ok", value) or ("error", details).
     Ctrl-C is the parent's to handle: it closes the pipes, and that ends this process."""
@@ -362,7 +360,7 @@ class WorkerTraceback(Exception):
     """Where an exception raised in a worker process came from: its traceback there."""
 
 
-def _read_into(conn: Connection, box: list[Any]) -> None:
+def _read_into(conn: Channel, box: list[Any]) -> None:
     """The bytes of the next answer on `conn` (or what stopped their reading) into `box`."""
     try:
         box.append(conn.recv_bytes())
@@ -370,7 +368,7 @@ def _read_into(conn: Connection, box: list[Any]) -> None:
         box.append(exc)
 
 
-def _receive(conn: Connection, box: list[Any] | None = None) -> Any:
+def _receive(conn: Channel, box: list[Any] | None = None) -> Any:
     """The next answer on `conn`, or the one `_read_into` put in `box`. (An answer to `judge`
     can hold a few hundred thousand findings: it is taken while judging, with the cycle
     collector off, which would otherwise walk the heap again and again as they are built.)"""
@@ -378,7 +376,7 @@ def _receive(conn: Connection, box: list[Any] | None = None) -> Any:
         if box is None:
             status, value = conn.recv()
         else:
-            import pickle  # as multiprocessing reads an answer: imported by it already
+            import pickle  # as the channel reads an answer: imported with it already
 
             if isinstance(box[0], BaseException):
                 raise box[0]
