@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
+import sys
+from pathlib import Path
 
 import pytest
 
 from procurelint.run import forking
+from tests.conftest import REPO, TODAY
+
+DAY = dt.date.fromisoformat(TODAY)
 
 
 BIG = ["x" * 1000 for _ in range(10_000)]  # 10 MB, far more than a pipe holds
@@ -78,3 +84,48 @@ def test_a_child_that_raises_leaves_with_code_1_and_one_that_hangs_can_be_ended(
         hanging.terminate()
         hanging.join()
     assert forking.children() == []
+
+
+def test_a_child_never_started_is_not_alive_and_ending_it_does_nothing() -> None:
+    """`kill(0, ...)` would end this whole process group."""
+    child = forking.Child(_wait, ())
+    assert not child.is_alive()
+    child.terminate()
+    child.join()
+    child.join(timeout=0.01)
+    assert child not in forking.children()
+
+
+def _fail_without_stderr() -> None:
+    sys.stderr = None  # type: ignore[assignment]  # as under `2>&-`
+    raise ValueError("in the child")
+
+
+def test_a_child_without_standard_error_writes_nothing_to_standard_output(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    child = forking.Child(_fail_without_stderr, ())
+    child.start()
+    child.join(timeout=10)
+    assert not child.is_alive()
+    assert capfd.readouterr().out == ""
+
+
+def test_a_split_run_with_standard_error_closed_writes_only_its_result(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `2>&-` each slice leaves as usual, and standard output holds the result alone."""
+    from procurelint.output.results_json import render
+    from procurelint.policy.config import load_config
+    from procurelint.run.pipeline import Options, check
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus import generate
+
+    generate(30, tmp_path)
+    config = load_config(None, tmp_path)
+    serial = render(check(config, Options(today=DAY), processes=1).result)
+    monkeypatch.setattr(sys, "stderr", None)
+    split = render(check(config, Options(today=DAY), processes=3).result)
+    monkeypatch.undo()
+    assert split == serial
+    assert forking.children() == []
+    assert capfd.readouterr().out == ""

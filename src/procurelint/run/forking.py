@@ -43,13 +43,16 @@ class Channel:
         return self._read(size)
 
     def close(self) -> None:
-        for fd in (self._reading, self._writing):
+        fds = (self._reading, self._writing)
+        self._reading = self._writing = -1  # first: a reader thread then sees no stale number
+        for fd in fds:
             if fd >= 0:
                 try:
                     os.close(fd)
                 except OSError:
                     pass
-        self._reading = self._writing = -1
+
+    __del__ = close  # an end dropped unclosed (an interrupted start) lets its child read EOF
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -71,8 +74,9 @@ class Channel:
 def channel() -> tuple[Channel, Channel]:
     """The two ends of a new channel: one for this process, one for a child it forks. The
     child's answers (up to a few hundred thousand findings) come through a pipe widened to
-    `ANSWER_PIPE` bytes where the system allows it: each piece the reader takes off a pipe
-    waits for the interpreter lock while this process judges its own slice."""
+    `ANSWER_PIPE` bytes where the system allows it, as wide as the socket buffer that
+    `multiprocessing` used: each piece the reader takes off a pipe waits for the interpreter
+    lock while this process judges its own slice."""
     down_read, down_write = os.pipe()
     up_read, up_write = os.pipe()
     try:
@@ -84,13 +88,17 @@ def channel() -> tuple[Channel, Channel]:
     return Channel(up_read, down_write), Channel(down_read, up_write)
 
 
-ANSWER_PIPE = 1 << 20
-"""Linux's limit for an unprivileged process by default (/proc/sys/fs/pipe-max-size)."""
+ANSWER_PIPE = 1 << 18
+"""256 KB. Linux counts the pages of a user's pipes against a limit of 64 MB by default
+(/proc/sys/fs/pipe-user-pages-soft), past which every new pipe of that user, of any program,
+gets one page: 256 children at once would reach it, not a few."""
 
 
 class Child:
     """`target(*args)` in a forked process, which leaves by `os._exit` (0 when the target
-    returned, 1 when it raised, after printing the traceback)."""
+    returned, 1 when it raised, after printing the traceback to standard error, if open). The
+    caller flushes its streams before `start`, or the child writes out what they buffered.
+    A child not started is not alive, and ending it does nothing."""
 
     def __init__(self, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self._target = target
@@ -106,9 +114,10 @@ class Child:
                 self._target(*self._args)
                 code = 0
             except BaseException:  # noqa: BLE001 - reported, then the process leaves
-                import traceback
+                if sys.stderr is not None:  # closed (`2>&-`): not onto standard output
+                    import traceback
 
-                traceback.print_exc()
+                    traceback.print_exc(file=sys.stderr)
             finally:
                 for stream in (sys.stdout, sys.stderr):
                     try:
@@ -135,14 +144,17 @@ class Child:
             pause = min(2 * pause, 0.05)
 
     def terminate(self) -> None:
-        if not self._reaped(block=False):
+        if self.pid and not self._reaped(block=False):  # never `kill(0)`: the process group
             try:
                 os.kill(self.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
 
     def _reaped(self, block: bool) -> bool:
-        if self._status is None and self.pid:
+        """Whether the child ended (or never started), waiting for it with `block`."""
+        if not self.pid:
+            return True
+        if self._status is None:
             try:
                 pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
             except ChildProcessError:  # reaped already, by another waiter

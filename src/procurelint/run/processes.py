@@ -264,9 +264,11 @@ def slices(config: Config, work: Work, limits: Limits, today: dt.date, processes
             inherited = [child.conn for child in children] + [ours]
             process = Child(_child, (theirs, inherited, LocalSlice(
                 config, piece, limits, today, view, part=(index, count), place=place)))
+            # Known before it starts: an interruption from here on still closes its pipe,
+            # which ends it, and waits for it.
+            children.append(ForkedSlice(process, ours))
             process.start()
             theirs.close()
-            children.append(ForkedSlice(process, ours))
         own_progress = None
         if progress is not None:
             scale, total = len(pieces), len(work)
@@ -313,7 +315,8 @@ def _child(conn: Channel, inherited: list[Channel], local: LocalSlice) -> None:
     # Nothing is left to do: leave at once, rather than have the interpreter take apart a heap
     # of parsed manifests while the parent waits to reap this process.
     for stream in (sys.stdout, sys.stderr):
-        stream.flush()
+        if stream is not None:  # closed when the shell ran the command with `>&-` or `2>&-`
+            stream.flush()
     os._exit(0)
 
 
