@@ -95,10 +95,12 @@ gets one page: 256 children at once would reach it, not a few."""
 
 
 class Child:
-    """`target(*args)` in a forked process, which leaves by `os._exit` (0 when the target
-    returned, 1 when it raised, after printing the traceback to standard error, if open). The
-    caller flushes its streams before `start`, or the child writes out what they buffered.
-    A child not started is not alive, and ending it does nothing."""
+    """`target(*args)` in a forked process, which then flushes its open streams and leaves by
+    `os._exit` (0 when the target returned, 1 when it raised, after printing the traceback to
+    standard error, if open): at once, rather than have the interpreter take apart a heap of
+    parsed manifests while the parent waits to reap it. The caller flushes its streams before
+    `start`, or the child writes out what they buffered. A child not started is not alive, and
+    ending it does nothing."""
 
     def __init__(self, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self._target = target
@@ -152,18 +154,17 @@ class Child:
 
     def _reaped(self, block: bool) -> bool:
         """Whether the child ended (or never started), waiting for it with `block`."""
-        if not self.pid:
+        if not self.pid or self._status is not None:
             return True
-        if self._status is None:
-            try:
-                pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
-            except ChildProcessError:  # reaped already, by another waiter
-                pid, status = self.pid, 0
-            if pid == 0:
-                return False
-            self._status = status
-            _started.pop(self.pid, None)
-        return self._status is not None
+        try:
+            pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:  # reaped already, by another waiter
+            pid, status = self.pid, 0
+        if pid == 0:
+            return False
+        self._status = status
+        _started.pop(self.pid, None)
+        return True
 
 
 _started: dict[int, Child] = {}

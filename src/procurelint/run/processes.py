@@ -312,12 +312,7 @@ def _child(conn: Channel, inherited: list[Channel], local: LocalSlice) -> None:
         pass  # the parent is done, gave up or was interrupted: nobody to report to
     finally:
         conn.close()
-    # Nothing is left to do: leave at once, rather than have the interpreter take apart a heap
-    # of parsed manifests while the parent waits to reap this process.
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:  # closed when the shell ran the command with `>&-` or `2>&-`
-            stream.flush()
-    os._exit(0)
+    # Nothing is left to do: `forking.Child` flushes the streams and leaves at once.
 
 
 FIELDS = Finding.__struct_fields__
