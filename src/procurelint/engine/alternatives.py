@@ -100,6 +100,8 @@ class AlternativeFinder:
         self.few_steps = steps is not None and steps < FEW_STEPS
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         self._fronts: dict[tuple[Any, ...], list[tuple[float, float, float, str, str]]] = {}
+        self._mask_fronts: dict[tuple[int, int], list[tuple[float, float, float, str, str]]] = {}
+        """Judging by facts: the front per mask of compliant offers and rank."""
         self._searches: dict[tuple[Any, ...], int] = {}
         self._keys: dict[int, tuple[StepInfo, tuple[Any, ...]]] = {}
         catalog = config.catalog
@@ -150,6 +152,9 @@ class AlternativeFinder:
         self._index: dict[tuple[str, str], int] | None = None
         self._group_verdicts: dict[tuple[Any, ...], bool] = {}
         self._masks: dict[tuple[Any, ...], int] = {}
+        self._violations: dict[tuple[Any, ...], int] = {}
+        """Per rule (its variant, as `_partition` takes it) and its values of the step's side,
+        the mask of the offers it fails on."""
         self._by_inputs: dict[tuple[int, bool], list[tuple[dict[str, Any], int]]] = {}
         self._side_steps: dict[tuple[Any, ...], dict[str, Any]] = {}
         """A group of steps' `step` value as `_step_side` gave it to the rules."""
@@ -296,7 +301,7 @@ class AlternativeFinder:
         if mask is not None:
             return mask
         eu_personal, sides = self._step_side(key, info)
-        groups = self._offer_groups()
+        self._offer_groups()  # sets `_every`
         every = self._every
         violated = 0
         for number, rule in enumerate(self._judged):
@@ -304,18 +309,31 @@ class AlternativeFinder:
                 break
             offer_reads = self._reads[number][1]
             mine, side = sides[number]
-            if not self._applies(number, rule, side, mine):
-                continue  # its `when` reads only the step's side, and is false: it passes
             variant = (number, eu_personal if "transfer" in offer_reads else None,
                        self._records(info) if "bulk" in offer_reads else None,
                        tuple(info.bulk_categories) if "bulk" in offer_reads else None)
-            for _, theirs, offers in self._partition(variant, info, eu_personal, groups):
-                if violated & offers == offers:
-                    continue  # each of these offers already fails another rule
-                if not self._passes(number, rule, mine, side, theirs):
-                    violated |= offers
+            # Groups of steps differ in a few of the facts each rule reads: each rule's verdicts
+            # are worked out once per set of what it reads of the step's side.
+            violations = self._violations.get((variant, side))
+            if violations is None:
+                violations = self._violations[(variant, side)] = self._rule_violations(
+                    variant, rule, mine, side, info, eu_personal)
+            violated |= violations
         mask = self._masks[key] = every & ~violated
         return mask
+
+    def _rule_violations(self, variant: tuple[Any, ...], rule: CompiledRule,
+                         mine: dict[str, Any], side: tuple[int, ...], info: StepInfo,
+                         eu_personal: bool) -> int:
+        """The mask of the offers one rule fails on for these values of the step's side."""
+        number = variant[0]
+        if not self._applies(number, rule, side, mine):
+            return 0  # its `when` reads only the step's side, and is false: it passes
+        violated = 0
+        for _, theirs, offers in self._partition(variant, info, eu_personal, self._offer_groups()):
+            if not self._passes(number, rule, mine, side, theirs):
+                violated |= offers
+        return violated
 
     def _step_side(self, key: tuple[Any, ...], info: StepInfo
                    ) -> tuple[bool, list[tuple[dict[str, Any], tuple[int, ...]]]]:
@@ -586,14 +604,21 @@ class AlternativeFinder:
             key = self._key(info)
         front = self._fronts.get((key, rank))
         if front is None:
+            mask = self._mask(key, info) if self.by_facts else None
+            if mask is not None:
+                # Groups of steps with the same compliant offers share their front.
+                front = self._mask_fronts.get((mask, rank))
+                if front is not None:
+                    self._fronts[(key, rank)] = front
+                    return front
             front = []
             by_sum = self._by_sum(rank)
-            if self.by_facts:  # the compliant offers only, in the order of their summed prices
+            if mask is not None:  # the compliant offers only, in the order of their summed prices
                 places = self._places.get(rank)
                 if places is None:
                     places = self._places[rank] = {o[5]: p for p, o in enumerate(by_sum)}
                 candidates = [by_sum[p] for p in sorted(
-                    places[i] for i in _set_bits(self._mask(key, info)) if i in places)]
+                    places[i] for i in _set_bits(mask) if i in places)]
             else:
                 candidates = by_sum
             lowest = (float("inf"),) * 3
@@ -611,6 +636,8 @@ class AlternativeFinder:
                     lowest = (min(lowest[0], offer[0]), min(lowest[1], offer[1]),
                               min(lowest[2], offer[2]))
             self._fronts[(key, rank)] = front
+            if mask is not None:
+                self._mask_fronts[(mask, rank)] = front
         return front
 
     def _cheapest_first(self, info: StepInfo, unit: Unit, rank: int,
