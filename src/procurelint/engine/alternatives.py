@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from procurelint import facts as catalog_facts
@@ -55,6 +55,7 @@ STEP_SIDE = ("step", "workflow", "manifest", "route", "tier", "tiers", "policy",
              "alternative")
 OFFER_SIDE = ("model", "endpoint", "provider", "bulk", "transfer")
 _OFFER_VARIABLES = frozenset(OFFER_SIDE)
+_ENTRY_SIDE = frozenset({"endpoint", "transfer"})
 _CATALOG_SIDE = ("model", "endpoint", "provider", "route", "transfer")
 PROJECTED = ("step", "workflow", "manifest", "route", "model", "endpoint", "provider", "bulk",
              "transfer")
@@ -146,6 +147,12 @@ class AlternativeFinder:
              tuple(v for v in OFFER_SIDE if v in r.variables))
             for r in self._judged
         ]
+        numbers = range(len(self._judged))
+        self._by_entry = tuple(n for n in numbers if not _ENTRY_SIDE & set(self._reads[n][1]))
+        """The rules (by number in `_judged`) that read nothing of the offer's endpoint (nor
+        its transfer), in order: judged first, on values cheap to build (`_offer_head`)."""
+        self._by_endpoint = tuple(n for n in numbers if n not in self._by_entry)
+        self._heads: dict[int, dict[str, Any] | None] = {}
         self._groups: list[tuple[int, dict[str, Any], int]] | None = None
         self._every = 0
         """The mask of every offer in `_groups`."""
@@ -366,28 +373,43 @@ class AlternativeFinder:
             self._side_steps[key] = values["step"]
         return found
 
+    def _offer_head(self, index: int) -> dict[str, Any] | None:
+        """An offer's model and provider values as the compliance rules read them, which its
+        model and provider share with other offers (None for an aggregator's)."""
+        if index not in self._heads:
+            catalog, factory, facts = self.config.catalog, self.factory, self._offer_facts
+            endpoint_id, model_id, _ = self._offers[index]
+            provider = catalog.providers[catalog.endpoints[endpoint_id].provider]
+            if provider.kind == "aggregator":
+                self._heads[index] = None  # its upstream is chosen at request time
+            else:
+                # What any compliance rule reads of them: each rule's own projections of these
+                # are then shared by every offer that agrees on it.
+                self._heads[index] = {
+                    "model": facts.project("model", factory.model(catalog.models[model_id]), True),
+                    "provider": facts.project("provider", factory.provider(provider), True),
+                    "provider_id": provider.id,
+                }
+        return self._heads[index]
+
     def _offer_values(self, index: int) -> dict[str, Any] | None:
         """An offer's values as the compliance rules read them (None for an aggregator's)."""
         if index not in self._values:
-            catalog, factory, facts = self.config.catalog, self.factory, self._offer_facts
-            endpoint_id, model_id, _ = self._offers[index]
-            endpoint = catalog.endpoints[endpoint_id]
-            provider = catalog.providers[endpoint.provider]
-            if provider.kind == "aggregator":
-                self._values[index] = None  # its upstream is chosen at request time
+            head = self._offer_head(index)
+            if head is None:
+                self._values[index] = None
             else:
+                catalog, factory, facts = self.config.catalog, self.factory, self._offer_facts
+                endpoint_id, model_id, _ = self._offers[index]
+                endpoint = catalog.endpoints[endpoint_id]
                 endpoint_ctx = factory.endpoint(endpoint, model_id)
-                provider_ctx = factory.provider(provider)
-                # What any compliance rule reads of them: each rule's own projections of these
-                # are then shared by every offer that agrees on it.
+                provider_ctx = factory.provider(catalog.providers[endpoint.provider])
                 self._values[index] = {
-                    "model": facts.project("model", factory.model(catalog.models[model_id]), True),
+                    **head,
                     "endpoint": facts.project("endpoint", endpoint_ctx, True),
-                    "provider": facts.project("provider", provider_ctx, True),
                     "transfer": tuple(
                         facts.project("transfer", factory.transfer_for(eu, endpoint_ctx, provider_ctx), True)
                         for eu in (False, True)),
-                    "provider_id": provider.id,
                 }
         return self._values[index]
 
@@ -506,27 +528,37 @@ class AlternativeFinder:
         pair of what it reads of the step's side and of the offer's, on a context of only
         those values (a rule that reads only the endpoint runs once per endpoint that differs
         in what it reads, whichever step is searched)."""
-        values = self._offer_values(index)
-        if values is None:
+        head = self._offer_head(index)
+        if head is None:
             return False  # an aggregator's
+        # Most offers a search tries fail on their model or provider alone: those rules are
+        # judged first, before the offer's endpoint values are built.
+        if not self._judged_by_facts(key, info, head, numbers=self._by_entry):
+            return False
+        values = self._offer_values(index)
+        assert values is not None
         # Offers that agree on what the rules read of them (an imported price list holds
-        # many) share the verdict, as they share a group of the masks.
+        # many) share the verdict, as they share a group of the masks. (They agree on the
+        # rules judged above as well: only offers that passed those ask.)
         group = (key, self._signature(values))
         verdict = self._group_verdicts.get(group)
         if verdict is None:
-            verdict = self._group_verdicts[group] = self._judged_by_facts(key, info, values)
+            verdict = self._group_verdicts[group] = self._judged_by_facts(
+                key, info, values, numbers=self._by_endpoint)
         return verdict
 
     def _judged_by_facts(self, key: tuple[Any, ...], info: StepInfo, values: dict[str, Any],
-                         cost: float | None = None) -> bool:
+                         cost: float | None = None, numbers: Sequence[int] | None = None) -> bool:
         """Whether an offer (its `values`) passes every compliance rule for a group of steps,
         each rule judged by the facts it reads of both, remembered. With `cost` (what the step
         would cost a month at this offer), the rules that read the cost or the whole step are
         judged on the step as it would cost there, with nothing remembered (the cost is new
-        for nearly every pair)."""
+        for nearly every pair). `numbers`: only these rules (by number in `_judged`)."""
         eu_personal, sides = self._step_side(key, info)
         step: dict[str, Any] | None = None
-        for number, rule in enumerate(self._judged):
+        judged = self._judged
+        for number in range(len(judged)) if numbers is None else numbers:
+            rule = judged[number]
             mine, side = sides[number]
             if cost is not None and number in self._costly:
                 if step is None:
