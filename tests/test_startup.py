@@ -31,7 +31,8 @@ except SystemExit as exc:
     code = exc.code
 loaded = sorted(m for m in sys.modules
                 if m.split(".")[0] in ("pydantic", "pydantic_core", "typing_extensions", "yaml",
-                                       "shutil", "logging", "hashlib", "_hashlib")
+                                       "shutil", "logging", "hashlib", "_hashlib",
+                                       "threading")
                 or m.startswith("procurelint.documents.models"))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 commands = sorted(m for m in sys.modules if m.startswith("procurelint.commands."))
@@ -61,7 +62,8 @@ def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
     and the manifests from the parse cache: PyYAML is not imported either (nor `shutil`,
     which argparse would import to learn the terminal's width, nor `logging`, which the CEL
     extension imports when it loads, nor `hashlib`, which loads OpenSSL: the cache's digests
-    are BLAKE2b's, and only a report works out the SHA-256 of the files it records)."""
+    are BLAKE2b's, and only a report works out the SHA-256 of the files it records; nor
+    `threading`, which only a split run's reader of a worker's answer needs)."""
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLES / example, repo)
     cache = tmp_path / "cache"
@@ -70,7 +72,10 @@ def test_a_warm_check_imports_no_pydantic(example: str, tmp_path: Path) -> None:
     assert "yaml" in cold_loaded  # and parses every file
     code, out, loaded = _check(repo, cache)
     parsed = [m for m in loaded if m.split(".")[0] == "yaml"]
-    assert [m for m in loaded if m not in parsed] == [], f"a warm check imported {loaded}"
+    # The whole examples folder holds a team name that is not budgeted: it is compared with
+    # the budgeted ones for look-alike characters, with `regex`, which imports threading.
+    allowed = parsed + (["threading"] if example == "." else [])
+    assert [m for m in loaded if m not in allowed] == [], f"a warm check imported {loaded}"
     # A file that does not parse is not stored, and is parsed again (its error found again):
     # of these, only the whole examples folder holds one.
     assert bool(parsed) == (example == "."), f"a warm check imported {loaded}"

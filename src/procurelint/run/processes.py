@@ -17,7 +17,6 @@ import datetime as dt
 import gc
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
@@ -218,6 +217,8 @@ class ForkedSlice:
         many findings fills the pipe long before this process is done with its own slice, and
         reading it only then would hold up everything after (the thread waits for the pipe
         outside the GIL; only the unpickling is left for when the answer is taken)."""
+        import threading  # here: a run of one process (a pre-commit run) has no thread
+
         self._send((name, *args))
         box: list[Any] = []
         reader = threading.Thread(target=_read_into, args=(self.conn, box), daemon=True)
