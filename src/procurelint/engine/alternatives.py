@@ -9,9 +9,13 @@ they put a provider over a bulk threshold) form one group, and each group is jud
 against every offer, as a set of offers (a bit mask). Each rule is judged once per distinct
 pair of the facts it reads itself: the step's side (say the step's regimes) and the offer's
 (say the endpoint's BAA), so that a rule that reads only the endpoint is run once per endpoint
-that differs in what it reads, not once per offer or per step. The compliant offers a group
-finds are pruned to those no other compliant offer beats on every price, and each step then
-prices only that short list for its own token mix.
+that differs in what it reads, not once per offer or per step; the offers a rule fails on
+are kept per set of what it reads of the step's side, which groups that differ only in what
+other rules read share. The compliant offers a group finds are pruned to those no other
+compliant offer beats on every price (groups with the same compliant offers share that
+list), and each step then prices only that short list for its own token mix. A small run
+(FEW_STEPS) tries offers cheapest first instead, judging first the rules that read nothing
+of an offer's endpoint: most offers fail on their model or provider.
 
 Where a compliance rule reads what a step costs (`step.monthlyUsd`), or the whole step, its
 verdict depends on each offer's price for each step: such a policy is judged per step and
