@@ -312,7 +312,7 @@ class AlternativeFinder:
         if mask is not None:
             return mask
         eu_personal, sides = self._step_side(key, info)
-        self._offer_groups()  # sets `_every`
+        groups = self._offer_groups()
         every = self._every
         violated = 0
         for number, rule in enumerate(self._judged):
@@ -328,20 +328,20 @@ class AlternativeFinder:
             violations = self._violations.get((variant, side))
             if violations is None:
                 violations = self._violations[(variant, side)] = self._rule_violations(
-                    variant, rule, mine, side, info, eu_personal)
+                    variant, rule, mine, side, info, eu_personal, groups)
             violated |= violations
         mask = self._masks[key] = every & ~violated
         return mask
 
     def _rule_violations(self, variant: tuple[Any, ...], rule: CompiledRule,
                          mine: dict[str, Any], side: tuple[int, ...], info: StepInfo,
-                         eu_personal: bool) -> int:
+                         eu_personal: bool, groups: list[tuple[int, dict[str, Any], int]]) -> int:
         """The mask of the offers one rule fails on for these values of the step's side."""
         number = variant[0]
         if not self._applies(number, rule, side, mine):
             return 0  # its `when` reads only the step's side, and is false: it passes
         violated = 0
-        for _, theirs, offers in self._partition(variant, info, eu_personal, self._offer_groups()):
+        for _, theirs, offers in self._partition(variant, info, eu_personal, groups):
             if not self._passes(number, rule, mine, side, theirs):
                 violated |= offers
         return violated
